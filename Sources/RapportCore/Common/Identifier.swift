@@ -1,0 +1,73 @@
+import Foundation
+
+/// A typed identifier: `Contact.ID` and `Deal.ID` are different types, so one can never be
+/// passed where the other is expected. The raw value is a UUIDv7 string, which sorts by creation time.
+public struct Identifier<Entity>: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible,
+    Comparable
+{
+    /// The UUIDv7 string.
+    public let rawValue: String
+
+    /// Wraps a raw identifier string (no validation: ids arriving from clients are looked up, not trusted).
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Wraps a raw identifier string.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// The raw string.
+    public var description: String { rawValue }
+
+    /// Orders by the raw string, which for UUIDv7 is creation order.
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// Decodes from a plain JSON string.
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    /// Encodes as a plain JSON string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits.
+public enum UUIDv7 {
+    /// Makes a UUIDv7 string from a timestamp and a random source.
+    /// - Parameters:
+    ///   - unixMilliseconds: the creation time.
+    ///   - random: the source of the 74 random bits.
+    public static func make(unixMilliseconds: Int64, using random: inout some RandomNumberGenerator) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let millis = UInt64(max(0, unixMilliseconds))
+        for index in 0..<6 {
+            bytes[index] = UInt8((millis >> (8 * (5 - index))) & 0xFF)
+        }
+        for index in 6..<16 {
+            bytes[index] = UInt8.random(in: 0...255, using: &random)
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
+            hex.dropFirst(16).prefix(4), hex.dropFirst(20),
+        ]
+        return parts.joined(separator: "-")
+    }
+
+    /// Whether a string has the shape of a UUID (any version), so malformed path ids get a 404, not a query.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 36 else { return false }
+        for (index, byte) in utf8.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                if byte != UInt8(ascii: "-") { return false }
+            } else if !(byte >= 48 && byte <= 57) && !(byte >= 97 && byte <= 102) && !(byte >= 65 && byte <= 70) {
+                return false
+            }
+        }
+        return true
+    }
+}

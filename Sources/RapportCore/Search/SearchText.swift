@@ -1,0 +1,46 @@
+import Foundation
+
+/// Text normalization shared by indexing and querying, so both sides agree: lower case, `ё` as `е`,
+/// collapsed spaces. SQLite folds only ASCII case, so folding happens here, in Swift, for both dialects.
+public enum SearchText {
+    /// Lower-cases, maps `ё`→`е`, and collapses whitespace.
+    public static func fold(_ text: String) -> String {
+        let lowered = text.lowercased().replacingOccurrences(of: "ё", with: "е")
+        return lowered.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The document indexed for a record: folded words plus every phone's digit forms.
+    public static func document(words: [String?], phones: [PhoneNumber] = []) -> String {
+        var parts = words.compactMap { $0.trimmedOrNil }.map(fold)
+        for phone in phones { parts.append(contentsOf: phone.searchDigits) }
+        return parts.joined(separator: " ")
+    }
+
+    /// What a user typed into a search box, as terms that must all match.
+    public struct Query: Hashable, Sendable {
+        /// Folded text terms (each matched as a substring).
+        public var terms: [String]
+        /// When the query is a phone fragment ("+7 912", "345-67"), its digits.
+        public var digits: String?
+
+        /// Whether nothing searchable was typed.
+        public var isEmpty: Bool { terms.isEmpty && digits == nil }
+    }
+
+    /// Parses a query. A query made only of digits and phone punctuation with at least 4 digits is a phone
+    /// search; otherwise each word is a term. Terms shorter than the index can match (3 characters for
+    /// substring search) are kept: the store matches them at word starts ("Иванов И" narrows to names
+    /// with a word beginning with "и") among the rows the longer terms found.
+    public static func parse(_ text: String) -> Query {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let phoneCharacters = Set("0123456789+()-. ")
+        let digits = trimmed.filter(\.isASCII).filter(\.isNumber)
+        if !trimmed.isEmpty, trimmed.allSatisfy({ phoneCharacters.contains($0) }), digits.count >= 4 {
+            return Query(terms: [], digits: digits)
+        }
+        let terms = fold(trimmed).split(separator: " ").map(String.init)
+            .map { $0.trimmingCharacters(in: CharacterSet.punctuationCharacters.subtracting(["@", ".", "-", "_"])) }
+            .filter { !$0.isEmpty }
+        return Query(terms: Array(terms.prefix(8)), digits: nil)
+    }
+}

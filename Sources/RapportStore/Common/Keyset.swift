@@ -1,0 +1,106 @@
+import Foundation
+import RapportCore
+import SQLKit
+
+/// Keyset pagination over one table: `ORDER BY sort, id` with a `(sort, id) > (cursor)` condition, so a
+/// deep page costs the same as the first (no OFFSET).
+struct KeysetPlan: Sendable {
+    /// `contacts c`.
+    let from: String
+    /// The id column, `c.id`.
+    let idColumn: String
+    /// API sort field → SQL column. Every column listed here has an index with `id` after it.
+    let sortColumns: [String: String]
+    /// The default sort.
+    let defaultSort: String
+
+    /// The page of ids matching `conditions`, and the cursor of the next page.
+    func page(conditions: [SQLQueryString], query: ListQuery) throws(ValidationError) -> SQLQueryString {
+        let sortParameter = query.sort ?? defaultSort
+        let descending = sortParameter.hasPrefix("-")
+        let field = descending ? String(sortParameter.dropFirst()) : sortParameter
+        guard let column = sortColumns[field] else {
+            throw ValidationError("sort", .invalidOption, ["options": sortColumns.keys.sorted().joined(separator: ", ")])
+        }
+        var all = conditions
+        if let token = query.cursor {
+            guard let cursor = Cursor(token: token, sort: sortParameter) else { throw ValidationError("cursor", .invalidFormat) }
+            let op = descending ? "<" : ">"
+            all.append(
+                "(\(unsafeRaw: column), \(unsafeRaw: idColumn)) \(unsafeRaw: op) (\(bind: cursor.value.sqlBind), \(bind: cursor.id))")
+        }
+        let direction = descending ? "DESC" : "ASC"
+        return "SELECT \(unsafeRaw: idColumn) AS id, \(unsafeRaw: column) AS sort_value FROM \(unsafeRaw: from) WHERE "
+            + all.anded()
+            + " ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), \(unsafeRaw: idColumn) \(unsafeRaw: direction) LIMIT \(literal: query.limit + 1)"
+    }
+
+    /// Runs the page query: ids in order, and the next cursor when there are more.
+    func ids(_ db: any SQLDatabase, conditions: [SQLQueryString], query: ListQuery) async throws -> ([String], Cursor?) {
+        let sql = try page(conditions: conditions, query: query)
+        let rows = try await db.raw(sql).all()
+        var ids: [String] = []
+        var next: Cursor?
+        for (index, row) in rows.enumerated() {
+            if index == query.limit {
+                let last = rows[index - 1]
+                next = Cursor(sort: query.sort ?? defaultSort, value: try sortValue(last), id: try last.string("id"))
+                break
+            }
+            ids.append(try row.string("id"))
+        }
+        return (ids, next)
+    }
+
+    private func sortValue(_ row: any SQLRow) throws -> JSONValue {
+        if let number = try? row.decode(column: "sort_value", as: Int64.self) { return .int(number) }
+        if let text = try? row.decode(column: "sort_value", as: String.self) { return .string(text) }
+        return .null
+    }
+}
+
+extension JSONValue {
+    /// A cursor value as a bind parameter.
+    var sqlBind: any Encodable & Sendable {
+        switch self {
+        case .int(let value): value
+        case .double(let value): value
+        case .string(let value): value
+        default: String?.none
+        }
+    }
+}
+
+/// The filters every record list shares, as SQL conditions.
+enum CommonFilters {
+    static func conditions(
+        _ filters: ListQuery.Filters, alias: String, kind: RecordKind, workspace: Workspace.ID, dialect: Dialect,
+        ownerColumn: String = "owner_id"
+    ) throws(ValidationError) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = []
+        let owner = "\(alias).\(ownerColumn)"
+        if let ownerID = filters.ownerID { conditions.append("\(unsafeRaw: owner) = \(bind: ownerID.rawValue)") }
+        if let teamID = filters.teamID {
+            conditions.append("\(unsafeRaw: owner) IN (SELECT id FROM users WHERE team_id = \(bind: teamID.rawValue))")
+        }
+        if let tag = filters.tag {
+            conditions.append(TagRows.filter(kind: kind, idColumn: "\(alias).id", workspace: workspace, tag: tag))
+        }
+        let ranges: [(Date?, String, String)] = [
+            (filters.createdFrom, "created_at", ">="), (filters.createdTo, "created_at", "<"),
+            (filters.updatedFrom, "updated_at", ">="), (filters.updatedTo, "updated_at", "<"),
+        ]
+        for (date, column, op) in ranges {
+            if let date { conditions.append("\(unsafeRaw: alias).\(unsafeRaw: column) \(unsafeRaw: op) \(bind: date.millis)") }
+        }
+        for (key, value) in filters.customFields.sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty, key.count <= 40, key.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" })
+            else { throw ValidationError("customField.\(key)", .unknownField) }
+            let column = "\(alias).custom_fields"
+            conditions.append(
+                "(" + dialect.customFieldText(key, column: column) + " = \(bind: value) OR "
+                    + dialect.customFieldArrayContains(key, value: value, column: column) + ")")
+        }
+        return conditions
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import RapportCore
+import SQLKit
+
+/// Phones and e-mails of contacts and companies (one table each, keyed by record).
+enum ChannelRows {
+    static func replace(
+        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, id: String, phones: [Phone], emails: [Email]
+    ) async throws {
+        try await db.raw("DELETE FROM phones WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM emails WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
+        for (position, phone) in phones.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO phones (workspace_id, record_kind, record_id, position, raw, e164, kind)
+                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position),
+                        \(bind: phone.number.raw), \(bind: phone.number.e164), \(bind: phone.kind.rawValue))
+                """
+            ).run()
+        }
+        for (position, email) in emails.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO emails (workspace_id, record_kind, record_id, position, address, kind)
+                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position),
+                        \(bind: email.address), \(bind: email.kind.rawValue))
+                """
+            ).run()
+        }
+    }
+
+    static func phones(_ db: any SQLDatabase, kind: RecordKind, ids: [String]) async throws -> [String: [Phone]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            "SELECT record_id, raw, e164, kind FROM phones WHERE record_kind = \(bind: kind.rawValue) AND record_id IN \(inList(ids)) ORDER BY record_id, position"
+        ).all()
+        var result: [String: [Phone]] = [:]
+        for row in rows {
+            let phone = Phone(
+                number: PhoneNumber(raw: try row.string("raw"), e164: try row.optionalString("e164")),
+                kind: try row.enumValue("kind"))
+            result[try row.string("record_id"), default: []].append(phone)
+        }
+        return result
+    }
+
+    static func emails(_ db: any SQLDatabase, kind: RecordKind, ids: [String]) async throws -> [String: [Email]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            "SELECT record_id, address, kind FROM emails WHERE record_kind = \(bind: kind.rawValue) AND record_id IN \(inList(ids)) ORDER BY record_id, position"
+        ).all()
+        var result: [String: [Email]] = [:]
+        for row in rows {
+            result[try row.string("record_id"), default: []].append(
+                Email(address: try row.string("address"), kind: try row.enumValue("kind")))
+        }
+        return result
+    }
+}
+
+/// Tags: a workspace-wide list of names, linked to records. Using a new name creates the tag.
+enum TagRows {
+    static func replace(
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, kind: RecordKind, id: String,
+        names: [String]
+    ) async throws {
+        try await db.raw("DELETE FROM record_tags WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
+        for (position, name) in names.enumerated() {
+            let tagID = try await ensure(db, context: context, workspace: workspace, name: name)
+            try await db.raw(
+                """
+                INSERT INTO record_tags (workspace_id, record_kind, record_id, tag_id, position)
+                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: tagID), \(bind: position))
+                ON CONFLICT DO NOTHING
+                """
+            ).run()
+        }
+    }
+
+    /// The tag's id, creating the tag if it is new.
+    static func ensure(_ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, name: String) async throws
+        -> String
+    {
+        let key = SearchText.fold(name)
+        try await db.raw(
+            """
+            INSERT INTO tags (id, workspace_id, name, name_key, created_at)
+            VALUES (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: name), \(bind: key),
+                    \(bind: context.effects.now().millis))
+            ON CONFLICT (workspace_id, name_key) DO NOTHING
+            """
+        ).run()
+        let row = try await db.raw(
+            "SELECT id FROM tags WHERE workspace_id = \(bind: workspace.rawValue) AND name_key = \(bind: key)"
+        ).first()
+        guard let row else { throw StoreError.corruptValue(column: "tags.id", value: key) }
+        return try row.string("id")
+    }
+
+    static func names(_ db: any SQLDatabase, kind: RecordKind, ids: [String]) async throws -> [String: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.raw(
+            """
+            SELECT rt.record_id, t.name FROM record_tags rt JOIN tags t ON t.id = rt.tag_id
+            WHERE rt.record_kind = \(bind: kind.rawValue) AND rt.record_id IN \(inList(ids))
+            ORDER BY rt.record_id, rt.position
+            """
+        ).all()
+        var result: [String: [String]] = [:]
+        for row in rows { result[try row.string("record_id"), default: []].append(try row.string("name")) }
+        return result
+    }
+
+    /// The condition "the record has this tag" for list filters.
+    static func filter(kind: RecordKind, idColumn: String, workspace: Workspace.ID, tag: String) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM record_tags rt JOIN tags t ON t.id = rt.tag_id
+                WHERE rt.record_kind = \(bind: kind.rawValue) AND rt.record_id = \(unsafeRaw: idColumn)
+                AND t.workspace_id = \(bind: workspace.rawValue) AND t.name_key = \(bind: SearchText.fold(tag)))
+        """
+    }
+}
+
+/// Audit log writes and reads.
+enum AuditRows {
+    static func append(
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, actor: User.ID?, record: RecordRef,
+        action: AuditAction, changes: [FieldChange]
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO audit_log (id, workspace_id, at, actor_id, record_kind, record_id, action, changes)
+            VALUES (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: context.effects.now().millis),
+                    \(bind: actor?.rawValue), \(bind: record.kind.rawValue), \(bind: record.id), \(bind: action.rawValue),
+                    \(bind: jsonText(changes)))
+            """
+        ).run()
+    }
+
+    static func decode(_ row: any SQLRow) throws -> AuditEntry {
+        AuditEntry(
+            id: try row.id("id"), workspaceID: try row.id("workspace_id"), at: try row.date("at"),
+            actorID: try row.optionalID("actor_id"),
+            record: RecordRef(kind: try row.enumValue("record_kind"), id: try row.string("record_id")),
+            action: try row.enumValue("action"), changes: try row.json("changes", as: [FieldChange].self))
+    }
+}
+
+/// The search index: one folded document per record.
+enum SearchRows {
+    static func index(
+        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, id: String, body: String
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO search_docs (workspace_id, record_kind, record_id, body)
+            VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: body))
+            ON CONFLICT (record_id) DO UPDATE SET body = excluded.body
+            """
+        ).run()
+    }
+
+    /// The condition "the record matches the search query", for a record id column.
+    static func matches(
+        _ query: SearchText.Query, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind, idColumn: String
+    ) -> SQLQueryString {
+        let terms = query.digits.map { [$0] } ?? query.terms
+        let indexed = terms.filter { $0.count >= 3 }
+        let short = terms.filter { $0.count < 3 }
+        var conditions: [SQLQueryString] = [
+            "d.workspace_id = \(bind: workspace.rawValue)", "d.record_kind = \(bind: kind.rawValue)",
+        ]
+        switch dialect {
+        case .sqlite:
+            // Trigram FTS: every quoted term of 3+ characters matches as a substring, from the index.
+            if !indexed.isEmpty {
+                let match = indexed.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+                    .joined(separator: " AND ")
+                conditions.append("d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match))")
+            }
+        case .postgres:
+            for term in indexed { conditions.append("d.body LIKE \(bind: "%" + likeEscaped(term) + "%") ESCAPE '\\'") }
+        }
+        for term in short {
+            // One- and two-letter terms cannot use a trigram index: matched at word starts by a scan of
+            // the rows the other terms left.
+            conditions.append(
+                "(d.body LIKE \(bind: likeEscaped(term) + "%") ESCAPE '\\' OR d.body LIKE \(bind: "% " + likeEscaped(term) + "%") ESCAPE '\\')"
+            )
+        }
+        return "\(unsafeRaw: idColumn) IN (SELECT d.record_id FROM search_docs d WHERE " + conditions.anded() + ")"
+    }
+
+    static func remove(_ db: any SQLDatabase, id: String) async throws {
+        try await db.raw("DELETE FROM search_docs WHERE record_id = \(bind: id)").run()
+    }
+}
+
+/// Access checks against stored ownership.
+enum AccessRows {
+    /// The SQL condition for a visibility on an owner column.
+    static func condition(_ visibility: Visibility, ownerColumn: String) -> SQLQueryString {
+        switch visibility {
+        case .nothing: return "1 = 0"
+        case .everything: return "1 = 1"
+        case .owned(let user): return "\(unsafeRaw: ownerColumn) = \(bind: user.rawValue)"
+        case .team(let team, let user):
+            return
+                "(\(unsafeRaw: ownerColumn) = \(bind: user.rawValue) OR \(unsafeRaw: ownerColumn) IN (SELECT id FROM users WHERE team_id = \(bind: team.rawValue)))"
+        }
+    }
+
+    /// The team of a user, and whether the user is an active member of the workspace.
+    static func member(_ db: any SQLDatabase, user: User.ID, workspace: Workspace.ID) async throws -> (team: Team.ID?, active: Bool)? {
+        guard
+            let row = try await db.raw(
+                "SELECT team_id, active FROM users WHERE id = \(bind: user.rawValue) AND workspace_id = \(bind: workspace.rawValue)"
+            ).first()
+        else { return nil }
+        return (try row.optionalID("team_id"), try row.bool("active"))
+    }
+
+    /// Ownership of a would-be record owned by `owner`; reports an unknown or inactive owner as a field issue.
+    static func ownership(
+        _ db: any SQLDatabase, owner: User.ID?, workspace: Workspace.ID, field: String
+    ) async throws -> (Ownership, [FieldIssue]) {
+        guard let owner else { return (Ownership(workspaceID: workspace, ownerID: nil, ownerTeamID: nil), []) }
+        guard let member = try await member(db, user: owner, workspace: workspace), member.active else {
+            return (Ownership(workspaceID: workspace, ownerID: owner, ownerTeamID: nil), [FieldIssue(field, .unknownReference)])
+        }
+        return (Ownership(workspaceID: workspace, ownerID: owner, ownerTeamID: member.team), [])
+    }
+
+    /// Ids among `ids` that are live records of `table` in the workspace.
+    static func existing(_ db: any SQLDatabase, table: String, ids: [String], workspace: Workspace.ID) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await db.raw(
+            "SELECT id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspace.rawValue) AND deleted_at IS NULL AND id IN \(inList(ids))"
+        ).all()
+        return Set(try rows.map { try $0.string("id") })
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import RapportCore
+import SQLKit
+
+/// Times are stored as Unix milliseconds.
+extension Date {
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: TimeInterval(millis) / 1000) }
+}
+
+extension SQLRow {
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }
+    func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
+    func optionalBool(_ column: String) throws -> Bool? { try decode(column: column, as: Bool?.self) }
+    func date(_ column: String) throws -> Date { Date(millis: try decode(column: column, as: Int64.self)) }
+    func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Int64?.self).map(Date.init(millis:)) }
+    func id<T>(_ column: String, as _: T.Type = T.self) throws -> Identifier<T> { Identifier(try string(column)) }
+    func optionalID<T>(_ column: String, as _: T.Type = T.self) throws -> Identifier<T>? {
+        try optionalString(column).map(Identifier.init(rawValue:))
+    }
+    func enumValue<E: RawRepresentable>(_ column: String, as _: E.Type = E.self) throws -> E where E.RawValue == String {
+        let raw = try string(column)
+        guard let value = E(rawValue: raw) else { throw StoreError.corruptValue(column: column, value: raw) }
+        return value
+    }
+    func optionalEnum<E: RawRepresentable>(_ column: String, as _: E.Type = E.self) throws -> E?
+    where E.RawValue == String {
+        guard let raw = try optionalString(column) else { return nil }
+        guard let value = E(rawValue: raw) else { throw StoreError.corruptValue(column: column, value: raw) }
+        return value
+    }
+    func localDate(_ column: String) throws -> LocalDate? { try optionalString(column).flatMap(LocalDate.init(iso:)) }
+    func json<T: Decodable>(_ column: String, as _: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(try string(column).utf8))
+    }
+}
+
+/// A stored value that Rapport did not write; never expected, reported with the column.
+enum StoreError: Error, CustomStringConvertible {
+    case corruptValue(column: String, value: String)
+    var description: String {
+        switch self {
+        case .corruptValue(let column, _): "Unexpected stored value in column \(column)"
+        }
+    }
+}
+
+/// Encodes a value as compact, key-sorted JSON for a TEXT column (sorted so equal values store equally).
+func jsonText(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
+func likeEscaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        .replacingOccurrences(of: "_", with: "\\_")
+}
+
+extension Array where Element == SQLQueryString {
+    /// Joins conditions with AND; an empty list is `TRUE`-equivalent.
+    func anded() -> SQLQueryString {
+        isEmpty ? "1 = 1" : "(" + joined(separator: ") AND (") + ")"
+    }
+}
+
+/// Binds a list for `IN (...)`.
+func inList(_ values: [String]) -> SQLQueryString {
+    values.isEmpty ? "(NULL)" : "(\(binds: values))"
+}

@@ -1,0 +1,218 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+/// Companies: the same life as contacts (create, read, versioned update, trash, lists, search).
+public struct CompanyRepository: Sendable {
+    let context: StoreContext
+
+    /// Makes the repository.
+    public init(context: StoreContext) { self.context = context }
+
+    static let plan = KeysetPlan(
+        from: "companies co", idColumn: "co.id",
+        sortColumns: ["createdAt": "co.created_at", "updatedAt": "co.updated_at", "name": "co.sort_name"],
+        defaultSort: "-createdAt")
+
+    /// Creates a company.
+    public func create(_ input: CompanyInput, by actor: Actor) async throws -> Company {
+        try await context.database.transaction { db in
+            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
+            let blank = Company(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
+            let company = try blank.applying(input, context: rules)
+            try await checkReferences(db, company, actor: actor, operation: .create)
+            try await write(db, company, expectedVersion: nil)
+            try await AuditRows.append(
+                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                record: RecordRef(kind: .company, id: company.id.rawValue), action: .create,
+                changes: AuditDiff.creation(company.auditSnapshot))
+            return company
+        }
+    }
+
+    /// A company the actor may see.
+    public func get(_ id: Company.ID, by actor: Actor) async throws -> Company {
+        let db = context.database.reader
+        guard let company = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
+            try await AccessCheck.allows(db, actor, .read, .company, owner: company.ownerID)
+        else { throw RecordError.notFound(.company) }
+        return company
+    }
+
+    /// Applies an update if the version is current.
+    public func update(_ id: Company.ID, _ input: CompanyInput, expectedVersion: Int64, by actor: Actor) async throws -> Company {
+        try await context.database.transaction { db in
+            let current = try await lockForWrite(db, id, actor: actor, operation: .update)
+            guard current.version == expectedVersion else {
+                throw RecordError.versionConflict(.company, currentVersion: current.version)
+            }
+            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
+            var next = try current.applying(input, context: rules)
+            next.updatedAt = rules.now
+            next.version = current.version + 1
+            try await checkReferences(db, next, actor: actor, operation: .update)
+            try await write(db, next, expectedVersion: expectedVersion)
+            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
+            if !changes.isEmpty {
+                try await AuditRows.append(
+                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                    record: RecordRef(kind: .company, id: id.rawValue), action: .update, changes: changes)
+            }
+            return next
+        }
+    }
+
+    /// Moves a company to the trash (its contacts stay, unlinked only when purged).
+    public func delete(_ id: Company.ID, by actor: Actor) async throws -> Company {
+        try await setDeleted(id, deleted: true, by: actor)
+    }
+
+    /// Brings a company back from the trash.
+    public func restore(_ id: Company.ID, by actor: Actor) async throws -> Company {
+        try await setDeleted(id, deleted: false, by: actor)
+    }
+
+    private func setDeleted(_ id: Company.ID, deleted: Bool, by actor: Actor) async throws -> Company {
+        try await context.database.transaction { db in
+            let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
+            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.company) }
+            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.company) }
+            var next = current
+            let now = context.effects.now()
+            next.deletedAt = deleted ? now : nil
+            next.updatedAt = now
+            next.version += 1
+            try await db.raw(
+                "UPDATE companies SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
+            ).run()
+            try await AuditRows.append(
+                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                record: RecordRef(kind: .company, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
+            return next
+        }
+    }
+
+    /// A page of companies the actor may see.
+    public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Company> {
+        let db = context.database.reader
+        var conditions: [SQLQueryString] = [
+            "co.workspace_id = \(bind: actor.workspaceID.rawValue)",
+            query.trash ? "co.deleted_at IS NOT NULL" : "co.deleted_at IS NULL",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .company), ownerColumn: "co.owner_id"),
+        ]
+        conditions += try CommonFilters.conditions(
+            query.filters, alias: "co", kind: .company, workspace: actor.workspaceID, dialect: context.dialect)
+        if let city = query.filters.city { conditions.append("co.city_key = \(bind: SearchText.fold(city))") }
+        if let contact = query.filters.contactID {
+            conditions.append("co.id IN (SELECT company_id FROM contact_companies WHERE contact_id = \(bind: contact.rawValue))")
+        }
+        if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            conditions.append(
+                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .company, idColumn: "co.id"))
+        }
+        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
+        return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+    }
+
+    func lockForWrite(
+        _ db: any SQLDatabase, _ id: Company.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false
+    ) async throws -> Company {
+        _ = try await db.raw(
+            "SELECT id FROM companies WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
+        ).first()
+        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
+            try await AccessCheck.allows(db, actor, .read, .company, owner: current.ownerID)
+        else { throw RecordError.notFound(.company) }
+        guard try await AccessCheck.allows(db, actor, operation, .company, owner: current.ownerID) else {
+            throw RecordError.forbidden
+        }
+        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.company) }
+        return current
+    }
+
+    private func checkReferences(_ db: any SQLDatabase, _ company: Company, actor: Actor, operation: RecordOperation) async throws {
+        let (ownership, issues) = try await AccessRows.ownership(db, owner: company.ownerID, workspace: actor.workspaceID, field: "ownerId")
+        if !issues.isEmpty { throw ValidationError(issues: issues) }
+        guard AccessPolicy.allows(actor, operation, .company, ownership) else { throw RecordError.forbidden }
+    }
+
+    /// Inserts (expectedVersion nil) or updates the row, then its phones, e-mails, tags and search document.
+    private func write(_ db: any SQLDatabase, _ c: Company, expectedVersion: Int64?) async throws {
+        let sortName = SearchText.fold(c.name)
+        if let expectedVersion {
+            let row = try await db.raw(
+                """
+                UPDATE companies SET name = \(bind: c.name), sort_name = \(bind: sortName), inn = \(bind: c.inn),
+                    kpp = \(bind: c.kpp), industry = \(bind: c.industry), website = \(bind: c.website),
+                    city = \(bind: c.city), city_key = \(bind: c.city.map(SearchText.fold)),
+                    addresses = \(bind: jsonText(c.addresses)), source = \(bind: c.source.source),
+                    utm_source = \(bind: c.source.utmSource), utm_medium = \(bind: c.source.utmMedium),
+                    utm_campaign = \(bind: c.source.utmCampaign), utm_content = \(bind: c.source.utmContent),
+                    utm_term = \(bind: c.source.utmTerm), referrer = \(bind: c.source.referrer),
+                    landing_page = \(bind: c.source.landingPage), owner_id = \(bind: c.ownerID?.rawValue),
+                    custom_fields = \(bind: jsonText(c.customFields)), updated_at = \(bind: c.updatedAt.millis),
+                    version = \(bind: c.version)
+                WHERE id = \(bind: c.id.rawValue) AND version = \(bind: expectedVersion) RETURNING version
+                """
+            ).first()
+            guard row != nil else { throw RecordError.versionConflict(.company, currentVersion: expectedVersion) }
+        } else {
+            try await db.raw(
+                """
+                INSERT INTO companies (id, workspace_id, name, sort_name, inn, kpp, industry, website, city, city_key,
+                    addresses, source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, referrer, landing_page,
+                    owner_id, custom_fields, created_at, updated_at, created_by, version, deleted_at, merged_into)
+                VALUES (\(bind: c.id.rawValue), \(bind: c.workspaceID.rawValue), \(bind: c.name), \(bind: sortName),
+                    \(bind: c.inn), \(bind: c.kpp), \(bind: c.industry), \(bind: c.website), \(bind: c.city),
+                    \(bind: c.city.map(SearchText.fold)), \(bind: jsonText(c.addresses)), \(bind: c.source.source),
+                    \(bind: c.source.utmSource), \(bind: c.source.utmMedium), \(bind: c.source.utmCampaign),
+                    \(bind: c.source.utmContent), \(bind: c.source.utmTerm), \(bind: c.source.referrer),
+                    \(bind: c.source.landingPage), \(bind: c.ownerID?.rawValue), \(bind: jsonText(c.customFields)),
+                    \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis), \(bind: c.createdBy?.rawValue),
+                    \(bind: c.version), NULL, NULL)
+                """
+            ).run()
+        }
+        try await ChannelRows.replace(db, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, phones: c.phones, emails: c.emails)
+        try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, names: c.tags)
+        let body = SearchText.document(
+            words: [c.name, c.inn, c.industry, c.city, c.website] + c.emails.map(\.address) + c.tags,
+            phones: c.phones.map(\.number))
+        try await SearchRows.index(db, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, body: body)
+    }
+
+    func load(_ db: any SQLDatabase, ids: [String], workspace: Workspace.ID) async throws -> [Company] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await db.raw(
+            "SELECT * FROM companies WHERE workspace_id = \(bind: workspace.rawValue) AND id IN \(inList(ids))"
+        ).all()
+        let phones = try await ChannelRows.phones(db, kind: .company, ids: ids)
+        let emails = try await ChannelRows.emails(db, kind: .company, ids: ids)
+        let tags = try await TagRows.names(db, kind: .company, ids: ids)
+        var byID: [String: Company] = [:]
+        for row in rows {
+            let id = try row.string("id")
+            var c = Company(
+                id: Company.ID(id), workspaceID: workspace, now: try row.date("created_at"), createdBy: try row.optionalID("created_by"))
+            c.name = try row.string("name")
+            c.inn = try row.optionalString("inn")
+            c.kpp = try row.optionalString("kpp")
+            c.industry = try row.optionalString("industry")
+            c.website = try row.optionalString("website")
+            c.city = try row.optionalString("city")
+            c.addresses = try row.json("addresses", as: [Address].self)
+            c.source = try LeadSourceColumns.decode(row)
+            c.ownerID = try row.optionalID("owner_id")
+            c.customFields = try row.json("custom_fields", as: [String: JSONValue].self)
+            c.updatedAt = try row.date("updated_at")
+            c.version = try row.int64("version")
+            c.deletedAt = try row.optionalDate("deleted_at")
+            c.mergedInto = try row.optionalID("merged_into")
+            c.phones = phones[id] ?? []
+            c.emails = emails[id] ?? []
+            c.tags = tags[id] ?? []
+            byID[id] = c
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+/// Contacts: create, read, update with optimistic locking, trash and restore, lists and search.
+/// Every method takes the acting user and asks ``AccessPolicy`` first; lists are filtered by visibility.
+public struct ContactRepository: Sendable {
+    let context: StoreContext
+
+    /// Makes the repository.
+    public init(context: StoreContext) { self.context = context }
+
+    static let plan = KeysetPlan(
+        from: "contacts c", idColumn: "c.id",
+        sortColumns: ["createdAt": "c.created_at", "updatedAt": "c.updated_at", "name": "c.sort_name"],
+        defaultSort: "-createdAt")
+
+    /// Creates a contact owned by the actor unless the input names another owner.
+    public func create(_ input: ContactInput, by actor: Actor) async throws -> Contact {
+        try await context.database.transaction { db in
+            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .contact)
+            let blank = Contact(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
+            let contact = try blank.applying(input, context: rules)
+            try await checkReferences(db, contact, actor: actor, operation: .create)
+            try await insert(db, contact)
+            try await writeParts(db, contact)
+            try await AuditRows.append(
+                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                record: RecordRef(kind: .contact, id: contact.id.rawValue), action: .create,
+                changes: AuditDiff.creation(contact.auditSnapshot))
+            return contact
+        }
+    }
+
+    /// A contact the actor may see (including one in the trash, with `deletedAt` set).
+    public func get(_ id: Contact.ID, by actor: Actor) async throws -> Contact {
+        let db = context.database.reader
+        guard let contact = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first else {
+            throw RecordError.notFound(.contact)
+        }
+        guard try await AccessCheck.allows(db, actor, .read, .contact, owner: contact.ownerID) else {
+            throw RecordError.notFound(.contact)
+        }
+        return contact
+    }
+
+    /// Applies an update if `expectedVersion` is still current; otherwise throws
+    /// ``RecordError/versionConflict(_:currentVersion:)`` and changes nothing.
+    public func update(_ id: Contact.ID, _ input: ContactInput, expectedVersion: Int64, by actor: Actor) async throws -> Contact {
+        try await context.database.transaction { db in
+            let current = try await lockForWrite(db, id, actor: actor, operation: .update)
+            guard current.version == expectedVersion else {
+                throw RecordError.versionConflict(.contact, currentVersion: current.version)
+            }
+            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .contact)
+            var next = try current.applying(input, context: rules)
+            next.updatedAt = rules.now
+            next.version = current.version + 1
+            try await checkReferences(db, next, actor: actor, operation: .update)
+            try await save(db, next, expectedVersion: expectedVersion)
+            try await writeParts(db, next)
+            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
+            if !changes.isEmpty {
+                try await AuditRows.append(
+                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                    record: RecordRef(kind: .contact, id: id.rawValue), action: .update, changes: changes)
+            }
+            return next
+        }
+    }
+
+    /// Moves a contact to the trash.
+    public func delete(_ id: Contact.ID, by actor: Actor) async throws -> Contact {
+        try await setDeleted(id, deleted: true, by: actor)
+    }
+
+    /// Brings a contact back from the trash.
+    public func restore(_ id: Contact.ID, by actor: Actor) async throws -> Contact {
+        try await setDeleted(id, deleted: false, by: actor)
+    }
+
+    private func setDeleted(_ id: Contact.ID, deleted: Bool, by actor: Actor) async throws -> Contact {
+        try await context.database.transaction { db in
+            let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
+            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.contact) }
+            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.contact) }
+            var next = current
+            let now = context.effects.now()
+            next.deletedAt = deleted ? now : nil
+            next.updatedAt = now
+            next.version += 1
+            try await db.raw(
+                "UPDATE contacts SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
+            ).run()
+            try await AuditRows.append(
+                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                record: RecordRef(kind: .contact, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
+            return next
+        }
+    }
+
+    /// A page of contacts the actor may see, filtered, searched and sorted.
+    public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Contact> {
+        let db = context.database.reader
+        var conditions: [SQLQueryString] = [
+            "c.workspace_id = \(bind: actor.workspaceID.rawValue)",
+            query.trash ? "c.deleted_at IS NOT NULL" : "c.deleted_at IS NULL",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+        ]
+        conditions += try CommonFilters.conditions(
+            query.filters, alias: "c", kind: .contact, workspace: actor.workspaceID, dialect: context.dialect)
+        let filters = query.filters
+        if let city = filters.city { conditions.append("c.city_key = \(bind: SearchText.fold(city))") }
+        if let readiness = filters.readiness { conditions.append("c.readiness = \(bind: readiness.rawValue)") }
+        if let lifecycle = filters.lifecycle { conditions.append("c.lifecycle = \(bind: lifecycle.rawValue)") }
+        if let company = filters.companyID {
+            conditions.append(
+                "c.id IN (SELECT contact_id FROM contact_companies WHERE company_id = \(bind: company.rawValue))")
+        }
+        if let dealID = filters.dealID {
+            conditions.append("c.id IN (SELECT contact_id FROM deal_contacts WHERE deal_id = \(bind: dealID.rawValue))")
+        }
+        if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            conditions.append(
+                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact, idColumn: "c.id"))
+        }
+        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
+        return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+    }
+
+    /// Contacts with these ids in the actor's workspace that the actor may see, in the given order.
+    public func visible(_ ids: [Contact.ID], by actor: Actor) async throws -> [Contact] {
+        let db = context.database.reader
+        let contacts = try await load(db, ids: ids.map(\.rawValue), workspace: actor.workspaceID)
+        var result: [Contact] = []
+        for contact in contacts where try await AccessCheck.allows(db, actor, .read, .contact, owner: contact.ownerID) {
+            result.append(contact)
+        }
+        return result
+    }
+
+    // MARK: - Rows
+
+    func lockForWrite(
+        _ db: any SQLDatabase, _ id: Contact.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false
+    ) async throws -> Contact {
+        // Lock the row first (PostgreSQL), then load it with its parts.
+        _ = try await db.raw(
+            "SELECT id FROM contacts WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
+        ).first()
+        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first else {
+            throw RecordError.notFound(.contact)
+        }
+        guard try await AccessCheck.allows(db, actor, .read, .contact, owner: current.ownerID) else {
+            throw RecordError.notFound(.contact)
+        }
+        guard try await AccessCheck.allows(db, actor, operation, .contact, owner: current.ownerID) else {
+            throw RecordError.forbidden
+        }
+        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.contact) }
+        return current
+    }
+
+    private func checkReferences(_ db: any SQLDatabase, _ contact: Contact, actor: Actor, operation: RecordOperation) async throws {
+        var issues: [FieldIssue] = []
+        let (ownership, ownerIssues) = try await AccessRows.ownership(
+            db, owner: contact.ownerID, workspace: actor.workspaceID, field: "ownerId")
+        issues += ownerIssues
+        let companyIDs = contact.companies.map(\.companyID.rawValue)
+        let existing = try await AccessRows.existing(db, table: "companies", ids: companyIDs, workspace: actor.workspaceID)
+        for (index, id) in companyIDs.enumerated() where !existing.contains(id) {
+            issues.append(FieldIssue("companies[\(index)].companyId", .unknownReference))
+        }
+        if !issues.isEmpty { throw ValidationError(issues: issues) }
+        guard AccessPolicy.allows(actor, operation, .contact, ownership) else { throw RecordError.forbidden }
+    }
+
+    private func insert(_ db: any SQLDatabase, _ c: Contact) async throws {
+        try await db.raw(
+            """
+            INSERT INTO contacts (id, workspace_id, last_name, first_name, middle_name, sort_name, position, city, city_key,
+                address, birthday, source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, referrer,
+                landing_page, owner_id, readiness, lifecycle, email_consent, email_consent_at, sms_consent, sms_consent_at,
+                custom_fields, created_at, updated_at, created_by, version, deleted_at, merged_into)
+            VALUES (\(bind: c.id.rawValue), \(bind: c.workspaceID.rawValue), \(bind: c.lastName), \(bind: c.firstName),
+                \(bind: c.middleName), \(bind: Self.sortName(c)), \(bind: c.position), \(bind: c.city),
+                \(bind: c.city.map(SearchText.fold)), \(bind: c.address), \(bind: c.birthday?.description),
+                \(bind: c.source.source), \(bind: c.source.utmSource), \(bind: c.source.utmMedium),
+                \(bind: c.source.utmCampaign), \(bind: c.source.utmContent), \(bind: c.source.utmTerm),
+                \(bind: c.source.referrer), \(bind: c.source.landingPage), \(bind: c.ownerID?.rawValue),
+                \(bind: c.readiness?.rawValue), \(bind: c.lifecycle.rawValue), \(bind: c.emailConsent?.granted),
+                \(bind: c.emailConsent?.at.millis), \(bind: c.smsConsent?.granted), \(bind: c.smsConsent?.at.millis),
+                \(bind: jsonText(c.customFields)), \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis),
+                \(bind: c.createdBy?.rawValue), \(bind: c.version), \(bind: c.deletedAt?.millis), \(bind: c.mergedInto?.rawValue))
+            """
+        ).run()
+    }
+
+    private func save(_ db: any SQLDatabase, _ c: Contact, expectedVersion: Int64) async throws {
+        let row = try await db.raw(
+            """
+            UPDATE contacts SET last_name = \(bind: c.lastName), first_name = \(bind: c.firstName),
+                middle_name = \(bind: c.middleName), sort_name = \(bind: Self.sortName(c)), position = \(bind: c.position),
+                city = \(bind: c.city), city_key = \(bind: c.city.map(SearchText.fold)), address = \(bind: c.address),
+                birthday = \(bind: c.birthday?.description), source = \(bind: c.source.source),
+                utm_source = \(bind: c.source.utmSource), utm_medium = \(bind: c.source.utmMedium),
+                utm_campaign = \(bind: c.source.utmCampaign), utm_content = \(bind: c.source.utmContent),
+                utm_term = \(bind: c.source.utmTerm), referrer = \(bind: c.source.referrer),
+                landing_page = \(bind: c.source.landingPage), owner_id = \(bind: c.ownerID?.rawValue),
+                readiness = \(bind: c.readiness?.rawValue), lifecycle = \(bind: c.lifecycle.rawValue),
+                email_consent = \(bind: c.emailConsent?.granted), email_consent_at = \(bind: c.emailConsent?.at.millis),
+                sms_consent = \(bind: c.smsConsent?.granted), sms_consent_at = \(bind: c.smsConsent?.at.millis),
+                custom_fields = \(bind: jsonText(c.customFields)), updated_at = \(bind: c.updatedAt.millis),
+                version = \(bind: c.version)
+            WHERE id = \(bind: c.id.rawValue) AND version = \(bind: expectedVersion)
+            RETURNING version
+            """
+        ).first()
+        // The row is locked and its version checked above; this guards against a writer outside Rapport.
+        guard row != nil else { throw RecordError.versionConflict(.contact, currentVersion: expectedVersion) }
+    }
+
+    private func writeParts(_ db: any SQLDatabase, _ c: Contact) async throws {
+        try await ChannelRows.replace(db, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, phones: c.phones, emails: c.emails)
+        try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, names: c.tags)
+        try await db.raw("DELETE FROM contact_companies WHERE contact_id = \(bind: c.id.rawValue)").run()
+        for (position, link) in c.companies.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO contact_companies (workspace_id, contact_id, company_id, is_primary, position)
+                VALUES (\(bind: c.workspaceID.rawValue), \(bind: c.id.rawValue), \(bind: link.companyID.rawValue),
+                        \(bind: link.isPrimary), \(bind: position))
+                """
+            ).run()
+        }
+        try await SearchRows.index(db, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, body: Self.searchDocument(c))
+    }
+
+    static func sortName(_ c: Contact) -> String { SearchText.fold(c.displayName) }
+
+    static func searchDocument(_ c: Contact) -> String {
+        SearchText.document(
+            words: [c.lastName, c.firstName, c.middleName, c.position, c.city] + c.emails.map(\.address) + c.tags,
+            phones: c.phones.map(\.number))
+    }
+
+    func load(_ db: any SQLDatabase, ids: [String], workspace: Workspace.ID) async throws -> [Contact] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await db.raw(
+            "SELECT * FROM contacts WHERE workspace_id = \(bind: workspace.rawValue) AND id IN \(inList(ids))"
+        ).all()
+        let phones = try await ChannelRows.phones(db, kind: .contact, ids: ids)
+        let emails = try await ChannelRows.emails(db, kind: .contact, ids: ids)
+        let tags = try await TagRows.names(db, kind: .contact, ids: ids)
+        let links = try await db.raw(
+            "SELECT contact_id, company_id, is_primary FROM contact_companies WHERE contact_id IN \(inList(ids)) ORDER BY contact_id, position"
+        ).all()
+        var companies: [String: [CompanyLink]] = [:]
+        for link in links {
+            companies[try link.string("contact_id"), default: []].append(
+                CompanyLink(companyID: try link.id("company_id"), isPrimary: try link.bool("is_primary")))
+        }
+        var byID: [String: Contact] = [:]
+        for row in rows {
+            let id = try row.string("id")
+            var c = Contact(
+                id: Contact.ID(id), workspaceID: workspace, now: try row.date("created_at"), createdBy: try row.optionalID("created_by"))
+            c.lastName = try row.optionalString("last_name")
+            c.firstName = try row.optionalString("first_name")
+            c.middleName = try row.optionalString("middle_name")
+            c.position = try row.optionalString("position")
+            c.city = try row.optionalString("city")
+            c.address = try row.optionalString("address")
+            c.birthday = try row.localDate("birthday")
+            c.source = try LeadSourceColumns.decode(row)
+            c.ownerID = try row.optionalID("owner_id")
+            c.readiness = try row.optionalEnum("readiness")
+            c.lifecycle = try row.enumValue("lifecycle")
+            if let granted = try row.optionalBool("email_consent"), let at = try row.optionalDate("email_consent_at") {
+                c.emailConsent = Consent(granted: granted, at: at)
+            }
+            if let granted = try row.optionalBool("sms_consent"), let at = try row.optionalDate("sms_consent_at") {
+                c.smsConsent = Consent(granted: granted, at: at)
+            }
+            c.customFields = try row.json("custom_fields", as: [String: JSONValue].self)
+            c.updatedAt = try row.date("updated_at")
+            c.version = try row.int64("version")
+            c.deletedAt = try row.optionalDate("deleted_at")
+            c.mergedInto = try row.optionalID("merged_into")
+            c.phones = phones[id] ?? []
+            c.emails = emails[id] ?? []
+            c.tags = tags[id] ?? []
+            c.companies = companies[id] ?? []
+            byID[id] = c
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}
+
+/// The source and UTM columns shared by contacts, companies and deals.
+enum LeadSourceColumns {
+    static func decode(_ row: any SQLRow) throws -> LeadSource {
+        LeadSource(
+            source: try row.optionalString("source"), utmSource: try row.optionalString("utm_source"),
+            utmMedium: try row.optionalString("utm_medium"), utmCampaign: try row.optionalString("utm_campaign"),
+            utmContent: try row.optionalString("utm_content"), utmTerm: try row.optionalString("utm_term"),
+            referrer: try row.optionalString("referrer"), landingPage: try row.optionalString("landing_page"))
+    }
+}
+
+/// Access checks of single stored records (the owner's team is looked up for team scopes).
+enum AccessCheck {
+    static func allows(_ db: any SQLDatabase, _ actor: Actor, _ operation: RecordOperation, _ kind: RecordKind, owner: User.ID?)
+        async throws -> Bool
+    {
+        let scope = AccessPolicy.scope(of: actor.role, for: operation, on: kind)
+        var team: Team.ID?
+        if scope == .team, let owner, owner != actor.userID {
+            team = try await AccessRows.member(db, user: owner, workspace: actor.workspaceID)?.team
+        }
+        return AccessPolicy.allows(actor, operation, kind, Ownership(workspaceID: actor.workspaceID, ownerID: owner, ownerTeamID: team))
+    }
+}

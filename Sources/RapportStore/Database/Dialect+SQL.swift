@@ -1,0 +1,24 @@
+import SQLKit
+
+/// The few places where SQLite and PostgreSQL SQL differ, each named.
+extension Dialect {
+    /// A custom field's value as text, from the JSON `custom_fields` column. `key` must already be
+    /// validated as `[A-Za-z0-9_]`.
+    func customFieldText(_ key: String, column: String = "custom_fields") -> SQLQueryString {
+        switch self {
+        case .sqlite: return "CAST(json_extract(\(unsafeRaw: column), \(bind: "$." + key)) AS TEXT)"
+        case .postgres: return "(\(unsafeRaw: column)::jsonb ->> \(bind: key))"
+        }
+    }
+
+    /// Whether a multi-select custom field's JSON array contains a value.
+    func customFieldArrayContains(_ key: String, value: String, column: String = "custom_fields") -> SQLQueryString {
+        switch self {
+        case .sqlite:
+            return
+                "EXISTS (SELECT 1 FROM json_each(\(unsafeRaw: column), \(bind: "$." + key)) WHERE json_each.value = \(bind: value))"
+        case .postgres:
+            return "COALESCE((\(unsafeRaw: column)::jsonb -> \(bind: key)) ? \(bind: value), FALSE)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+public import Logging
+import SQLKit
+
+/// One numbered schema change. Named by intent; listed in ``Migrations/all`` in order.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// The statements, for a dialect; each migration runs in one transaction.
+    let statements: @Sendable (Dialect, _ trigram: Bool) -> [String]
+}
+
+/// The schema's history and the runner that brings a database up to date.
+public enum Migrations {
+    /// Every migration, oldest first. Append only: never edit one that has shipped.
+    static let all: [Migration] = [
+        Migration(version: 1, name: "create_core_crm_schema", statements: Schema.v1)
+    ]
+
+    /// The newest schema version this binary knows.
+    public static var latestVersion: Int { all.last?.version ?? 0 }
+
+    /// The state of a database's schema.
+    public struct Status: Sendable, Equatable {
+        /// The highest finished migration.
+        public var current: Int
+        /// The newest this binary knows.
+        public var latest: Int
+        /// A migration that started and did not finish.
+        public var unfinished: Int?
+
+        /// Makes a status.
+        public init(current: Int, latest: Int, unfinished: Int?) {
+            self.current = current
+            self.latest = latest
+            self.unfinished = unfinished
+        }
+    }
+
+    /// Reads the schema state without changing anything.
+    public static func status(of database: Database) async throws -> Status {
+        try await ensureTable(database)
+        let rows = try await database.reader.raw("SELECT version, finished_at FROM schema_migrations").all()
+        var current = 0
+        var unfinished: Int?
+        for row in rows {
+            let version = try row.decode(column: "version", as: Int.self)
+            if try row.decodeNil(column: "finished_at") {
+                unfinished = version
+            } else {
+                current = max(current, version)
+            }
+        }
+        return Status(current: current, latest: latestVersion, unfinished: unfinished)
+    }
+
+    /// Checks that the schema can be used by this binary, without migrating.
+    public static func verify(_ database: Database) async throws {
+        let status = try await status(of: database)
+        try refuseUnsafe(status)
+        if status.current < status.latest {
+            throw DatabaseError.migrationsPending(current: status.current, latest: status.latest)
+        }
+    }
+
+    /// Runs every pending migration, each in its own transaction. Refuses a schema newer than the binary
+    /// or one left half-migrated (unless `retryUnfinished`).
+    /// - Returns: the versions applied.
+    @discardableResult
+    public static func migrate(_ database: Database, retryUnfinished: Bool = false, logger: Logger) async throws -> [Int] {
+        try await ensureTable(database)
+        var status = try await status(of: database)
+        if retryUnfinished, let unfinished = status.unfinished {
+            try await database.transaction { db in
+                try await db.raw("DELETE FROM schema_migrations WHERE version = \(bind: unfinished) AND finished_at IS NULL").run()
+            }
+            status.unfinished = nil
+        }
+        try refuseUnsafe(status)
+        var applied: [Int] = []
+        for migration in all where migration.version > status.current {
+            logger.info("Applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            // The "started" mark is committed first, so a crash inside the migration leaves evidence.
+            let claimed = try await database.transaction { db -> Bool in
+                let row = try await db.raw(
+                    "INSERT INTO schema_migrations (version, name, started_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now)) ON CONFLICT (version) DO NOTHING RETURNING version"
+                ).first()
+                return row != nil
+            }
+            // Another node is running this migration: wait for it to finish rather than race ahead.
+            guard claimed else {
+                try await waitForPeer(database, version: migration.version)
+                continue
+            }
+            let trigram = database.hasTrigramSearch
+            try await database.transaction { db in
+                for statement in migration.statements(database.dialect, trigram) {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+                let finished = Int64(Date().timeIntervalSince1970 * 1000)
+                try await db.raw(
+                    "UPDATE schema_migrations SET finished_at = \(bind: finished) WHERE version = \(bind: migration.version)"
+                ).run()
+            }
+            applied.append(migration.version)
+        }
+        return applied
+    }
+
+    private static func waitForPeer(_ database: Database, version: Int) async throws {
+        for _ in 0..<1500 {
+            if try await status(of: database).current >= version { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw DatabaseError.halfMigrated(version: version, name: all.first { $0.version == version }?.name ?? "unknown")
+    }
+
+    private static func refuseUnsafe(_ status: Status) throws {
+        if let unfinished = status.unfinished {
+            let name = all.first { $0.version == unfinished }?.name ?? "unknown"
+            throw DatabaseError.halfMigrated(version: unfinished, name: name)
+        }
+        if status.current > status.latest {
+            throw DatabaseError.schemaNewerThanBinary(database: status.current, binary: status.latest)
+        }
+    }
+
+    private static func ensureTable(_ database: Database) async throws {
+        try await database.transaction { db in
+            try await db.raw(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT)
+                """
+            ).run()
+        }
+    }
+}

@@ -1,0 +1,246 @@
+/// The table definitions, per migration. Types are chosen to mean the same on both engines: times are
+/// BIGINT Unix milliseconds (UTC), dates are `YYYY-MM-DD` TEXT, JSON is TEXT, ids are UUIDv7 TEXT.
+/// Every table carries `workspace_id` so a deployment can be sharded by workspace.
+enum Schema {
+    static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        var statements = [
+            """
+            CREATE TABLE workspaces (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, time_zone TEXT NOT NULL, currency TEXT NOT NULL,
+                locale TEXT NOT NULL, phone_region TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE teams (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                name TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX teams_workspace ON teams (workspace_id, name)",
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+                team_id TEXT REFERENCES teams(id), active BOOLEAN NOT NULL, locale TEXT,
+                created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version BIGINT NOT NULL)
+            """,
+            "CREATE INDEX users_workspace ON users (workspace_id, name)",
+            "CREATE INDEX users_team ON users (workspace_id, team_id)",
+            """
+            CREATE TABLE sessions (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id),
+                csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id),
+                name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+                created_at BIGINT NOT NULL, last_used_at BIGINT, revoked_at BIGINT)
+            """,
+            "CREATE INDEX api_tokens_user ON api_tokens (workspace_id, user_id)",
+            """
+            CREATE TABLE login_throttle (
+                key TEXT PRIMARY KEY, failures INTEGER NOT NULL, window_start BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE contacts (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                last_name TEXT, first_name TEXT, middle_name TEXT, sort_name TEXT NOT NULL,
+                position TEXT, city TEXT, city_key TEXT, address TEXT, birthday TEXT,
+                source TEXT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                referrer TEXT, landing_page TEXT,
+                owner_id TEXT REFERENCES users(id), readiness TEXT, lifecycle TEXT NOT NULL,
+                email_consent BOOLEAN, email_consent_at BIGINT, sms_consent BOOLEAN, sms_consent_at BIGINT,
+                custom_fields TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                created_by TEXT, version BIGINT NOT NULL, deleted_at BIGINT, merged_into TEXT)
+            """,
+            "CREATE INDEX contacts_created ON contacts (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_updated ON contacts (workspace_id, updated_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_name ON contacts (workspace_id, sort_name, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_owner ON contacts (workspace_id, owner_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_city ON contacts (workspace_id, city_key, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_lifecycle ON contacts (workspace_id, lifecycle, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_readiness ON contacts (workspace_id, readiness, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX contacts_trash ON contacts (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL",
+            """
+            CREATE TABLE companies (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                name TEXT NOT NULL, sort_name TEXT NOT NULL, inn TEXT, kpp TEXT, industry TEXT, website TEXT,
+                city TEXT, city_key TEXT, addresses TEXT NOT NULL,
+                source TEXT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                referrer TEXT, landing_page TEXT, owner_id TEXT REFERENCES users(id),
+                custom_fields TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                created_by TEXT, version BIGINT NOT NULL, deleted_at BIGINT, merged_into TEXT)
+            """,
+            "CREATE INDEX companies_created ON companies (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX companies_updated ON companies (workspace_id, updated_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX companies_name ON companies (workspace_id, sort_name, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX companies_owner ON companies (workspace_id, owner_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX companies_city ON companies (workspace_id, city_key, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX companies_inn ON companies (workspace_id, inn)",
+            "CREATE INDEX companies_trash ON companies (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL",
+            """
+            CREATE TABLE contact_companies (
+                workspace_id TEXT NOT NULL, contact_id TEXT NOT NULL REFERENCES contacts(id),
+                company_id TEXT NOT NULL REFERENCES companies(id), is_primary BOOLEAN NOT NULL, position INTEGER NOT NULL,
+                PRIMARY KEY (contact_id, company_id))
+            """,
+            "CREATE INDEX contact_companies_company ON contact_companies (company_id, contact_id)",
+            // Phones and e-mails of contacts and companies in one table each: duplicate detection and the
+            // telephony lookup ("who is +79123456789?") are one indexed query.
+            """
+            CREATE TABLE phones (
+                workspace_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL,
+                position INTEGER NOT NULL, raw TEXT NOT NULL, e164 TEXT, kind TEXT NOT NULL,
+                PRIMARY KEY (record_kind, record_id, position))
+            """,
+            "CREATE INDEX phones_e164 ON phones (workspace_id, e164)",
+            """
+            CREATE TABLE emails (
+                workspace_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL,
+                position INTEGER NOT NULL, address TEXT NOT NULL, kind TEXT NOT NULL,
+                PRIMARY KEY (record_kind, record_id, position))
+            """,
+            "CREATE INDEX emails_address ON emails (workspace_id, address)",
+            """
+            CREATE TABLE tags (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL,
+                name_key TEXT NOT NULL, color TEXT, created_at BIGINT NOT NULL, UNIQUE (workspace_id, name_key))
+            """,
+            """
+            CREATE TABLE record_tags (
+                workspace_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL,
+                tag_id TEXT NOT NULL REFERENCES tags(id), position INTEGER NOT NULL,
+                PRIMARY KEY (record_kind, record_id, tag_id))
+            """,
+            "CREATE INDEX record_tags_tag ON record_tags (workspace_id, tag_id, record_kind, record_id)",
+            """
+            CREATE TABLE pipelines (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL,
+                position INTEGER NOT NULL, created_at BIGINT NOT NULL, version BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX pipelines_workspace ON pipelines (workspace_id, position)",
+            """
+            CREATE TABLE stages (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL REFERENCES pipelines(id),
+                name TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, probability INTEGER NOT NULL,
+                rotting_days INTEGER, archived BOOLEAN NOT NULL)
+            """,
+            "CREATE INDEX stages_pipeline ON stages (pipeline_id, position)",
+            """
+            CREATE TABLE deals (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                title TEXT NOT NULL, sort_name TEXT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL,
+                pipeline_id TEXT NOT NULL REFERENCES pipelines(id), stage_id TEXT NOT NULL REFERENCES stages(id),
+                status TEXT NOT NULL, probability INTEGER NOT NULL, probability_manual BOOLEAN NOT NULL,
+                expected_close_date TEXT, owner_id TEXT REFERENCES users(id), company_id TEXT REFERENCES companies(id),
+                lost_reason TEXT, closed_at BIGINT, stage_entered_at BIGINT NOT NULL,
+                source TEXT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                referrer TEXT, landing_page TEXT,
+                custom_fields TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                created_by TEXT, version BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX deals_created ON deals (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_updated ON deals (workspace_id, updated_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_name ON deals (workspace_id, sort_name, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_amount ON deals (workspace_id, amount, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_owner ON deals (workspace_id, owner_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_stage ON deals (workspace_id, stage_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_pipeline ON deals (workspace_id, pipeline_id, status, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_status ON deals (workspace_id, status, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_close ON deals (workspace_id, expected_close_date, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_company ON deals (company_id)",
+            "CREATE INDEX deals_trash ON deals (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL",
+            """
+            CREATE TABLE deal_contacts (
+                workspace_id TEXT NOT NULL, deal_id TEXT NOT NULL REFERENCES deals(id),
+                contact_id TEXT NOT NULL REFERENCES contacts(id), position INTEGER NOT NULL,
+                PRIMARY KEY (deal_id, contact_id))
+            """,
+            "CREATE INDEX deal_contacts_contact ON deal_contacts (contact_id, deal_id)",
+            """
+            CREATE TABLE stage_history (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, deal_id TEXT NOT NULL REFERENCES deals(id),
+                pipeline_id TEXT NOT NULL, stage_id TEXT NOT NULL, entered_at BIGINT NOT NULL, left_at BIGINT,
+                moved_by TEXT)
+            """,
+            "CREATE INDEX stage_history_deal ON stage_history (deal_id, entered_at)",
+            "CREATE INDEX stage_history_stage ON stage_history (workspace_id, stage_id, entered_at)",
+            """
+            CREATE TABLE activities (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), kind TEXT NOT NULL,
+                subject TEXT, body TEXT, occurred_at BIGINT NOT NULL,
+                contact_id TEXT REFERENCES contacts(id), company_id TEXT REFERENCES companies(id),
+                deal_id TEXT REFERENCES deals(id), direction TEXT, duration_seconds INTEGER, call_result TEXT,
+                recording_url TEXT, author_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                version BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX activities_contact ON activities (contact_id, occurred_at)",
+            "CREATE INDEX activities_company ON activities (company_id, occurred_at)",
+            "CREATE INDEX activities_deal ON activities (deal_id, occurred_at)",
+            "CREATE INDEX activities_created ON activities (workspace_id, occurred_at, id)",
+            """
+            CREATE TABLE tasks (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                title TEXT NOT NULL, kind TEXT NOT NULL, due_at BIGINT, remind_at BIGINT,
+                assignee_id TEXT REFERENCES users(id), related_kind TEXT, related_id TEXT, notes TEXT,
+                done_at BIGINT, created_by TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                version BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX tasks_assignee ON tasks (workspace_id, assignee_id, due_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX tasks_due ON tasks (workspace_id, due_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX tasks_created ON tasks (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX tasks_related ON tasks (related_id)",
+            """
+            CREATE TABLE custom_field_definitions (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), entity TEXT NOT NULL,
+                key TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL, options TEXT NOT NULL,
+                required BOOLEAN NOT NULL, position INTEGER NOT NULL, created_at BIGINT NOT NULL,
+                UNIQUE (workspace_id, entity, key))
+            """,
+            """
+            CREATE TABLE audit_log (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, at BIGINT NOT NULL, actor_id TEXT,
+                record_kind TEXT NOT NULL, record_id TEXT NOT NULL, action TEXT NOT NULL, changes TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_log_record ON audit_log (record_id, at)",
+            "CREATE INDEX audit_log_workspace ON audit_log (workspace_id, at)",
+            """
+            CREATE TABLE idempotency_keys (
+                workspace_id TEXT NOT NULL, user_id TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                status INTEGER, response_body TEXT, created_at BIGINT NOT NULL,
+                PRIMARY KEY (workspace_id, user_id, key))
+            """,
+            "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)",
+            // Search: one document per record. SQLite keeps the text in an FTS5 trigram table (substring
+            // matches of 3+ characters use the index); PostgreSQL keeps it here with a pg_trgm index.
+            """
+            CREATE TABLE search_docs (
+                id \(dialect == .sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY"),
+                workspace_id TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL UNIQUE,
+                body TEXT NOT NULL)
+            """,
+        ]
+        switch dialect {
+        case .sqlite:
+            statements.append(
+                "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_docs', content_rowid='id', tokenize='trigram')"
+            )
+            // External-content FTS5 is kept in step with search_docs by triggers.
+            statements.append(
+                "CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
+            )
+            statements.append(
+                "CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); END"
+            )
+            statements.append(
+                "CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
+            )
+        case .postgres:
+            if trigram {
+                statements.append("CREATE INDEX search_docs_body ON search_docs USING gin (body gin_trgm_ops)")
+            }
+        }
+        statements.append("CREATE INDEX search_docs_workspace ON search_docs (workspace_id, record_kind)")
+        return statements
+    }
+}

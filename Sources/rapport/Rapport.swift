@@ -1,0 +1,236 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RapportApp
+import RapportCore
+import RapportStore
+
+/// `rapport`: the CRM server and its administration commands.
+@main
+struct Rapport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapport",
+        abstract: "Rapport — a self-hosted CRM.",
+        discussion: "Settings come from command-line options, then environment variables, then defaults:\n"
+            + Configuration.environmentHelp.map { "  \($0.0.padding(toLength: 30, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
+                separator: "\n"),
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, Seed.self, OpenAPI.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options every command shares: where the database is.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "postgres://user:password@host:5432/db (overrides RAPPORT_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"), help: "Folder of the embedded SQLite database (overrides RAPPORT_DATA_DIR).")
+    var dataDirectory: String?
+
+    func configuration(_ extra: [String: String] = [:]) throws -> Configuration {
+        var options = extra
+        if let databaseURL { options["RAPPORT_DATABASE_URL"] = databaseURL }
+        if let dataDirectory { options["RAPPORT_DATA_DIR"] = dataDirectory }
+        return try Configuration.load(environment: ProcessInfo.processInfo.environment, options: options)
+    }
+
+    func openStore(logger: Logger) async throws -> Store {
+        let configuration = try configuration()
+        let database = try await openDatabase(configuration, logger: logger)
+        return Store(database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+    }
+}
+
+func commandLogger() -> Logger {
+    var logger = Logger(label: "rapport")
+    logger.logLevel = .warning
+    return logger
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (migrates the database first).")
+
+    @Option(help: "Address to listen on (overrides RAPPORT_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (overrides RAPPORT_PORT; default 8080).") var port: Int?
+    @Flag(help: "Fill an empty embedded database with a Russian demo workspace and print its sign-in.") var demo = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        if let host { extra["RAPPORT_HOST"] = host }
+        if let port { extra["RAPPORT_PORT"] = String(port) }
+        let configuration = try database.configuration(extra)
+        let app = try await buildApplication(configuration: configuration)
+        if demo {
+            if let workspace = try await DemoData.seedIfEmpty(app.store) {
+                print("Demo workspace «\(workspace.name)» created.")
+            } else {
+                print("The database already has data; demo data was not added.")
+            }
+            print("Sign in as \(DemoData.ownerEmail) with password \(DemoData.password)")
+        }
+        print("Rapport is listening on http://\(configuration.host):\(configuration.port) (API: /api/v1, contract: /api/v1/openapi.json)")
+        try await app.application.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date.")
+    @Flag(help: "Re-run a migration that started but did not finish (after checking the schema).") var retryUnfinished = false
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let logger = commandLogger()
+        var configuration = try database.configuration()
+        configuration.autoMigrate = false
+        let db = try await Database.open(location: configuration.database, poolSize: 1, logger: logger)
+        defer { Task { await db.close() } }
+        let applied = try await Migrations.migrate(db, retryUnfinished: retryUnfinished, logger: logger)
+        let status = try await Migrations.status(of: db)
+        print(
+            applied.isEmpty
+                ? "Schema is current (version \(status.current))."
+                : "Applied migrations \(applied.map(String.init).joined(separator: ", ")); schema version \(status.current).")
+        await db.close()
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage users.", subcommands: [Create.self, List.self, SetPassword.self, Deactivate.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user (the first user also creates the workspace).")
+        @Option(help: "E-mail (the sign-in name).") var email: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String = "sales_rep"
+        @Option(help: "Password (at least 8 characters); read from RAPPORT_PASSWORD when omitted.") var password: String?
+        @Option(help: "Workspace name, when this creates the first workspace.") var workspace: String = "Rapport"
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("Unknown role \(self.role).") }
+            guard let password = password ?? ProcessInfo.processInfo.environment["RAPPORT_PASSWORD"] else {
+                throw ValidationError("Give --password or set RAPPORT_PASSWORD.")
+            }
+            let store = try await database.openStore(logger: commandLogger())
+            let new = UserRepository.NewUser(email: email, name: name, password: password, role: role)
+            let user: User
+            if let existing = try await store.workspaces.all().first {
+                user = try await store.users.create(new, by: nil, workspace: existing.id)
+            } else {
+                user = try await store.workspaces.create(
+                    WorkspaceRepository.Setup(
+                        name: workspace, timeZone: "Europe/Moscow", currency: "RUB", locale: .ru, phoneRegion: .ru, owner: new)
+                ).1
+            }
+            print("Created \(user.role.rawValue) \(user.email) (\(user.id)).")
+            await store.database.close()
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.")
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            let store = try await database.openStore(logger: commandLogger())
+            for user in try await store.users.listAll() {
+                print("\(user.email)\t\(user.name)\t\(user.role.rawValue)\t\(user.isActive ? "active" : "inactive")\t\(user.id)")
+            }
+            await store.database.close()
+        }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password", abstract: "Set a user's password (signs out their sessions).")
+        @Option(help: "The user's e-mail.") var email: String
+        @Option(help: "New password; read from RAPPORT_PASSWORD when omitted.") var password: String?
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            guard let password = password ?? ProcessInfo.processInfo.environment["RAPPORT_PASSWORD"] else {
+                throw ValidationError("Give --password or set RAPPORT_PASSWORD.")
+            }
+            let store = try await database.openStore(logger: commandLogger())
+            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+            try await store.users.setPassword(user.id, password: password)
+            print("Password changed for \(user.email).")
+            await store.database.close()
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deactivate a user: no sign-in, tokens stop working, records stay.")
+        @Option(help: "The user's e-mail.") var email: String
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            let store = try await database.openStore(logger: commandLogger())
+            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+            var change = UserRepository.UserChange()
+            change.isActive = false
+            let system = Actor(userID: user.id, workspaceID: user.workspaceID, teamID: nil, role: .owner)
+            _ = try await store.users.update(user.id, change, expectedVersion: user.version, by: system)
+            print("Deactivated \(user.email).")
+            await store.database.close()
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API token for a user and print it (shown once).")
+        @Option(help: "The user's e-mail.") var email: String
+        @Option(help: "A name to recognise the token by.") var name: String = "CLI"
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            let store = try await database.openStore(logger: commandLogger())
+            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+            let (secret, info) = try await store.auth.createToken(for: user.id, name: name, by: nil)
+            print(secret)
+            FileHandle.standardError.write(Data("Token \(info.id) for \(user.email). Store it now: it is not shown again.\n".utf8))
+            await store.database.close()
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an API token by its id.")
+        @Option(help: "The token id.") var id: String
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            let store = try await database.openStore(logger: commandLogger())
+            let info = try await store.auth.revokeToken(id, by: nil)
+            print("Revoked token \(info.id) (\(info.name)).")
+            await store.database.close()
+        }
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add synthetic data at scale (for benchmarks) to the first workspace, creating one if needed.")
+    @Option(help: "Contacts to add.") var contacts: Int = 0
+    @Option(help: "Companies to add.") var companies: Int = 0
+    @Option(help: "Deals to add.") var deals: Int = 0
+    @Option(help: "Random seed (the same seed gives the same data).") var seed: UInt64 = 1
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let store = try await database.openStore(logger: commandLogger())
+        let started = ContinuousClock.now
+        let summary = try await BulkSeeder(store: store).seed(contacts: contacts, companies: companies, deals: deals, seed: seed) { line in
+            print(line)
+        }
+        print("\(summary) in \(ContinuousClock.now - started).")
+        await store.database.close()
+    }
+}
+
+struct OpenAPI: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "openapi", abstract: "Print the OpenAPI 3.1 document of the API.")
+    func run() throws {
+        FileHandle.standardOutput.write(openAPIDocumentData())
+        print()
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import RapportCore
+import Testing
+
+@Suite("Search text")
+struct SearchTextTests {
+    // MARK: - fold
+
+    @Test(
+        "Folding: lower case, ё as е, collapsed whitespace",
+        arguments: [
+            ("Пётр", "петр"), ("ЁЛКА", "елка"), ("  Иванов \t Иван\nИванович ", "иванов иван иванович"),
+            ("ООО «Ромашка»", "ооо «ромашка»"), ("Smith-JONES", "smith-jones"), ("", ""), ("   ", ""),
+        ])
+    func fold(_ text: String, _ folded: String) {
+        #expect(SearchText.fold(text) == folded)
+    }
+
+    @Test("Folding makes ё and е, upper and lower case equal")
+    func foldEquivalence() {
+        #expect(SearchText.fold("Семён Алёхин") == SearchText.fold("СЕМЕН АЛЕХИН"))
+        #expect(SearchText.fold(SearchText.fold("Ёж Ёжиков")) == SearchText.fold("Ёж Ёжиков"))
+    }
+
+    // MARK: - document
+
+    @Test("The document holds folded words and every phone's digit forms")
+    func document() {
+        let document = SearchText.document(
+            words: ["Пётр", nil, "   ", " ООО  Ромашка ", "PETR@Example.ru"],
+            phones: [
+                PhoneNumber(raw: "+7 912 345-67-89", e164: "+79123456789"),
+                PhoneNumber(raw: "+49 30 1234567", e164: "+49301234567"),
+                PhoneNumber(raw: "доб. 12-34", e164: nil),
+                PhoneNumber(raw: "нет номера", e164: nil),
+            ])
+        #expect(document == "петр ооо ромашка petr@example.ru 79123456789 89123456789 49301234567 1234")
+    }
+
+    @Test("A document without words or phones is empty")
+    func emptyDocument() {
+        #expect(SearchText.document(words: []) == "")
+        #expect(SearchText.document(words: [nil, " "]) == "")
+    }
+
+    @Test("Every run of four digits a user may type is a substring of the document")
+    func phoneRunsFound() {
+        let document = SearchText.document(words: ["Иван"], phones: [PhoneNumber(raw: "8 912 345 67 89", e164: "+79123456789")])
+        for typed in ["+7 912 345-67-89", "8 (912) 345 67 89", "345-67", "6789", "8912"] {
+            let query = SearchText.parse(typed)
+            let digits = query.digits ?? "-"
+            #expect(document.contains(digits), "\(typed)")
+        }
+    }
+
+    // MARK: - parse
+
+    @Test(
+        "Phone queries: only phone characters and at least 4 digits",
+        arguments: [
+            ("+7 (912) 345-67-89", "79123456789"), ("345-67", "34567"), ("1234", "1234"), ("12 34", "1234"),
+            (" 8.912.345 ", "8912345"), ("+(7)-912", "7912"),
+        ])
+    func phoneQuery(_ text: String, _ digits: String) {
+        let query = SearchText.parse(text)
+        #expect(query.digits == digits)
+        #expect(query.terms.isEmpty)
+        #expect(!query.isEmpty)
+    }
+
+    @Test("Three digits are a word term, not a phone fragment")
+    func threeDigits() {
+        let query = SearchText.parse("(495)")
+        #expect(query.digits == nil)
+        #expect(query.terms == ["495"])
+    }
+
+    @Test("Short digit runs and digits mixed with letters are word terms", arguments: ["123", "912abc", "A-1234", "+7 912 доб"])
+    func notPhone(_ text: String) {
+        let query = SearchText.parse(text)
+        #expect(query.digits == nil)
+        #expect(!query.terms.isEmpty)
+    }
+
+    @Test(
+        "Word terms are folded and stripped of surrounding punctuation",
+        arguments: [
+            ("Пётр  ИВАНОВ", ["петр", "иванов"]),
+            ("«Ромашка», ivan@example.ru", ["ромашка", "ivan@example.ru"]),
+            ("(Иванов)!", ["иванов"]),
+            ("smith-jones o_brien", ["smith-jones", "o_brien"]),
+            ("д.т.н.", ["д.т.н."]),
+        ])
+    func wordTerms(_ text: String, _ terms: [String]) {
+        let query = SearchText.parse(text)
+        #expect(query.terms == terms)
+        #expect(query.digits == nil)
+    }
+
+    @Test("Blank and punctuation-only queries are empty", arguments: ["", "   ", "!!!", "« » ,"])
+    func emptyQueries(_ text: String) {
+        let query = SearchText.parse(text)
+        #expect(query.isEmpty)
+        #expect(query.terms.isEmpty && query.digits == nil)
+    }
+
+    @Test("At most 8 terms")
+    func maxTerms() {
+        let query = SearchText.parse("one two three four five six seven eight nine ten")
+        #expect(query.terms == ["one", "two", "three", "four", "five", "six", "seven", "eight"])
+    }
+
+    @Test("A short term alone is kept, so it can match name prefixes")
+    func shortTermAlone() {
+        #expect(SearchText.parse("Ив").terms == ["ив"])
+    }
+
+    @Test("Short terms next to longer ones are dropped, as the parse documentation promises")
+    func shortTermsDropped() {
+        // Short terms are kept on purpose: the store matches them at word starts among the other terms' rows.
+        #expect(SearchText.parse("Иванов И").terms == ["иванов", "и"])
+        #expect(SearchText.parse("ООО Ромашка и ко").terms == ["ооо", "ромашка", "и", "ко"])
+    }
+}
