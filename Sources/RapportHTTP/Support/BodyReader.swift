@@ -34,6 +34,22 @@ struct BodyReader {
             throw APIError.malformedBody("The body is not valid JSON.")
         }
         guard case .object(let object) = value else { throw APIError.malformedBody("The body must be a JSON object.") }
+        // NUL never belongs in CRM text, and PostgreSQL refuses it: name the field instead of failing later.
+        var issues = FieldIssues()
+        func check(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .string(let text) where text.contains("\u{0}"): issues.add(path, .invalidFormat)
+            case .array(let items): for (index, item) in items.enumerated() { check(item, "\(path)[\(index)]") }
+            case .object(let members):
+                for (key, member) in members {
+                    let memberPath = path.isEmpty ? key : "\(path).\(key)"
+                    if key.contains("\u{0}") { issues.add(memberPath, .invalidFormat) } else { check(member, memberPath) }
+                }
+            default: break
+            }
+        }
+        check(value, "")
+        try issues.throwIfAny()
         return BodyReader(object: object, path: "", issues: FieldIssues())
     }
 

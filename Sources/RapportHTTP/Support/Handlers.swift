@@ -78,7 +78,12 @@ struct Handlers: Sendable {
         let parameters = formQuery(request)
         var issues = FieldIssues()
         var query = ListQuery()
-        func text(_ name: String) -> String? { parameters[name].flatMap(\.trimmedOrNil) }
+        for (name, value) in parameters where value.contains("\u{0}") || name.contains("\u{0}") {
+            issues.add(name.replacingOccurrences(of: "\u{0}", with: ""), .invalidFormat)
+        }
+        func text(_ name: String) -> String? {
+            parameters[name].flatMap(\.trimmedOrNil).flatMap { $0.contains("\u{0}") ? nil : $0 }
+        }
         if let limit = text("limit") {
             if let value = Int(limit), (1...PageSize.maximum).contains(value) {
                 query.limit = value

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Rapport HTTP benchmark: seeds N contacts into an embedded SQLite database, starts a release
+`rapport serve`, drives each API scenario with wrk (requests/s, p50, p99), and measures the raw SQL the
+store runs for the same request (the floor) with Python's sqlite3 on the same file.
+
+    python3 bench/bench.py                      # 1,000,000 contacts, 20 s per scenario
+    python3 bench/bench.py --contacts 100000 --duration 10
+
+Results are printed and written to docs/PERFORMANCE.md (the table between the BENCH markers).
+"""
+import argparse
+import base64
+import json
+import os
+import platform
+import random
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def cursor_token(sort, value, record_id):
+    raw = json.dumps({"sort": sort, "value": value, "id": record_id}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def fold(text):
+    return " ".join(text.lower().replace("ё", "е").split())
+
+
+def wrk(url, token, duration, connections, paths):
+    """Runs wrk over a list of paths (round-robin per request); returns (req/s, p50 ms, p99 ms, errors)."""
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
+    script.write(
+        'counter = 0\nrequest = function()\n  counter = counter + 1\n'
+        '  return wrk.format("GET", paths[(counter % #paths) + 1], {["Authorization"] = "Bearer ' + token + '"})\nend\n'
+        "errors = 0\nresponse = function(status, headers, body)\n  if status ~= 200 then errors = errors + 1 end\nend\n"
+        'done = function(summary, latency, requests)\n  io.write(string.format("non200 %d\\n", summary.status.status or 0))\nend\n'
+    )
+    script.close()
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, url],
+        check=True, capture_output=True, text=True).stdout
+    os.unlink(script.name)
+
+    def ms(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, ms("50"), ms("99"), int(non2xx.group(1)) if non2xx else 0
+
+
+def floor(db, statements, repeat):
+    """p50/p99 in ms of running the statements (the same SQL the store runs for one request)."""
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        for sql, params in statements(i):
+            db.execute(sql, params).fetchall()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[int(len(times) * 0.99) - 1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--data", default=os.path.join(ROOT, "bench-data"))
+    parser.add_argument("--port", type=int, default=8181)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+    args = parser.parse_args()
+
+    binary = os.path.join(ROOT, ".build", "release", "rapport")
+    if not args.no_build:
+        run(["swift", "build", "-c", "release", "--product", "rapport"], cwd=ROOT)
+    data = os.path.join(args.data, f"contacts-{args.contacts}")
+    path = os.path.join(data, "rapport.sqlite")
+    env = dict(os.environ, RAPPORT_DATA_DIR=data, RAPPORT_LOG_LEVEL="warning")
+    if not os.path.exists(path):
+        started = time.time()
+        run([binary, "seed", "--contacts", str(args.contacts)], env=env)
+        print(f"seeded in {time.time() - started:.0f} s")
+    token = subprocess.run([binary, "token", "create", "--email", "bench@rapport.local", "--name", "bench"],
+                           env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    workspace, = db.execute("SELECT id FROM workspaces LIMIT 1").fetchone()
+    count, = db.execute("SELECT COUNT(*) FROM contacts WHERE deleted_at IS NULL").fetchone()
+    rng = random.Random(42)
+    ids = [row[0] for row in db.execute("SELECT id FROM contacts ORDER BY random() LIMIT 2000")]
+    deep_created, deep_id = db.execute(
+        "SELECT created_at, id FROM contacts WHERE workspace_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?",
+        (workspace, count // 2)).fetchone()
+    deep = cursor_token("-createdAt", deep_created, deep_id)
+    owner, = db.execute("SELECT owner_id FROM contacts LIMIT 1").fetchone()
+    phones = [row[0][-7:] for row in db.execute("SELECT e164 FROM phones ORDER BY random() LIMIT 500")]
+
+    server = subprocess.Popen([binary, "serve", "--port", str(args.port)], env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{args.port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/readyz", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.2)
+
+    def load_rows(page_ids):
+        marks = ",".join("?" * len(page_ids))
+        return [
+            (f"SELECT * FROM contacts WHERE workspace_id = ? AND id IN ({marks})", [workspace, *page_ids]),
+            (f"SELECT record_id, raw, e164, kind FROM phones WHERE record_kind = 'contact' AND record_id IN ({marks}) ORDER BY record_id, position", page_ids),
+            (f"SELECT record_id, address, kind FROM emails WHERE record_kind = 'contact' AND record_id IN ({marks}) ORDER BY record_id, position", page_ids),
+            (f"SELECT rt.record_id, t.name FROM record_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.record_kind = 'contact' AND rt.record_id IN ({marks}) ORDER BY rt.record_id, rt.position", page_ids),
+            (f"SELECT contact_id, company_id, is_primary FROM contact_companies WHERE contact_id IN ({marks}) ORDER BY contact_id, position", page_ids),
+        ]
+
+    def page(where, params, order="c.created_at DESC, c.id DESC"):
+        sql = (f"SELECT c.id AS id, c.created_at AS sort_value FROM contacts c WHERE c.workspace_id = ? AND c.deleted_at IS NULL"
+               f"{where} ORDER BY {order} LIMIT 51")
+        page_ids = [row[0] for row in db.execute(sql, [workspace, *params]).fetchall()][:50]
+        return [(sql, [workspace, *params])] + load_rows(page_ids)
+
+    search_where = " AND c.id IN (SELECT d.record_id FROM search_docs d WHERE d.workspace_id = ? AND d.record_kind = 'contact' AND d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))"
+    city = "Казань"
+    scenarios = [
+        ("get by id", [f"/api/v1/contacts/{i}" for i in ids],
+         lambda i: load_rows([ids[i % len(ids)]])),
+        ("list, first page (50)", ["/api/v1/contacts?limit=50"],
+         lambda i: page("", [])),
+        (f"list, deep cursor (row {count // 2:,})", [f"/api/v1/contacts?limit=50&cursor={deep}"],
+         lambda i: page(" AND (c.created_at, c.id) < (?, ?)", [deep_created, deep_id])),
+        ("filter by city", [f"/api/v1/contacts?limit=50&city={urllib.parse.quote(city)}"],
+         lambda i: page(" AND c.city_key = ?", [fold(city)])),
+        ("filter by owner", [f"/api/v1/contacts?limit=50&ownerId={owner}"],
+         lambda i: page(" AND c.owner_id = ?", [owner])),
+        ("search a name (иванов)", ["/api/v1/contacts?limit=50&q=" + urllib.parse.quote("иванов")],
+         lambda i: page(search_where, [workspace, '"иванов"'])),
+        ("search 7 phone digits", [f"/api/v1/contacts?limit=50&q={p}" for p in phones],
+         lambda i: page(search_where, [workspace, f'"{phones[i % len(phones)]}"'])),
+    ]
+
+    results = []
+    try:
+        for name, paths, statements in scenarios:
+            # Warm up, then measure.
+            for p in paths[:20]:
+                request = urllib.request.Request(url + p, headers={"Authorization": f"Bearer {token}"})
+                urllib.request.urlopen(request).read()
+            rps, p50, p99, errors = wrk(url, token, args.duration, args.connections, paths)
+            f50, f99 = floor(db, statements, 300)
+            results.append((name, rps, p50, p99, errors, f50, f99))
+            print(f"{name:38} {rps:9.0f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  non-200 {errors}  | SQL floor p50 {f50:6.2f} ms p99 {f99:6.2f} ms", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
+
+    rows = "\n".join(
+        f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {f50:.2f} | {f99:.2f} | {p99 / max(f99, 0.001):.1f}× | {errors} |"
+        for name, rps, p50, p99, errors, f50, f99 in results)
+    cpu = platform.processor() or platform.machine()
+    table = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({cpu}), SQLite, release build, "
+        f"{count:,} contacts, wrk -t2 -c{args.connections} -d{args.duration}s over loopback.\n\n"
+        "| Scenario | req/s | p50 ms | p99 ms | SQL floor p50 ms | SQL floor p99 ms | p99 / floor | non-200 |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n" + rows + "\n\n"
+        f"Command: `python3 bench/bench.py --contacts {args.contacts} --duration {args.duration}`\n")
+    print(table)
+    if not args.no_write:
+        doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+        text = open(doc).read()
+        text = re.sub(r"<!-- BENCH:START -->.*<!-- BENCH:END -->",
+                      "<!-- BENCH:START -->\n" + table + "<!-- BENCH:END -->", text, flags=re.S)
+        open(doc, "w").write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
