@@ -53,20 +53,14 @@ public struct ActivityRepository: Sendable {
     public func update(_ id: Activity.ID, _ input: ActivityInput, expectedVersion: Int64, by actor: Actor) async throws -> Activity {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            guard current.version == expectedVersion else { throw RecordError.versionConflict(.activity, currentVersion: current.version) }
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .activity)
-            var next = try current.applying(input, context: rules, bySystem: current.kind == .system)
-            try await checkParents(db, next, actor: actor)
-            next.updatedAt = rules.now
-            next.version += 1
-            try await write(db, next, expectedVersion: expectedVersion)
-            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
-            if !changes.isEmpty {
-                try await AuditRows.append(
-                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                    record: RecordRef(kind: .activity, id: id.rawValue), action: .update, changes: changes)
+            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+                current, rules in
+                let next = try current.applying(input, context: rules, bySystem: current.kind == .system)
+                try await checkParents(db, next, actor: actor)
+                return next
+            } write: { next in
+                try await write(db, next, expectedVersion: expectedVersion)
             }
-            return next
         }
     }
 
@@ -79,20 +73,7 @@ public struct ActivityRepository: Sendable {
     private func setDeleted(_ id: Activity.ID, _ deleted: Bool, _ actor: Actor) async throws -> Activity {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
-            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.activity) }
-            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.activity) }
-            var next = current
-            let now = context.effects.now()
-            next.deletedAt = deleted ? now : nil
-            next.updatedAt = now
-            next.version += 1
-            try await db.raw(
-                "UPDATE activities SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .activity, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
-            return next
+            return try await StoredRecords.setDeleted(db, context: context, current, deleted: deleted, actor: actor)
         }
     }
 
@@ -145,15 +126,10 @@ public struct ActivityRepository: Sendable {
     private func lockForWrite(_ db: any SQLDatabase, _ id: Activity.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false)
         async throws -> Activity
     {
-        _ = try await db.raw(
-            "SELECT id FROM activities WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-        ).first()
-        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
-            try await canRead(db, current, actor: actor)
-        else { throw RecordError.notFound(.activity) }
-        guard try await AccessCheck.allows(db, actor, operation, .activity, owner: current.authorID) else { throw RecordError.forbidden }
-        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.activity) }
-        return current
+        try await StoredRecords.lockForWrite(
+            db, context: context, id: id.rawValue, actor: actor, operation: operation, allowTrash: allowTrash,
+            load: { try await load($0, ids: $1, workspace: $2) },
+            canRead: { try await canRead(db, $0, actor: actor) })
     }
 
     /// Every record an activity is attached to must exist and be visible to the actor.

@@ -43,22 +43,14 @@ public struct CompanyRepository: Sendable {
     public func update(_ id: Company.ID, _ input: CompanyInput, expectedVersion: Int64, by actor: Actor) async throws -> Company {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            guard current.version == expectedVersion else {
-                throw RecordError.versionConflict(.company, currentVersion: current.version)
+            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+                current, rules in
+                let next = try current.applying(input, context: rules)
+                try await checkReferences(db, next, actor: actor, operation: .update)
+                return next
+            } write: { next in
+                try await write(db, next, expectedVersion: expectedVersion)
             }
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
-            var next = try current.applying(input, context: rules)
-            next.updatedAt = rules.now
-            next.version = current.version + 1
-            try await checkReferences(db, next, actor: actor, operation: .update)
-            try await write(db, next, expectedVersion: expectedVersion)
-            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
-            if !changes.isEmpty {
-                try await AuditRows.append(
-                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                    record: RecordRef(kind: .company, id: id.rawValue), action: .update, changes: changes)
-            }
-            return next
         }
     }
 
@@ -75,20 +67,7 @@ public struct CompanyRepository: Sendable {
     private func setDeleted(_ id: Company.ID, deleted: Bool, by actor: Actor) async throws -> Company {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
-            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.company) }
-            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.company) }
-            var next = current
-            let now = context.effects.now()
-            next.deletedAt = deleted ? now : nil
-            next.updatedAt = now
-            next.version += 1
-            try await db.raw(
-                "UPDATE companies SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .company, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
-            return next
+            return try await StoredRecords.setDeleted(db, context: context, current, deleted: deleted, actor: actor)
         }
     }
 
@@ -117,17 +96,9 @@ public struct CompanyRepository: Sendable {
     func lockForWrite(
         _ db: any SQLDatabase, _ id: Company.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false
     ) async throws -> Company {
-        _ = try await db.raw(
-            "SELECT id FROM companies WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-        ).first()
-        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
-            try await AccessCheck.allows(db, actor, .read, .company, owner: current.ownerID)
-        else { throw RecordError.notFound(.company) }
-        guard try await AccessCheck.allows(db, actor, operation, .company, owner: current.ownerID) else {
-            throw RecordError.forbidden
-        }
-        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.company) }
-        return current
+        try await StoredRecords.lockForWrite(
+            db, context: context, id: id.rawValue, actor: actor, operation: operation, allowTrash: allowTrash,
+            load: { try await load($0, ids: $1, workspace: $2) })
     }
 
     private func checkReferences(_ db: any SQLDatabase, _ company: Company, actor: Actor, operation: RecordOperation) async throws {

@@ -49,23 +49,15 @@ public struct ContactRepository: Sendable {
     public func update(_ id: Contact.ID, _ input: ContactInput, expectedVersion: Int64, by actor: Actor) async throws -> Contact {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            guard current.version == expectedVersion else {
-                throw RecordError.versionConflict(.contact, currentVersion: current.version)
+            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+                current, rules in
+                let next = try current.applying(input, context: rules)
+                try await checkReferences(db, next, actor: actor, operation: .update)
+                return next
+            } write: { next in
+                try await save(db, next, expectedVersion: expectedVersion)
+                try await writeParts(db, next)
             }
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .contact)
-            var next = try current.applying(input, context: rules)
-            next.updatedAt = rules.now
-            next.version = current.version + 1
-            try await checkReferences(db, next, actor: actor, operation: .update)
-            try await save(db, next, expectedVersion: expectedVersion)
-            try await writeParts(db, next)
-            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
-            if !changes.isEmpty {
-                try await AuditRows.append(
-                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                    record: RecordRef(kind: .contact, id: id.rawValue), action: .update, changes: changes)
-            }
-            return next
         }
     }
 
@@ -82,20 +74,7 @@ public struct ContactRepository: Sendable {
     private func setDeleted(_ id: Contact.ID, deleted: Bool, by actor: Actor) async throws -> Contact {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
-            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.contact) }
-            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.contact) }
-            var next = current
-            let now = context.effects.now()
-            next.deletedAt = deleted ? now : nil
-            next.updatedAt = now
-            next.version += 1
-            try await db.raw(
-                "UPDATE contacts SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .contact, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
-            return next
+            return try await StoredRecords.setDeleted(db, context: context, current, deleted: deleted, actor: actor)
         }
     }
 
@@ -144,21 +123,9 @@ public struct ContactRepository: Sendable {
     func lockForWrite(
         _ db: any SQLDatabase, _ id: Contact.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false
     ) async throws -> Contact {
-        // Lock the row first (PostgreSQL), then load it with its parts.
-        _ = try await db.raw(
-            "SELECT id FROM contacts WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-        ).first()
-        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first else {
-            throw RecordError.notFound(.contact)
-        }
-        guard try await AccessCheck.allows(db, actor, .read, .contact, owner: current.ownerID) else {
-            throw RecordError.notFound(.contact)
-        }
-        guard try await AccessCheck.allows(db, actor, operation, .contact, owner: current.ownerID) else {
-            throw RecordError.forbidden
-        }
-        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.contact) }
-        return current
+        try await StoredRecords.lockForWrite(
+            db, context: context, id: id.rawValue, actor: actor, operation: operation, allowTrash: allowTrash,
+            load: { try await load($0, ids: $1, workspace: $2) })
     }
 
     private func checkReferences(_ db: any SQLDatabase, _ contact: Contact, actor: Actor, operation: RecordOperation) async throws {

@@ -125,20 +125,7 @@ public struct DealRepository: Sendable {
     private func setDeleted(_ id: Deal.ID, deleted: Bool, by actor: Actor) async throws -> Deal {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
-            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.deal) }
-            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.deal) }
-            var next = current
-            let now = context.effects.now()
-            next.deletedAt = deleted ? now : nil
-            next.updatedAt = now
-            next.version += 1
-            try await db.raw(
-                "UPDATE deals SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .deal, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
-            return next
+            return try await StoredRecords.setDeleted(db, context: context, current, deleted: deleted, actor: actor)
         }
     }
 
@@ -207,15 +194,9 @@ public struct DealRepository: Sendable {
     func lockForWrite(_ db: any SQLDatabase, _ id: Deal.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false) async throws
         -> Deal
     {
-        _ = try await db.raw(
-            "SELECT id FROM deals WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-        ).first()
-        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
-            try await AccessCheck.allows(db, actor, .read, .deal, owner: current.ownerID)
-        else { throw RecordError.notFound(.deal) }
-        guard try await AccessCheck.allows(db, actor, operation, .deal, owner: current.ownerID) else { throw RecordError.forbidden }
-        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.deal) }
-        return current
+        try await StoredRecords.lockForWrite(
+            db, context: context, id: id.rawValue, actor: actor, operation: operation, allowTrash: allowTrash,
+            load: { try await load($0, ids: $1, workspace: $2) })
     }
 
     private func checkReferences(_ db: any SQLDatabase, _ deal: Deal, actor: Actor, operation: RecordOperation) async throws {

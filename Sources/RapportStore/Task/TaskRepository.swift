@@ -42,20 +42,14 @@ public struct TaskRepository: Sendable {
     public func update(_ id: TaskItem.ID, _ input: TaskInput, expectedVersion: Int64, by actor: Actor) async throws -> TaskItem {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            guard current.version == expectedVersion else { throw RecordError.versionConflict(.task, currentVersion: current.version) }
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .task)
-            var next = try current.applying(input, context: rules)
-            next.updatedAt = rules.now
-            next.version += 1
-            try await checkReferences(db, next, actor: actor, operation: .update)
-            try await write(db, next, expectedVersion: expectedVersion)
-            let changes = AuditDiff.changes(from: current.auditSnapshot, to: next.auditSnapshot)
-            if !changes.isEmpty {
-                try await AuditRows.append(
-                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                    record: RecordRef(kind: .task, id: id.rawValue), action: .update, changes: changes)
+            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+                current, rules in
+                let next = try current.applying(input, context: rules)
+                try await checkReferences(db, next, actor: actor, operation: .update)
+                return next
+            } write: { next in
+                try await write(db, next, expectedVersion: expectedVersion)
             }
-            return next
         }
     }
 
@@ -68,20 +62,7 @@ public struct TaskRepository: Sendable {
     private func setDeleted(_ id: TaskItem.ID, _ deleted: Bool, _ actor: Actor) async throws -> TaskItem {
         try await context.database.transaction { db in
             let current = try await lockForWrite(db, id, actor: actor, operation: .delete, allowTrash: true)
-            if deleted, current.deletedAt != nil { throw RecordError.inTrash(.task) }
-            if !deleted, current.deletedAt == nil { throw RecordError.notInTrash(.task) }
-            var next = current
-            let now = context.effects.now()
-            next.deletedAt = deleted ? now : nil
-            next.updatedAt = now
-            next.version += 1
-            try await db.raw(
-                "UPDATE tasks SET deleted_at = \(bind: next.deletedAt?.millis), updated_at = \(bind: now.millis), version = \(bind: next.version) WHERE id = \(bind: id.rawValue)"
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .task, id: id.rawValue), action: deleted ? .delete : .restore, changes: [])
-            return next
+            return try await StoredRecords.setDeleted(db, context: context, current, deleted: deleted, actor: actor)
         }
     }
 
@@ -119,15 +100,9 @@ public struct TaskRepository: Sendable {
     private func lockForWrite(_ db: any SQLDatabase, _ id: TaskItem.ID, actor: Actor, operation: RecordOperation, allowTrash: Bool = false)
         async throws -> TaskItem
     {
-        _ = try await db.raw(
-            "SELECT id FROM tasks WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-        ).first()
-        guard let current = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
-            try await AccessCheck.allows(db, actor, .read, .task, owner: current.assigneeID)
-        else { throw RecordError.notFound(.task) }
-        guard try await AccessCheck.allows(db, actor, operation, .task, owner: current.assigneeID) else { throw RecordError.forbidden }
-        if !allowTrash, current.deletedAt != nil { throw RecordError.inTrash(.task) }
-        return current
+        try await StoredRecords.lockForWrite(
+            db, context: context, id: id.rawValue, actor: actor, operation: operation, allowTrash: allowTrash,
+            load: { try await load($0, ids: $1, workspace: $2) })
     }
 
     private func checkReferences(_ db: any SQLDatabase, _ task: TaskItem, actor: Actor, operation: RecordOperation) async throws {
