@@ -324,10 +324,19 @@ import Testing
             let overdue = try await api.post(
                 "/api/v1/tasks", token, ["title": "Просрочено", "dueAt": "2020-01-01T09:00:00Z", "kind": "call"])
             _ = try await api.post("/api/v1/tasks", token, ["title": "Потом", "dueAt": "2099-01-01T09:00:00+03:00"])
+            _ = try await api.post("/api/v1/tasks", token, ["title": "Когда-нибудь"])
+            #expect(
+                try await api.get("/api/v1/tasks", token).data.map { $0["title"] } == ["Просрочено", "Потом", "Когда-нибудь"],
+                "by due date, undated last")
+            #expect(
+                try await api.get(
+                    "/api/v1/tasks?limit=1&cursor=" + (try await api.get("/api/v1/tasks?limit=2", token)["nextCursor"].stringValue ?? ""),
+                    token
+                ).data.map { $0["title"] } == ["Когда-нибудь"])
             let done = try await api.patch("/api/v1/tasks/\(overdue.id)", token, ["version": .int(overdue.version), "done": true])
             #expect(done["done"] == true)
             #expect(done["doneAt"] != .null)
-            #expect(try await api.get("/api/v1/tasks?done=false", token).data.map { $0["title"] } == ["Потом"])
+            #expect(try await api.get("/api/v1/tasks?done=false", token).data.map { $0["title"] } == ["Потом", "Когда-нибудь"])
             #expect(try await api.get("/api/v1/tasks?dueTo=2030-01-01", token).data.map { $0["title"] } == ["Просрочено"])
             #expect(try await api.get("/api/v1/tasks?kind=call", token).data.count == 1)
             let bad = try await api.post("/api/v1/tasks", token, ["title": "", "dueAt": "завтра", "related": ["kind": "user", "id": "x"]])

@@ -181,13 +181,15 @@ enum Schema {
             """
             CREATE TABLE tasks (
                 id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-                title TEXT NOT NULL, kind TEXT NOT NULL, due_at BIGINT, remind_at BIGINT,
+                title TEXT NOT NULL, kind TEXT NOT NULL, due_at BIGINT, due_key BIGINT NOT NULL, remind_at BIGINT,
                 assignee_id TEXT REFERENCES users(id), related_kind TEXT, related_id TEXT, notes TEXT,
                 done_at BIGINT, created_by TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
                 version BIGINT NOT NULL, deleted_at BIGINT)
             """,
-            "CREATE INDEX tasks_assignee ON tasks (workspace_id, assignee_id, due_at, id) WHERE deleted_at IS NULL",
-            "CREATE INDEX tasks_due ON tasks (workspace_id, due_at, id) WHERE deleted_at IS NULL",
+            // due_key is due_at, or the far future for undated tasks, so "by due date" lists them last
+            // and keyset pagination never meets a NULL.
+            "CREATE INDEX tasks_assignee ON tasks (workspace_id, assignee_id, due_key, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX tasks_due ON tasks (workspace_id, due_key, id) WHERE deleted_at IS NULL",
             "CREATE INDEX tasks_created ON tasks (workspace_id, created_at, id) WHERE deleted_at IS NULL",
             "CREATE INDEX tasks_related ON tasks (related_id)",
             """

@@ -12,7 +12,7 @@ public struct TaskRepository: Sendable {
 
     static let plan = KeysetPlan(
         from: "tasks t", idColumn: "t.id",
-        sortColumns: ["dueAt": "t.due_at", "createdAt": "t.created_at", "updatedAt": "t.updated_at"], defaultSort: "dueAt")
+        sortColumns: ["dueAt": "t.due_key", "createdAt": "t.created_at", "updatedAt": "t.updated_at"], defaultSort: "dueAt")
 
     /// Creates a task (assigned to the actor unless another assignee is given).
     public func create(_ input: TaskInput, by actor: Actor) async throws -> TaskItem {
@@ -89,11 +89,7 @@ public struct TaskRepository: Sendable {
         if let related = filters.contactID?.rawValue ?? filters.companyID?.rawValue ?? filters.dealID?.rawValue {
             conditions.append("t.related_id = \(bind: related)")
         }
-        // Tasks without a due date sort after dated ones in the default (due) order.
-        var sorted = query
-        if (query.sort ?? Self.plan.defaultSort).hasSuffix("dueAt") { conditions.append("t.due_at IS NOT NULL") }
-        sorted.filters = filters
-        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: sorted)
+        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
         return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
     }
 
@@ -121,6 +117,7 @@ public struct TaskRepository: Sendable {
             let row = try await db.raw(
                 """
                 UPDATE tasks SET title = \(bind: t.title), kind = \(bind: t.kind.rawValue), due_at = \(bind: t.dueAt?.millis),
+                    due_key = \(bind: Self.dueKey(t)),
                     remind_at = \(bind: t.remindAt?.millis), assignee_id = \(bind: t.assigneeID?.rawValue),
                     related_kind = \(bind: t.related?.kind.rawValue), related_id = \(bind: t.related?.id), notes = \(bind: t.notes),
                     done_at = \(bind: t.doneAt?.millis), updated_at = \(bind: t.updatedAt.millis), version = \(bind: t.version)
@@ -131,16 +128,19 @@ public struct TaskRepository: Sendable {
         } else {
             try await db.raw(
                 """
-                INSERT INTO tasks (id, workspace_id, title, kind, due_at, remind_at, assignee_id, related_kind, related_id, notes,
+                INSERT INTO tasks (id, workspace_id, title, kind, due_at, due_key, remind_at, assignee_id, related_kind, related_id, notes,
                     done_at, created_by, created_at, updated_at, version)
                 VALUES (\(bind: t.id.rawValue), \(bind: t.workspaceID.rawValue), \(bind: t.title), \(bind: t.kind.rawValue),
-                    \(bind: t.dueAt?.millis), \(bind: t.remindAt?.millis), \(bind: t.assigneeID?.rawValue),
+                    \(bind: t.dueAt?.millis), \(bind: Self.dueKey(t)), \(bind: t.remindAt?.millis), \(bind: t.assigneeID?.rawValue),
                     \(bind: t.related?.kind.rawValue), \(bind: t.related?.id), \(bind: t.notes), \(bind: t.doneAt?.millis),
                     \(bind: t.createdBy?.rawValue), \(bind: t.createdAt.millis), \(bind: t.updatedAt.millis), \(bind: t.version))
                 """
             ).run()
         }
     }
+
+    /// The due date as a sort key: undated tasks sort last (year 9999).
+    static func dueKey(_ task: TaskItem) -> Int64 { task.dueAt?.millis ?? 253_402_300_799_000 }
 
     func load(_ db: any SQLDatabase, ids: [String], workspace: Workspace.ID) async throws -> [TaskItem] {
         guard !ids.isEmpty else { return [] }
