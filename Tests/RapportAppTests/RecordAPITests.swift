@@ -196,6 +196,21 @@ import Testing
                 cursor = page["nextCursor"].stringValue
             } while cursor != nil
             #expect(seen == (0..<25).map { "Контакт\(String(format: "%02d", $0))" })
+            // Search pages come newest match first, straight off the index, with their own cursor.
+            var found: [String] = []
+            var searchCursor: String?
+            repeat {
+                let page = try await api.get(
+                    "/api/v1/contacts?limit=10&q=%D0%BA%D0%BE%D0%BD%D1%82%D0%B0%D0%BA%D1%82" + (searchCursor.map { "&cursor=\($0)" } ?? ""),
+                    token)
+                found += page.data.compactMap { $0["lastName"].stringValue }
+                searchCursor = page["nextCursor"].stringValue
+            } while searchCursor != nil
+            #expect(found == (0..<25).reversed().map { "Контакт\(String(format: "%02d", $0))" })
+            #expect(
+                try await api.get(
+                    "/api/v1/contacts?limit=5&q=%D0%BA%D0%BE%D0%BD%D1%82%D0%B0%D0%BA%D1%82&city=%D0%BA%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C", token
+                ).data.count == 5)
             let descending = try await api.get("/api/v1/contacts?limit=3&sort=-name", token)
             #expect(descending.data.compactMap { $0["lastName"].stringValue } == ["Контакт24", "Контакт23", "Контакт22"])
             #expect(try await api.get("/api/v1/contacts?city=%D0%BA%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C&limit=200", token).data.count == 13)

@@ -191,6 +191,67 @@ enum SearchRows {
         return "\(unsafeRaw: idColumn) IN (SELECT d.record_id FROM search_docs d WHERE " + conditions.anded() + ")"
     }
 
+    /// The sort name of search pages: newest match first (by search document), which the index serves
+    /// in order, so a page of a common word costs the same as a rare one.
+    static let matchSort = "-match"
+
+    /// A page of records matching a search, newest match first, read straight off the search index and
+    /// stopped after one page (a list sorted by another field must find every match first).
+    /// - Parameters:
+    ///   - table: the record table with the alias the `conditions` use, e.g. `contacts c`.
+    ///   - idColumn: the record id column, e.g. `c.id`.
+    static func page(
+        _ db: any SQLDatabase, search: SearchText.Query, list: ListQuery, dialect: Dialect, workspace: Workspace.ID,
+        kind: RecordKind, table: String, idColumn: String, conditions: [SQLQueryString]
+    ) async throws -> ([String], Cursor?) {
+        let terms = search.digits.map { [$0] } ?? search.terms
+        let indexed = terms.filter { $0.count >= 3 }
+        var all =
+            conditions + [
+                "sd.workspace_id = \(bind: workspace.rawValue)", "sd.record_kind = \(bind: kind.rawValue)",
+            ]
+        for term in terms where term.count < 3 {
+            all.append(
+                "(sd.body LIKE \(bind: likeEscaped(term) + "%") ESCAPE '\\' OR sd.body LIKE \(bind: "% " + likeEscaped(term) + "%") ESCAPE '\\')"
+            )
+        }
+        let source: SQLQueryString
+        let docColumn: String
+        switch dialect {
+        case .sqlite where !indexed.isEmpty:
+            let match = indexed.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+            source = "search_fts JOIN search_docs sd ON sd.id = search_fts.rowid"
+            all.append("search_fts MATCH \(bind: match)")
+            docColumn = "search_fts.rowid"
+        case .sqlite, .postgres:
+            source = "search_docs sd"
+            for term in indexed { all.append("sd.body LIKE \(bind: "%" + likeEscaped(term) + "%") ESCAPE '\\'") }
+            docColumn = "sd.id"
+        }
+        if let token = list.cursor {
+            guard let cursor = Cursor(token: token, sort: matchSort), case .int(let doc) = cursor.value else {
+                throw ValidationError("cursor", .invalidFormat)
+            }
+            all.append("\(unsafeRaw: docColumn) < \(bind: doc)")
+        }
+        let rows = try await db.raw(
+            "SELECT \(unsafeRaw: idColumn) AS id, \(unsafeRaw: docColumn) AS doc FROM " + source
+                + " JOIN \(unsafeRaw: table) ON \(unsafeRaw: idColumn) = sd.record_id WHERE " + all.anded()
+                + " ORDER BY \(unsafeRaw: docColumn) DESC LIMIT \(literal: list.limit + 1)"
+        ).all()
+        var ids: [String] = []
+        var next: Cursor?
+        for (index, row) in rows.enumerated() {
+            if index == list.limit {
+                let last = rows[index - 1]
+                next = Cursor(sort: matchSort, value: .int(try last.int64("doc")), id: try last.string("id"))
+                break
+            }
+            ids.append(try row.string("id"))
+        }
+        return (ids, next)
+    }
+
     static func remove(_ db: any SQLDatabase, id: String) async throws {
         try await db.raw("DELETE FROM search_docs WHERE record_id = \(bind: id)").run()
     }

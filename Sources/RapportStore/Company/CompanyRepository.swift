@@ -86,6 +86,12 @@ public struct CompanyRepository: Sendable {
             conditions.append("co.id IN (SELECT company_id FROM contact_companies WHERE contact_id = \(bind: contact.rawValue))")
         }
         if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            if query.sort == nil {
+                let (ids, next) = try await SearchRows.page(
+                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .company,
+                    table: "companies co", idColumn: "co.id", conditions: conditions)
+                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+            }
             conditions.append(
                 SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .company, idColumn: "co.id"))
         }

@@ -100,6 +100,12 @@ public struct ContactRepository: Sendable {
             conditions.append("c.id IN (SELECT contact_id FROM deal_contacts WHERE deal_id = \(bind: dealID.rawValue))")
         }
         if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            if query.sort == nil {
+                let (ids, next) = try await SearchRows.page(
+                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact,
+                    table: "contacts c", idColumn: "c.id", conditions: conditions)
+                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+            }
             conditions.append(
                 SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact, idColumn: "c.id"))
         }

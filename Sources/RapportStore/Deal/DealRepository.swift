@@ -148,6 +148,12 @@ public struct DealRepository: Sendable {
             conditions.append("d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = \(bind: contact.rawValue))")
         }
         if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            if query.sort == nil {
+                let (ids, next) = try await SearchRows.page(
+                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal,
+                    table: "deals d", idColumn: "d.id", conditions: conditions)
+                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+            }
             conditions.append(
                 SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal, idColumn: "d.id"))
         }
