@@ -11,7 +11,7 @@ struct ContactAPI {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("contacts") { request, context in
             let page = try await store.contacts.list(try Handlers.listQuery(request), by: try context.requireActor())
-            return try Handlers.json(ListResponse(page, ContactBody.init))
+            return Handlers.json(ListResponse(page, ContactBody.init))
         }
         group.post("contacts") { request, context in
             try await handlers.create(request, context) { body in
@@ -84,7 +84,7 @@ struct CompanyAPI {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("companies") { request, context in
             let page = try await store.companies.list(try Handlers.listQuery(request), by: try context.requireActor())
-            return try Handlers.json(ListResponse(page, CompanyBody.init))
+            return Handlers.json(ListResponse(page, CompanyBody.init))
         }
         group.post("companies") { request, context in
             try await handlers.create(request, context) { body in

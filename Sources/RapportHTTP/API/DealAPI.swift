@@ -11,7 +11,7 @@ struct DealAPI {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("deals") { request, context in
             let page = try await store.deals.list(try Handlers.listQuery(request), by: try context.requireActor())
-            return try Handlers.json(ListResponse(page, DealBody.init))
+            return Handlers.json(ListResponse(page, DealBody.init))
         }
         group.post("deals") { request, context in
             try await handlers.create(request, context) { body in

@@ -48,20 +48,61 @@ public struct AppRequestContext: RequestContext {
 
 /// The JSON conventions of the API.
 public enum APIJSON {
-    /// Encoder: camelCase as declared, RFC 3339 dates with milliseconds, sorted keys for stable output.
+    /// Encoder: camelCase as declared, RFC 3339 dates with milliseconds. (Keys are not sorted: sorting every
+    /// object of every response cost a tenth of a list request.)
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(formatTimestamp(date))
         }
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }
 
-    /// `2026-11-23T10:15:30.123Z`.
+    /// `2026-11-23T10:15:30.123Z`, always UTC with milliseconds. Hand-written because a list page formats
+    /// hundreds of timestamps and `ISO8601FormatStyle` is slow; tests compare it with Foundation's.
     public static func formatTimestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (days, dayMillis) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, msOfDay) = dayMillis < 0 ? (days - 1, dayMillis + 86_400_000) : (days, dayMillis)
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let dayOfMonth = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        bytes.append(45)
+        digits(month, 2)
+        bytes.append(45)
+        digits(dayOfMonth, 2)
+        bytes.append(84)
+        digits(msOfDay / 3_600_000, 2)
+        bytes.append(58)
+        digits(msOfDay / 60_000 % 60, 2)
+        bytes.append(58)
+        digits(msOfDay / 1000 % 60, 2)
+        bytes.append(46)
+        digits(msOfDay % 1000, 3)
+        bytes.append(90)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 with or without fractional seconds and with any offset.

@@ -19,6 +19,13 @@ struct Handlers: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// A JSON response written directly (list pages of contacts, companies, deals).
+    static func json<Item: JSONWritable>(_ list: ListResponse<Item>) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: list.jsonBytes)))
+    }
+
     /// An empty 204.
     static var noContent: Response { Response(status: .noContent) }
 

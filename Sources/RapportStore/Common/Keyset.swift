@@ -15,7 +15,7 @@ struct KeysetPlan: Sendable {
     let defaultSort: String
 
     /// The page of ids matching `conditions`, and the cursor of the next page.
-    func page(conditions: [SQLQueryString], query: ListQuery) throws(ValidationError) -> SQLQueryString {
+    func page(conditions: [SQLQueryString], query: ListQuery, columns: String? = nil) throws(ValidationError) -> SQLQueryString {
         let sortParameter = query.sort ?? defaultSort
         let descending = sortParameter.hasPrefix("-")
         let field = descending ? String(sortParameter.dropFirst()) : sortParameter
@@ -30,9 +30,22 @@ struct KeysetPlan: Sendable {
                 "(\(unsafeRaw: column), \(unsafeRaw: idColumn)) \(unsafeRaw: op) (\(bind: cursor.value.sqlBind), \(bind: cursor.id))")
         }
         let direction = descending ? "DESC" : "ASC"
-        return "SELECT \(unsafeRaw: idColumn) AS id, \(unsafeRaw: column) AS sort_value FROM \(unsafeRaw: from) WHERE "
+        let selected = columns ?? "\(idColumn) AS id"
+        return "SELECT \(unsafeRaw: selected), \(unsafeRaw: column) AS sort_value FROM \(unsafeRaw: from) WHERE "
             + all.anded()
             + " ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), \(unsafeRaw: idColumn) \(unsafeRaw: direction) LIMIT \(literal: query.limit + 1)"
+    }
+
+    /// Runs the page query returning whole rows (`alias.*` plus the sort value), so a list needs no second
+    /// query for the rows it paged.
+    func rows(_ db: any SQLDatabase, conditions: [SQLQueryString], query: ListQuery) async throws -> ([any SQLRow], Cursor?) {
+        let alias = idColumn.split(separator: ".").first.map(String.init) ?? idColumn
+        let sql = try page(conditions: conditions, query: query, columns: "\(alias).*")
+        let rows = try await db.raw(sql).all()
+        guard rows.count > query.limit else { return (rows, nil) }
+        let last = rows[query.limit - 1]
+        let next = Cursor(sort: query.sort ?? defaultSort, value: try sortValue(last), id: try last.string("id"))
+        return (Array(rows.prefix(query.limit)), next)
     }
 
     /// Runs the page query: ids in order, and the next cursor when there are more.

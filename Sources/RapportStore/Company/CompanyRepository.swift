@@ -163,9 +163,7 @@ public struct CompanyRepository: Sendable {
         let rows = try await db.raw(
             "SELECT * FROM companies WHERE workspace_id = \(bind: workspace.rawValue) AND id IN \(inList(ids))"
         ).all()
-        let phones = try await ChannelRows.phones(db, kind: .company, ids: ids)
-        let emails = try await ChannelRows.emails(db, kind: .company, ids: ids)
-        let tags = try await TagRows.names(db, kind: .company, ids: ids)
+        let parts = try await RecordPartsPage.load(db, kind: .company, ids: ids, channels: true, companyLinks: false)
         var byID: [String: Company] = [:]
         for row in rows {
             let id = try row.string("id")
@@ -185,9 +183,9 @@ public struct CompanyRepository: Sendable {
             c.version = try row.int64("version")
             c.deletedAt = try row.optionalDate("deleted_at")
             c.mergedInto = try row.optionalID("merged_into")
-            c.phones = phones[id] ?? []
-            c.emails = emails[id] ?? []
-            c.tags = tags[id] ?? []
+            c.phones = parts.phones[id] ?? []
+            c.emails = parts.emails[id] ?? []
+            c.tags = parts.tags[id] ?? []
             byID[id] = c
         }
         return ids.compactMap { byID[$0] }

@@ -109,8 +109,8 @@ public struct ContactRepository: Sendable {
             conditions.append(
                 SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact, idColumn: "c.id"))
         }
-        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
-        return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+        let (rows, next) = try await Self.plan.rows(db, conditions: conditions, query: query)
+        return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)
     }
 
     /// Contacts with these ids in the actor's workspace that the actor may see, in the given order.
@@ -222,18 +222,17 @@ public struct ContactRepository: Sendable {
         let rows = try await db.raw(
             "SELECT * FROM contacts WHERE workspace_id = \(bind: workspace.rawValue) AND id IN \(inList(ids))"
         ).all()
-        let phones = try await ChannelRows.phones(db, kind: .contact, ids: ids)
-        let emails = try await ChannelRows.emails(db, kind: .contact, ids: ids)
-        let tags = try await TagRows.names(db, kind: .contact, ids: ids)
-        let links = try await db.raw(
-            "SELECT contact_id, company_id, is_primary FROM contact_companies WHERE contact_id IN \(inList(ids)) ORDER BY contact_id, position"
-        ).all()
-        var companies: [String: [CompanyLink]] = [:]
-        for link in links {
-            companies[try link.string("contact_id"), default: []].append(
-                CompanyLink(companyID: try link.id("company_id"), isPrimary: try link.bool("is_primary")))
-        }
-        var byID: [String: Contact] = [:]
+        let contacts = try await decode(db, rows: rows, workspace: workspace)
+        let byID = Dictionary(contacts.map { ($0.id.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// Contacts from their rows (in row order), with phones, e-mails, tags and company links.
+    func decode(_ db: any SQLDatabase, rows: [any SQLRow], workspace: Workspace.ID) async throws -> [Contact] {
+        let ids = try rows.map { try $0.string("id") }
+        let parts = try await RecordPartsPage.load(db, kind: .contact, ids: ids, channels: true, companyLinks: true)
+        var result: [Contact] = []
+        result.reserveCapacity(rows.count)
         for row in rows {
             let id = try row.string("id")
             var c = Contact(
@@ -260,13 +259,13 @@ public struct ContactRepository: Sendable {
             c.version = try row.int64("version")
             c.deletedAt = try row.optionalDate("deleted_at")
             c.mergedInto = try row.optionalID("merged_into")
-            c.phones = phones[id] ?? []
-            c.emails = emails[id] ?? []
-            c.tags = tags[id] ?? []
-            c.companies = companies[id] ?? []
-            byID[id] = c
+            c.phones = parts.phones[id] ?? []
+            c.emails = parts.emails[id] ?? []
+            c.tags = parts.tags[id] ?? []
+            c.companies = parts.companyLinks[id] ?? []
+            result.append(c)
         }
-        return ids.compactMap { byID[$0] }
+        return result
     }
 }
 

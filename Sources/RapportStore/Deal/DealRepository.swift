@@ -282,7 +282,7 @@ public struct DealRepository: Sendable {
     func load(_ db: any SQLDatabase, ids: [String], workspace: Workspace.ID) async throws -> [Deal] {
         guard !ids.isEmpty else { return [] }
         let rows = try await db.raw("SELECT * FROM deals WHERE workspace_id = \(bind: workspace.rawValue) AND id IN \(inList(ids))").all()
-        let tags = try await TagRows.names(db, kind: .deal, ids: ids)
+        let tags = try await RecordPartsPage.load(db, kind: .deal, ids: ids, channels: false, companyLinks: false).tags
         let links = try await db.raw(
             "SELECT deal_id, contact_id FROM deal_contacts WHERE deal_id IN \(inList(ids)) ORDER BY deal_id, position"
         ).all()
