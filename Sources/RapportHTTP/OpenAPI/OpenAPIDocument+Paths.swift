@@ -185,7 +185,8 @@ extension OpenAPIDocument {
             "cursor": query("cursor", string, "The `nextCursor` of the previous page."),
             "sort": query("sort", string, "`field` or `-field` (descending): createdAt, updatedAt, name/title, amount, dueAt, occurredAt."),
             "q": query(
-                "q", .object(["type": "string", "maxLength": 200]), "Search: words (case- and ё-insensitive substrings) or 4+ phone digits."
+                "q", .object(["type": "string", "maxLength": 200]),
+                "Search: words (case- and ё-insensitive substrings) or 4+ phone digits. Without `sort`, results come newest match first."
             ),
             "trash": query("trash", boolean, "List the trash instead of live records."),
             "ownerId": query("ownerId", string, "Owner (assignee for tasks)."),

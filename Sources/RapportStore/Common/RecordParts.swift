@@ -207,15 +207,15 @@ enum SearchRows {
     /// in order, so a page of a common word costs the same as a rare one.
     static let matchSort = "-match"
 
-    /// A page of records matching a search, newest match first, read straight off the search index and
-    /// stopped after one page (a list sorted by another field must find every match first).
+    /// A page of records matching a search (whole rows), newest match first, read straight off the search
+    /// index and stopped after one page (a list sorted by another field must find every match first).
     /// - Parameters:
     ///   - table: the record table with the alias the `conditions` use, e.g. `contacts c`.
     ///   - idColumn: the record id column, e.g. `c.id`.
     static func page(
         _ db: any SQLDatabase, search: SearchText.Query, list: ListQuery, dialect: Dialect, workspace: Workspace.ID,
         kind: RecordKind, table: String, idColumn: String, conditions: [SQLQueryString]
-    ) async throws -> ([String], Cursor?) {
+    ) async throws -> ([any SQLRow], Cursor?) {
         let terms = search.digits.map { [$0] } ?? search.terms
         let indexed = terms.filter { $0.count >= 3 }
         var all =
@@ -246,22 +246,16 @@ enum SearchRows {
             }
             all.append("\(unsafeRaw: docColumn) < \(bind: doc)")
         }
+        let alias = idColumn.split(separator: ".").first.map(String.init) ?? idColumn
         let rows = try await db.raw(
-            "SELECT \(unsafeRaw: idColumn) AS id, \(unsafeRaw: docColumn) AS doc FROM " + source
+            "SELECT \(unsafeRaw: alias).*, \(unsafeRaw: docColumn) AS doc FROM " + source
                 + " JOIN \(unsafeRaw: table) ON \(unsafeRaw: idColumn) = sd.record_id WHERE " + all.anded()
                 + " ORDER BY \(unsafeRaw: docColumn) DESC LIMIT \(literal: list.limit + 1)"
         ).all()
-        var ids: [String] = []
-        var next: Cursor?
-        for (index, row) in rows.enumerated() {
-            if index == list.limit {
-                let last = rows[index - 1]
-                next = Cursor(sort: matchSort, value: .int(try last.int64("doc")), id: try last.string("id"))
-                break
-            }
-            ids.append(try row.string("id"))
-        }
-        return (ids, next)
+        guard rows.count > list.limit else { return (rows, nil) }
+        let last = rows[list.limit - 1]
+        let next = Cursor(sort: matchSort, value: .int(try last.int64("doc")), id: try last.string("id"))
+        return (Array(rows.prefix(list.limit)), next)
     }
 
     static func remove(_ db: any SQLDatabase, id: String) async throws {

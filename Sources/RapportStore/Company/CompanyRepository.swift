@@ -87,9 +87,10 @@ public struct CompanyRepository: Sendable {
         }
         if let search = query.search.map(SearchText.parse), !search.isEmpty {
             if query.sort == nil {
-                let (ids, next) = try await SearchRows.page(
+                let (rows, next) = try await SearchRows.page(
                     db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .company,
                     table: "companies co", idColumn: "co.id", conditions: conditions)
+                let ids = try rows.map { try $0.string("id") }
                 return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
             }
             conditions.append(

@@ -101,10 +101,10 @@ public struct ContactRepository: Sendable {
         }
         if let search = query.search.map(SearchText.parse), !search.isEmpty {
             if query.sort == nil {
-                let (ids, next) = try await SearchRows.page(
+                let (rows, next) = try await SearchRows.page(
                     db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact,
                     table: "contacts c", idColumn: "c.id", conditions: conditions)
-                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+                return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)
             }
             conditions.append(
                 SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact, idColumn: "c.id"))
