@@ -127,35 +127,41 @@ def main():
         except Exception:
             time.sleep(0.2)
 
-    def load_rows(page_ids):
+    def parts(page_ids):
+        # The store's one query for a page's phones, e-mails, tags and company links.
         marks = ",".join("?" * len(page_ids))
-        return [
-            (f"SELECT * FROM contacts WHERE workspace_id = ? AND id IN ({marks})", [workspace, *page_ids]),
-            (f"SELECT record_id, raw, e164, kind FROM phones WHERE record_kind = 'contact' AND record_id IN ({marks}) ORDER BY record_id, position", page_ids),
-            (f"SELECT record_id, address, kind FROM emails WHERE record_kind = 'contact' AND record_id IN ({marks}) ORDER BY record_id, position", page_ids),
-            (f"SELECT rt.record_id, t.name FROM record_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.record_kind = 'contact' AND rt.record_id IN ({marks}) ORDER BY rt.record_id, rt.position", page_ids),
-            (f"SELECT contact_id, company_id, is_primary FROM contact_companies WHERE contact_id IN ({marks}) ORDER BY contact_id, position", page_ids),
-        ]
+        sql = (f"SELECT 't' AS part, rt.record_id AS record_id, rt.position AS pos, t.name AS a, NULL AS b, NULL AS c "
+               f"FROM record_tags rt JOIN tags t ON t.id = rt.tag_id WHERE rt.record_kind = 'contact' AND rt.record_id IN ({marks}) "
+               f"UNION ALL SELECT 'p', record_id, position, raw, e164, kind FROM phones WHERE record_kind = 'contact' AND record_id IN ({marks}) "
+               f"UNION ALL SELECT 'e', record_id, position, address, NULL, kind FROM emails WHERE record_kind = 'contact' AND record_id IN ({marks}) "
+               f"UNION ALL SELECT 'c', contact_id, position, company_id, CASE WHEN is_primary THEN '1' ELSE '0' END, NULL "
+               f"FROM contact_companies WHERE contact_id IN ({marks}) ORDER BY part, record_id, pos")
+        return [(sql, page_ids * 4)]
+
+    def by_ids(page_ids):
+        marks = ",".join("?" * len(page_ids))
+        return [(f"SELECT * FROM contacts WHERE workspace_id = ? AND id IN ({marks})", [workspace, *page_ids])] + parts(page_ids)
 
     def page(where, params, order="c.created_at DESC, c.id DESC"):
-        sql = (f"SELECT c.id AS id, c.created_at AS sort_value FROM contacts c WHERE c.workspace_id = ? AND c.deleted_at IS NULL"
+        # The store's keyset page: whole rows in one query, then the parts query.
+        sql = (f"SELECT c.*, c.created_at AS sort_value FROM contacts c WHERE c.workspace_id = ? AND c.deleted_at IS NULL"
                f"{where} ORDER BY {order} LIMIT 51")
         page_ids = [row[0] for row in db.execute(sql, [workspace, *params]).fetchall()][:50]
-        return [(sql, [workspace, *params])] + load_rows(page_ids)
+        return [(sql, [workspace, *params])] + parts(page_ids)
 
     def search(term):
         # The store's search page: newest match first, read off the FTS5 index, one page.
-        sql = ("SELECT c.id AS id, search_fts.rowid AS doc FROM search_fts JOIN search_docs sd ON sd.id = search_fts.rowid "
+        sql = ("SELECT c.*, search_fts.rowid AS doc FROM search_fts JOIN search_docs sd ON sd.id = search_fts.rowid "
                "JOIN contacts c ON c.id = sd.record_id WHERE c.workspace_id = ? AND c.deleted_at IS NULL "
                "AND sd.workspace_id = ? AND sd.record_kind = 'contact' AND search_fts MATCH ? ORDER BY search_fts.rowid DESC LIMIT 51")
         params = [workspace, workspace, f'"{term}"']
         page_ids = [row[0] for row in db.execute(sql, params).fetchall()][:50]
-        return [(sql, params)] + load_rows(page_ids)
+        return [(sql, params)] + parts(page_ids)
 
     city = "Казань"
     scenarios = [
         ("get by id", [f"/api/v1/contacts/{i}" for i in ids],
-         lambda i: load_rows([ids[i % len(ids)]])),
+         lambda i: by_ids([ids[i % len(ids)]])),
         ("list, first page (50)", ["/api/v1/contacts?limit=50"],
          lambda i: page("", [])),
         (f"list, deep cursor (row {count // 2:,})", [f"/api/v1/contacts?limit=50&cursor={deep}"],
