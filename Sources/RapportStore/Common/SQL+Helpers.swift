@@ -8,16 +8,28 @@ extension Date {
     init(millis: Int64) { self.init(timeIntervalSince1970: TimeInterval(millis) / 1000) }
 }
 
+// Optionals are read as "NULL?" then the plain type: SQLiteKit converts plain String/Int64/Bool
+// directly, but decodes `Optional` through a generic `Decoder`, which made row decoding a tenth of a
+// list request.
 extension SQLRow {
     func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
-    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func optionalString(_ column: String) throws -> String? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: String.self)
+    }
     func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
     func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
-    func optionalInt(_ column: String) throws -> Int? { try decode(column: column, as: Int?.self) }
+    func optionalInt(_ column: String) throws -> Int? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: Int.self)
+    }
+    func optionalInt64(_ column: String) throws -> Int64? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: Int64.self)
+    }
     func bool(_ column: String) throws -> Bool { try decode(column: column, as: Bool.self) }
-    func optionalBool(_ column: String) throws -> Bool? { try decode(column: column, as: Bool?.self) }
-    func date(_ column: String) throws -> Date { Date(millis: try decode(column: column, as: Int64.self)) }
-    func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Int64?.self).map(Date.init(millis:)) }
+    func optionalBool(_ column: String) throws -> Bool? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: Bool.self)
+    }
+    func date(_ column: String) throws -> Date { Date(millis: try int64(column)) }
+    func optionalDate(_ column: String) throws -> Date? { try optionalInt64(column).map(Date.init(millis:)) }
     func id<T>(_ column: String, as _: T.Type = T.self) throws -> Identifier<T> { Identifier(try string(column)) }
     func optionalID<T>(_ column: String, as _: T.Type = T.self) throws -> Identifier<T>? {
         try optionalString(column).map(Identifier.init(rawValue:))
