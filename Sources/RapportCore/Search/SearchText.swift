@@ -23,6 +23,14 @@ public enum SearchText {
         /// When the query is a phone fragment ("+7 912", "345-67"), its digits.
         public var digits: String?
 
+        /// The digit strings to look for, any of which may match: the digits as typed and, for a fragment
+        /// starting with the Russian trunk prefix "8" ("8 912 …"), the same with "7", since phones are
+        /// indexed in E.164 form only.
+        public var digitAlternatives: [String] {
+            guard let digits else { return [] }
+            return digits.hasPrefix("8") ? [digits, "7" + digits.dropFirst()] : [digits]
+        }
+
         /// Whether nothing searchable was typed.
         public var isEmpty: Bool { terms.isEmpty && digits == nil }
     }

@@ -33,16 +33,15 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
     /// Digit strings a search index should contain for this phone, so that any run of at least four
     /// digits a user types finds it.
     ///
-    /// For `+79123456789` this is `["79123456789", "89123456789"]`: people in Russia and Kazakhstan
-    /// type numbers with the trunk prefix 8 as often as with 7, and every shorter run is a substring of
-    /// one of the two. Other valid numbers give their digits without `+`; an unparseable phone gives the
-    /// digits of `raw`, or nothing when it has none.
+    /// For `+79123456789` this is `["79123456789"]`. People in Russia and Kazakhstan type numbers with the
+    /// trunk prefix 8 as often as with 7; rather than index both forms, a fragment starting with 8 is also
+    /// searched with 7 (`SearchText.Query.digitAlternatives`). Other valid numbers give their digits
+    /// without `+`; an unparseable phone gives the digits of `raw`, or nothing when it has none.
     public var searchDigits: [String] {
         if let e164 {
             let digits = String(e164.drop { $0 == "+" })
-            if digits.count == 11, digits.hasPrefix("7") {
-                return [digits, "8" + digits.dropFirst()]
-            }
+            // Only the E.164 digits: a fragment typed with the trunk "8" is searched as "7" too (see
+            // `SearchText.Query.digitAlternatives`), which keeps the digit trigrams in the index half as many.
             return [digits]
         }
         let digits = String(raw.compactMap(PhoneNormalizer.asciiDigit))

@@ -176,8 +176,7 @@ enum SearchRows {
     static func matches(
         _ query: SearchText.Query, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind, idColumn: String
     ) -> SQLQueryString {
-        let terms = query.digits.map { [$0] } ?? query.terms
-        let indexed = terms.filter { $0.count >= 3 }
+        let terms = query.digits == nil ? query.terms : []
         let short = terms.filter { $0.count < 3 }
         var conditions: [SQLQueryString] = [
             "d.workspace_id = \(bind: workspace.rawValue)", "d.record_kind = \(bind: kind.rawValue)",
@@ -185,13 +184,11 @@ enum SearchRows {
         switch dialect {
         case .sqlite:
             // Trigram FTS: every quoted term of 3+ characters matches as a substring, from the index.
-            if !indexed.isEmpty {
-                let match = indexed.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-                    .joined(separator: " AND ")
+            if let match = ftsMatch(query) {
                 conditions.append("d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match))")
             }
         case .postgres:
-            for term in indexed { conditions.append("d.body LIKE \(bind: "%" + likeEscaped(term) + "%") ESCAPE '\\'") }
+            conditions += likeConditions(query, column: "d.body")
         }
         for term in short {
             // One- and two-letter terms cannot use a trigram index: matched at word starts by a scan of
@@ -201,6 +198,22 @@ enum SearchRows {
             )
         }
         return "\(unsafeRaw: idColumn) IN (SELECT d.record_id FROM search_docs d WHERE " + conditions.anded() + ")"
+    }
+
+    /// The FTS5 query for a search: every word of 3+ characters (AND), or any of a phone fragment's digit
+    /// alternatives (OR); nil when nothing can use the index.
+    static func ftsMatch(_ query: SearchText.Query) -> String? {
+        func quoted(_ term: String) -> String { "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        if query.digits != nil { return query.digitAlternatives.map(quoted).joined(separator: " OR ") }
+        let indexed = query.terms.filter { $0.count >= 3 }
+        return indexed.isEmpty ? nil : indexed.map(quoted).joined(separator: " AND ")
+    }
+
+    /// `LIKE` conditions for the same search (PostgreSQL, where pg_trgm indexes them).
+    static func likeConditions(_ query: SearchText.Query, column: String) -> [SQLQueryString] {
+        func like(_ term: String) -> SQLQueryString { "\(unsafeRaw: column) LIKE \(bind: "%" + likeEscaped(term) + "%") ESCAPE '\\'" }
+        if query.digits != nil { return ["(" + query.digitAlternatives.map(like).joined(separator: " OR ") + ")"] }
+        return query.terms.filter { $0.count >= 3 }.map(like)
     }
 
     /// The sort name of search pages: newest match first (by search document), which the index serves
@@ -216,8 +229,7 @@ enum SearchRows {
         _ db: any SQLDatabase, search: SearchText.Query, list: ListQuery, dialect: Dialect, workspace: Workspace.ID,
         kind: RecordKind, table: String, idColumn: String, conditions: [SQLQueryString]
     ) async throws -> ([any SQLRow], Cursor?) {
-        let terms = search.digits.map { [$0] } ?? search.terms
-        let indexed = terms.filter { $0.count >= 3 }
+        let terms = search.digits == nil ? search.terms : []
         var all =
             conditions + [
                 "sd.workspace_id = \(bind: workspace.rawValue)", "sd.record_kind = \(bind: kind.rawValue)",
@@ -229,15 +241,14 @@ enum SearchRows {
         }
         let source: SQLQueryString
         let docColumn: String
-        switch dialect {
-        case .sqlite where !indexed.isEmpty:
-            let match = indexed.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+        switch (dialect, ftsMatch(search)) {
+        case (.sqlite, let match?):
             source = "search_fts JOIN search_docs sd ON sd.id = search_fts.rowid"
             all.append("search_fts MATCH \(bind: match)")
             docColumn = "search_fts.rowid"
-        case .sqlite, .postgres:
+        default:
             source = "search_docs sd"
-            for term in indexed { all.append("sd.body LIKE \(bind: "%" + likeEscaped(term) + "%") ESCAPE '\\'") }
+            all += likeConditions(search, column: "sd.body")
             docColumn = "sd.id"
         }
         if let token = list.cursor {
