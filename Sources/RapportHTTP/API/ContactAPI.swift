@@ -58,7 +58,7 @@ struct ContactAPI {
             if primary { links = links.map { CompanyLink(companyID: $0.companyID, isPrimary: false) } }
             if let company { links.append(CompanyLink(companyID: company, isPrimary: primary || links.isEmpty)) }
             var input = ContactInput()
-            input.companies = primary ? [links.removeLast()] + links : links
+            input.companies = links
             let updated = try await store.contacts.update(id, input, expectedVersion: contact.version, by: actor)
             return try Handlers.json(ContactBody(updated))
         }
