@@ -149,9 +149,12 @@ import Testing
             #expect(ru.status == 422)
             #expect(Set(ru.errorFields) == ["birthday", "readiness", "tags"])
             #expect(ru["title"] == "Проверьте заполнение полей.")
-            #expect(
-                ru["errors"][0]["message"].stringValue?.contains("дата") == true
-                    || ru["errors"].arrayValue.contains { $0["message"].stringValue?.contains("Неверн") == true })
+            let messages = Dictionary(
+                ru["errors"].arrayValue.compactMap { e in e["field"].stringValue.map { ($0, e["message"].stringValue ?? "") } },
+                uniquingKeysWith: { first, _ in first })
+            #expect(messages["birthday"] == "Неверная дата, ожидается ГГГГ-ММ-ДД.")
+            #expect(messages["readiness"] == "Недопустимое значение. Допустимые: hot, warm, cold.")
+            #expect(messages["tags"] == "Неверный тип значения (ожидается array).")
             let en = try await api.post(
                 "/api/v1/contacts", token,
                 ["emails": [["address": "not-an-email"]], "lastName": .string(String(repeating: "x", count: 101))], headers: .language("en")

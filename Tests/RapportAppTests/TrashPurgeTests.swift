@@ -46,6 +46,10 @@ final class TestClock: Sendable {
                 "SELECT COUNT(*) AS n FROM phones WHERE record_id = \(bind: contact.id)"
             ).first()
             #expect(try orphans?.decode(column: "n", as: Int.self) == 0)
+            let notes = try await app.store.database.reader.raw(
+                "SELECT COUNT(*) AS n FROM activities WHERE body = 'Заметка'"
+            ).first()
+            #expect(try notes?.decode(column: "n", as: Int.self) == 0, "an activity attached only to purged records goes too")
         }
     }
 }

@@ -169,7 +169,7 @@ struct AccessPolicyTests {
         for kind in RecordKind.allCases {
             for operation in RecordOperation.allCases {
                 #expect(!AccessPolicy.allows(Self.actor(role), operation, kind, foreign))
-                #expect(!AccessPolicy.allowsAssigning(Self.actor(role), operation, kind, to: foreign))
+                #expect(!AccessPolicy.allows(Self.actor(role), operation, kind, foreign))
             }
         }
     }
@@ -195,12 +195,12 @@ struct AccessPolicyTests {
         let rep = Self.actor(.salesRep)
         let toMe = Ownership(workspaceID: CoreFixture.workspace, ownerID: Self.me, ownerTeamID: Self.myTeam)
         let toMate = Ownership(workspaceID: CoreFixture.workspace, ownerID: Self.mate, ownerTeamID: Self.myTeam)
-        #expect(AccessPolicy.allowsAssigning(rep, .create, .contact, to: toMe))
-        #expect(!AccessPolicy.allowsAssigning(rep, .create, .contact, to: toMate))
-        #expect(!AccessPolicy.allowsAssigning(rep, .update, .deal, to: toMate))
+        #expect(AccessPolicy.allows(rep, .create, .contact, toMe))
+        #expect(!AccessPolicy.allows(rep, .create, .contact, toMate))
+        #expect(!AccessPolicy.allows(rep, .update, .deal, toMate))
         // Tasks are shared in the team, so assigning one to a team mate is fine.
-        #expect(AccessPolicy.allowsAssigning(rep, .create, .task, to: toMate))
-        #expect(AccessPolicy.allowsAssigning(Self.actor(.headOfSales), .update, .deal, to: toMate))
+        #expect(AccessPolicy.allows(rep, .create, .task, toMate))
+        #expect(AccessPolicy.allows(Self.actor(.headOfSales), .update, .deal, toMate))
     }
 
     // MARK: - visibility(for:of:)

@@ -130,15 +130,6 @@ public enum AccessPolicy {
         }
     }
 
-    /// Whether the actor may have a record reassigned to `newOwner` (for create and owner changes): the
-    /// resulting record must still be inside the actor's write scope, so a sales rep cannot hand a
-    /// contact to someone else and lose it, nor create records in another's name.
-    public static func allowsAssigning(
-        _ actor: Actor, _ operation: RecordOperation, _ kind: RecordKind, to owner: Ownership
-    ) -> Bool {
-        allows(actor, operation, kind, owner)
-    }
-
     private static func reaches(_ scope: Scope, actor: Actor, record: Ownership) -> Bool {
         switch scope {
         case .none: return false

@@ -144,12 +144,6 @@ public struct DealInput: Sendable, Hashable {
     public init() {}
 }
 
-/// Errors of deal operations that are not about a single field.
-public enum DealError: Error, Sendable, Equatable {
-    /// The pipeline has no stages a deal can be in.
-    case pipelineHasNoStages
-}
-
 extension Deal {
     /// Rebuilds a stored deal, field by field (used by the store when loading rows).
     public init(

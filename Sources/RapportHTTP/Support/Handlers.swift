@@ -38,7 +38,7 @@ struct Handlers: Sendable {
     /// Runs a create (a POST) honouring `Idempotency-Key`: a repeat with the same body gets the first
     /// response again; a concurrent repeat is told the first is in progress.
     func create(
-        _ request: Request, _ context: AppRequestContext, body: BodyReader.Type = BodyReader.self,
+        _ request: Request, _ context: AppRequestContext,
         status: HTTPResponse.Status = .created, _ run: @Sendable (BodyReader) async throws -> any Encodable
     ) async throws -> Response {
         var request = request

@@ -94,6 +94,11 @@ public struct MaintenanceRepository: Sendable {
                     purged += 1
                 }
             }
+            // Activities left attached to nothing went with their last record: one statement per purge,
+            // not per record.
+            if purged > 0 {
+                try await db.raw("DELETE FROM activities WHERE contact_id IS NULL AND company_id IS NULL AND deal_id IS NULL").run()
+            }
             let day = context.effects.now().addingTimeInterval(-24 * 3600).millis
             try await db.raw("DELETE FROM idempotency_keys WHERE created_at < \(bind: day)").run()
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: context.effects.now().millis)").run()
@@ -118,8 +123,6 @@ public struct MaintenanceRepository: Sendable {
         default:
             break
         }
-        // Activities left attached to nothing are purged with their last record.
-        try await db.raw("DELETE FROM activities WHERE contact_id IS NULL AND company_id IS NULL AND deal_id IS NULL").run()
         try await db.raw("DELETE FROM phones WHERE record_id = \(bind: id)").run()
         try await db.raw("DELETE FROM emails WHERE record_id = \(bind: id)").run()
         try await db.raw("DELETE FROM record_tags WHERE record_id = \(bind: id)").run()
