@@ -87,6 +87,23 @@ public enum DealStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case lost
 }
 
+/// The deals of one stage: how many and their sum per currency.
+public struct StageSummary: Hashable, Sendable {
+    /// The stage.
+    public var stageID: Stage.ID
+    /// How many deals.
+    public var count: Int
+    /// Their amounts added up, one sum per currency.
+    public var totals: [Money]
+
+    /// Makes a summary.
+    public init(stageID: Stage.ID, count: Int, totals: [Money]) {
+        self.stageID = stageID
+        self.count = count
+        self.totals = totals
+    }
+}
+
 /// One stay of a deal in one stage: the exact time in stage is `leftAt - enteredAt`.
 public struct StageVisit: Hashable, Sendable {
     /// The visit id.

@@ -21,6 +21,16 @@ public struct PhoneNumber: Sendable, Hashable, Codable {
     /// Whether `raw` could be parsed into an E.164 number.
     public var isValid: Bool { e164 != nil }
 
+    /// The number as people read it: `+7 912 345-67-89` for zone 7, the E.164 form for other valid numbers,
+    /// the typed text when it could not be parsed.
+    public var display: String {
+        guard let e164 else { return raw }
+        let digits = Array(e164.dropFirst())
+        guard digits.count == 11, digits[0] == "7" else { return e164 }
+        func s(_ part: ArraySlice<Character>) -> String { String(part) }
+        return "+7 \(s(digits[1...3])) \(s(digits[4...6]))-\(s(digits[7...8]))-\(s(digits[9...10]))"
+    }
+
     /// Makes a phone from its typed text and, when known, its E.164 form.
     /// - Parameters:
     ///   - raw: the text as typed.

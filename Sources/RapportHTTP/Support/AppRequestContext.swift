@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in user, set by the authentication middleware.
     public var actor: Actor?
+    /// The signed-in user's record (set for session-cookie requests).
+    public var user: User?
     /// The language of messages: the user's preference, else `Accept-Language`.
     public var locale: AppLocale = .ru
     /// How the request authenticated.

@@ -125,3 +125,48 @@ public struct SearchRepository: Sendable {
         return Results(contacts: try await contacts.items, companies: try await companies.items, deals: try await deals.items)
     }
 }
+
+extension SearchRepository {
+    /// The display names of linked records (a task's contact, an activity's deal), limited to those the
+    /// actor may see: a record out of reach gets no name, so links never leak what a list would hide.
+    public func titles(of refs: some Sequence<RecordRef>, by actor: Actor) async throws -> [RecordRef: String] {
+        let db = context.database.reader
+        var byKind: [RecordKind: [String]] = [:]
+        for ref in Set(refs) { byKind[ref.kind, default: []].append(ref.id) }
+        var titles: [RecordRef: String] = [:]
+        for (kind, ids) in byKind {
+            let (table, columns): (String, String)
+            switch kind {
+            case .contact: (table, columns) = ("contacts", "last_name, first_name, middle_name")
+            case .company: (table, columns) = ("companies", "name")
+            case .deal: (table, columns) = ("deals", "title")
+            default: continue
+            }
+            for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
+                let rows = try await db.raw(
+                    """
+                    SELECT id, \(unsafeRaw: columns) FROM \(unsafeRaw: table) r
+                    WHERE r.workspace_id = \(bind: actor.workspaceID.rawValue) AND r.id IN (\(binds: chunk))
+                    AND \(AccessRows.condition(AccessPolicy.visibility(for: actor, of: kind), ownerColumn: "r.owner_id"))
+                    """
+                ).all()
+                for row in rows {
+                    let id = try row.string("id")
+                    let title: String
+                    switch kind {
+                    case .contact:
+                        title =
+                            PersonName(
+                                lastName: try row.optionalString("last_name"), firstName: try row.optionalString("first_name"),
+                                middleName: try row.optionalString("middle_name")
+                            ).fullName
+                    case .company: title = try row.string("name")
+                    default: title = try row.string("title")
+                    }
+                    titles[RecordRef(kind: kind, id: id)] = title.isEmpty ? "—" : title
+                }
+            }
+        }
+        return titles
+    }
+}

@@ -132,6 +132,43 @@ public struct DealRepository: Sendable {
     /// A page of deals the actor may see.
     public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Deal> {
         let db = context.database.reader
+        var conditions = try filterConditions(query, actor: actor)
+        if let search = query.search.map(SearchText.parse), !search.isEmpty {
+            if query.sort == nil {
+                let (rows, next) = try await SearchRows.page(
+                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal,
+                    table: "deals d", idColumn: "d.id", conditions: conditions)
+                let ids = try rows.map { try $0.string("id") }
+                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+            }
+            conditions.append(
+                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal, idColumn: "d.id"))
+        }
+        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
+        return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+    }
+
+    /// Count and sum of the deals the actor may see, per stage and currency, under the list filters
+    /// (the kanban's column heads, the home page's pipeline).
+    public func summary(_ query: ListQuery, by actor: Actor) async throws -> [StageSummary] {
+        let conditions = try filterConditions(query, actor: actor)
+        let rows = try await context.database.reader.raw(
+            "SELECT d.stage_id, d.currency, COUNT(*) AS deal_count, SUM(d.amount) AS total FROM deals d WHERE "
+                + conditions.anded() + " GROUP BY d.stage_id, d.currency"
+        ).all()
+        var byStage: [Stage.ID: StageSummary] = [:]
+        for row in rows {
+            let stage: Stage.ID = try row.id("stage_id")
+            guard let currency = CurrencyCode(rawValue: try row.string("currency")) else { continue }
+            var summary = byStage[stage] ?? StageSummary(stageID: stage, count: 0, totals: [])
+            summary.count += try row.int("deal_count")
+            summary.totals.append(Money(amount: try row.int64("total"), currency: currency))
+            byStage[stage] = summary
+        }
+        return Array(byStage.values)
+    }
+
+    private func filterConditions(_ query: ListQuery, actor: Actor) throws -> [SQLQueryString] {
         var conditions: [SQLQueryString] = [
             "d.workspace_id = \(bind: actor.workspaceID.rawValue)",
             query.trash ? "d.deleted_at IS NOT NULL" : "d.deleted_at IS NULL",
@@ -147,19 +184,7 @@ public struct DealRepository: Sendable {
         if let contact = filters.contactID {
             conditions.append("d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = \(bind: contact.rawValue))")
         }
-        if let search = query.search.map(SearchText.parse), !search.isEmpty {
-            if query.sort == nil {
-                let (rows, next) = try await SearchRows.page(
-                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal,
-                    table: "deals d", idColumn: "d.id", conditions: conditions)
-                let ids = try rows.map { try $0.string("id") }
-                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
-            }
-            conditions.append(
-                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal, idColumn: "d.id"))
-        }
-        let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
-        return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
+        return conditions
     }
 
     /// The stage history of a deal, oldest first.

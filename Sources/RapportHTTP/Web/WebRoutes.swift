@@ -1,0 +1,25 @@
+import Hummingbird
+import RapportCore
+import RapportStore
+
+/// The web UI: public pages (sign-in, first run, assets) and the signed-in pages, each group with its
+/// security headers and HTML error pages.
+func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCookies: Bool) {
+    let web = router.group().add(middleware: WebSecurityMiddleware()).add(middleware: WebErrorMiddleware())
+    AuthPages(store: store, secureCookies: secureCookies).register(on: web)
+    let pages = web.group().add(middleware: WebAuthMiddleware(auth: store.auth))
+    let kit = WebKit(store: store)
+    HomePage(kit: kit).register(on: pages)
+    TaskPages(kit: kit).register(on: pages)
+    pages.post("language") { request, context in
+        let form = try await FormData.read(request, context)
+        let back = WebURL.localReturn(form["return"]) ?? .home
+        guard let locale = AppLocale(rawValue: form["lang"] ?? ""), let user = context.user else { return WebResponse.redirect(back) }
+        var change = UserRepository.UserChange()
+        change.locale = .set(locale)
+        _ = try await store.users.update(user.id, change, expectedVersion: user.version, by: user.actor)
+        var response = WebResponse.redirect(back)
+        response.setCookie(WebLanguage.cookie(locale))
+        return response
+    }
+}
