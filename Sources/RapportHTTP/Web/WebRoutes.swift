@@ -11,6 +11,8 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     let kit = WebKit(store: store)
     HomePage(kit: kit).register(on: pages)
     TaskPages(kit: kit).register(on: pages)
+    ContactPages(kit: kit).register(on: pages)
+    ActivityPages(kit: kit).register(on: pages)
     pages.post("language") { request, context in
         let form = try await FormData.read(request, context)
         let back = WebURL.localReturn(form["return"]) ?? .home
