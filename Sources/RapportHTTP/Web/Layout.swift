@@ -75,7 +75,7 @@ enum Layout {
             <div class="shell">
             <nav class="side" aria-label="\(t("Sections", "Разделы"))">\(links)</nav>
             <main id="main" tabindex="-1">
-            \(viewer.flash.map { "<p class=\"flash\" role=\"status\">\($0.text(t))</p>" as HTML })
+            \(viewer.flash.map { "<p class=\"\($0 == .conflict ? "notice" : "flash")\" role=\"status\">\($0.text(t))</p>" as HTML })
             <div id="notice" class="notice" role="alert" hidden></div>
             \(body)
             </main></div>

@@ -42,7 +42,7 @@ struct Viewer: Sendable {
 
 /// A one-time confirmation shown on the page a form redirects to.
 enum Flash: String, Sendable {
-    case created, saved, deleted, restored, moved, completed, added, revoked
+    case created, saved, deleted, restored, moved, completed, added, revoked, conflict
 
     static let cookieName = "rapport_flash"
 
@@ -56,6 +56,10 @@ enum Flash: String, Sendable {
         case .completed: t("Task completed.", "Задача выполнена.")
         case .added: t("Added to the timeline.", "Добавлено в ленту.")
         case .revoked: t("Token revoked.", "Токен отозван.")
+        case .conflict:
+            t(
+                "Someone changed this deal meanwhile, so it was not moved. The page shows it as it is now.",
+                "Сделку кто-то изменил, поэтому она не перенесена. На странице — актуальное состояние.")
         }
     }
 }
