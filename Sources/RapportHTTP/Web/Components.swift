@@ -83,8 +83,10 @@ enum Form {
             """
     }
 
-    static func checkbox(_ label: String, _ name: String, checked: Bool) -> HTML {
-        "<div class=\"field check\"><input id=\"f-\(name)\" type=\"checkbox\" name=\"\(name)\" value=\"1\"\(if: checked, " checked")><label for=\"f-\(name)\">\(label)</label></div>"
+    static func checkbox(_ label: String, _ name: String, checked: Bool, id: String? = nil) -> HTML {
+        let id = id ?? "f-\(name)"
+        return
+            "<div class=\"field check\"><input id=\"\(id)\" type=\"checkbox\" name=\"\(name)\" value=\"1\"\(if: checked, " checked")><label for=\"\(id)\">\(label)</label></div>"
     }
 
     static func hidden(_ name: String, _ value: String?) -> HTML {

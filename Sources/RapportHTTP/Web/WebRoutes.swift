@@ -14,6 +14,8 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     ContactPages(kit: kit).register(on: pages)
     CompanyPages(kit: kit).register(on: pages)
     DealPages(kit: kit).register(on: pages)
+    SearchAndTrashPages(kit: kit).register(on: pages)
+    SettingsPages(kit: kit).register(on: pages)
     ActivityPages(kit: kit).register(on: pages)
     pages.post("language") { request, context in
         let form = try await FormData.read(request, context)

@@ -76,7 +76,7 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
 
     static let settings = WebURL("/settings")
     static func settings(_ section: String) -> WebURL { WebURL("/settings/\(section)") }
-    static func revokeToken(_ id: String) -> WebURL { WebURL("/settings/tokens/\(id)/revoke") }
+    static func revokeToken(_ id: String) -> WebURL { WebURL("/settings/revoke-token/\(id)") }
 
     static func asset(_ name: String, version: String) -> WebURL { WebURL("/assets/\(name)", [("v", version)]) }
 
