@@ -40,7 +40,10 @@ extension Assets {
               a.classList.toggle("current", !!same);
               if (same) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
             });
-            if (push && url !== window.location.href) history.pushState({}, "", url);
+            if (push && url !== window.location.href) {
+          history.pushState({}, "", url);
+          window.scrollTo(0, 0);
+        }
             const problem = main.querySelector(".form-errors, [aria-invalid='true']");
             (problem || main).focus({ preventScroll: !problem });
             enhance(main);

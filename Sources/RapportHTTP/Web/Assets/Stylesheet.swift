@@ -9,6 +9,7 @@ extension Assets {
           color: var(--ink); background: var(--bg); line-height: 1.45; -webkit-text-size-adjust: 100%;
         }
         *, *::before, *::after { box-sizing: border-box; }
+        html { scroll-padding-top: 72px; }
         body { margin: 0; min-width: 0; overflow-wrap: anywhere; }
         a { color: var(--accent); }
         a:hover { text-decoration-thickness: 2px; }
