@@ -212,7 +212,7 @@ struct CompanyPages {
     func input(from form: FormData, _ viewer: Viewer) async throws -> CompanyInput {
         var object: [String: JSONValue] = [:]
         object["name"] = form.text("name").map(JSONValue.string) ?? .null
-        for name in ["inn", "kpp", "industry", "website", "city", "ownerId"] {
+        for name in ["inn", "kpp", "industry", "website", "city", "ownerId"] where form.has(name) {
             object[name] = form.text(name).map(JSONValue.string) ?? .null
         }
         object["phones"] = .array(form.lines("phones").map { .object(["number": .string($0)]) })

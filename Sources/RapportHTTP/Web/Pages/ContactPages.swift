@@ -409,7 +409,8 @@ struct ContactPages {
     func input(from form: FormData, _ viewer: Viewer, existing: Contact?) async throws -> ContactInput {
         var object: [String: JSONValue] = [:]
         func text(_ name: String) -> JSONValue { form.text(name).map(JSONValue.string) ?? .null }
-        for name in ["lastName", "firstName", "middleName", "position", "city", "address", "birthday", "ownerId", "readiness"] {
+        for name in ["lastName", "firstName", "middleName", "position", "city", "address", "birthday", "ownerId", "readiness"]
+        where form.has(name) {
             object[name] = text(name)
         }
         if let lifecycle = form.text("lifecycle") { object["lifecycle"] = .string(lifecycle) }
@@ -451,6 +452,7 @@ struct ContactPages {
         if let same = matches.items.first(where: { SearchText.fold($0.name) == key }) { return same.id }
         var input = CompanyInput()
         input.name = name
+        input.ownerID = .set(viewer.user.id)
         return try await store.companies.create(input, by: viewer.actor).id
     }
 }

@@ -429,7 +429,7 @@ struct DealPages {
                 object["pipelineId"] = .string(pipeline.id.rawValue)
             }
         }
-        object["ownerId"] = form.text("ownerId").map(JSONValue.string) ?? .null
+        if form.has("ownerId") { object["ownerId"] = form.text("ownerId").map(JSONValue.string) ?? .null }
         object["expectedCloseDate"] = form.text("expectedCloseDate").map(JSONValue.string) ?? .null
         if let probability = form.text("probability") {
             object["probability"] = Int(probability).map { .int(Int64($0)) } ?? .string(probability)
