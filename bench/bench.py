@@ -41,13 +41,16 @@ def fold(text):
     return " ".join(text.lower().replace("ё", "е").split())
 
 
-def wrk(url, token, duration, connections, paths):
-    """Runs wrk over a list of paths (round-robin per request); returns (req/s, p50 ms, p99 ms, errors)."""
+def wrk(url, token, duration, connections, paths, headers=None):
+    """Runs wrk over a list of paths (round-robin per request); returns (req/s, p50 ms, p99 ms, errors).
+    Requests carry the API token, or the given headers instead (a session cookie for pages)."""
+    headers = headers or {"Authorization": f"Bearer {token}"}
+    fields = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
     script.write(
         'counter = 0\nrequest = function()\n  counter = counter + 1\n'
-        '  return wrk.format("GET", paths[(counter % #paths) + 1], {["Authorization"] = "Bearer ' + token + '"})\nend\n'
+        '  return wrk.format("GET", paths[(counter % #paths) + 1], {' + fields + '})\nend\n'
     )
     script.close()
     out = subprocess.run(

@@ -293,3 +293,34 @@ struct Browser {
         }
     }
 }
+
+@Suite struct SavedViewTests {
+    @Test func aSavedViewIsPersonalUnlessShared() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            var rep = Browser(client: api.client)
+            try await rep.signIn(crew.user("rep").email)
+            let list = try await rep.get("/contacts?city=%D0%9A%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C&readiness=hot")
+            let saved = try await rep.post(
+                "/contacts/views", [("_csrf", try #require(list.csrf)), ("name", "Горячие Казань"), ("query", "city=Казань&readiness=hot")])
+            #expect(saved.status == 303)
+            let mine = try await rep.get("/contacts")
+            #expect(mine.html.contains("Горячие Казань"))
+            var mate = Browser(client: api.client)
+            try await mate.signIn(crew.user("mate").email)
+            #expect(!(try await mate.get("/contacts")).html.contains("Горячие Казань"), "a personal view is the author's only")
+            let refused = try await rep.post(
+                "/contacts/views", [("_csrf", try #require(list.csrf)), ("name", "Для всех"), ("query", "readiness=hot"), ("shared", "1")])
+            #expect(refused.status == 403, "a sales rep does not share views with everyone")
+            var head = Browser(client: api.client)
+            try await head.signIn(crew.user("head").email)
+            let headList = try await head.get("/contacts")
+            _ = try await head.post(
+                "/contacts/views",
+                [("_csrf", try #require(headList.csrf)), ("name", "Команде"), ("query", "readiness=warm"), ("shared", "1")])
+            #expect((try await mate.get("/contacts")).html.contains("Команде"))
+            let blank = try await rep.post("/contacts/views", [("_csrf", try #require(list.csrf)), ("name", " "), ("query", "a=b")])
+            #expect(blank.status == 422)
+        }
+    }
+}

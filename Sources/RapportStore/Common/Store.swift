@@ -19,6 +19,7 @@ public struct Store: Sendable {
     public let search: SearchRepository
     public let idempotency: IdempotencyRepository
     public let maintenance: MaintenanceRepository
+    public let savedViews: SavedViewRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -45,6 +46,7 @@ public struct Store: Sendable {
         search = SearchRepository(context: context)
         idempotency = IdempotencyRepository(context: context)
         maintenance = MaintenanceRepository(context: context)
+        savedViews = SavedViewRepository(context: context)
     }
 
     /// The database.

@@ -14,7 +14,9 @@ struct Migration: Sendable {
 public enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
     static let all: [Migration] = [
-        Migration(version: 1, name: "create_core_crm_schema", statements: Schema.v1)
+        Migration(version: 1, name: "create_core_crm_schema", statements: Schema.v1),
+        Migration(version: 2, name: "index_open_deals_for_the_kanban", statements: Schema.v2),
+        Migration(version: 3, name: "create_saved_views", statements: Schema.v3),
     ]
 
     /// The newest schema version this binary knows.

@@ -2,6 +2,26 @@
 /// BIGINT Unix milliseconds (UTC), dates are `YYYY-MM-DD` TEXT, JSON is TEXT, ids are UUIDv7 TEXT.
 /// Every table carries `workspace_id` so a deployment can be sharded by workspace.
 enum Schema {
+    /// The kanban's column heads count and sum every open deal of a pipeline per stage: an index that
+    /// holds stage, currency and amount answers that without reading the deals.
+    static func v2(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        [
+            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, stage_id, currency, amount) WHERE deleted_at IS NULL"
+        ]
+    }
+
+    /// Saved list views: a name and the list's query string, personal or shared with the workspace.
+    static func v3(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        [
+            """
+            CREATE TABLE saved_views (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), user_id TEXT NOT NULL REFERENCES users(id),
+                entity TEXT NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL, shared BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX saved_views_owner ON saved_views (workspace_id, entity, user_id)",
+        ]
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

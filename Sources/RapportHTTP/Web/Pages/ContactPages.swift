@@ -94,6 +94,20 @@ struct ContactPages {
             _ = try await store.contacts.delete(try Handlers.id(context), by: viewer.actor)
             return WebResponse.redirect(.contacts, flash: .deleted)
         }
+        router.post("contacts/views") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            let form = try await FormData.read(request, context)
+            let query = form["query"] ?? ""
+            _ = try await store.savedViews.create(
+                entity: .contact, name: form.text("name"), query: query, shared: form.checked("shared"), by: viewer.actor)
+            return WebResponse.redirect(.contacts(FormData.parse(Substring(query)).pairs.map { ($0.name, $0.value) }), flash: .saved)
+        }
+        router.post("contacts/views/{id}/delete") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            _ = try await FormData.read(request, context)
+            try await store.savedViews.delete(context.parameters.get("id") ?? "", by: viewer.actor)
+            return WebResponse.redirect(.contacts, flash: .deleted)
+        }
         router.post("contacts/bulk") { request, context in
             let viewer = try await kit.viewer(request, context)
             let form = try await FormData.read(request, context)
@@ -138,6 +152,7 @@ struct ContactPages {
         async let teams = store.users.teams(by: viewer.actor)
         async let tags = store.workspaces.tags(by: viewer.actor)
         async let definitions = store.workspaces.customFields(entity: .contact, by: viewer.actor)
+        async let savedViews = store.savedViews.list(entity: .contact, by: viewer.actor)
         var page = Page<Contact>(items: [], nextCursor: nil)
         if errors.isEmpty {
             do { page = try await store.contacts.list(list, by: viewer.actor) } catch let error as ValidationError {
@@ -220,6 +235,18 @@ struct ContactPages {
             "<span class=\"field check\"><input id=\"col-\(column.rawValue)\" type=\"checkbox\" name=\"cols\" value=\"\(column.rawValue)\"\(if: columns.contains(column), " checked")><label for=\"col-\(column.rawValue)\">\(column.title(t))</label></span>"
         }
         let keep: [HTML] = query.pairs.filter { $0.name != "cols" && $0.name != "cursor" }.map { Form.hidden($0.name, $0.value) }
+        let currentQuery = query.pairs.filter { $0.name != "cursor" && !$0.value.isEmpty }.map {
+            "\(WebURL.encode($0.name))=\(WebURL.encode($0.value))"
+        }
+        .joined(separator: "&")
+        let canShare = AccessPolicy.allows(viewer.actor, .manageSettings) || viewer.user.role == .headOfSales
+        let views: [HTML] = try await savedViews.map { view in
+            let mine = view.userID == viewer.user.id || AccessPolicy.allows(viewer.actor, .manageSettings)
+            let current = view.query == currentQuery
+            return """
+                <a href="\(WebURL("/contacts?" + view.query))"\(if: current, " class=\"current\" aria-current=\"page\"")>\(view.name)\(if: view.isShared, " · \(t("shared", "общий"))")</a>\(if: mine && current, "<form method=\"post\" action=\"/contacts/views/\(view.id)/delete\">\(Form.csrf(viewer))<button type=\"submit\" class=\"link small\" aria-label=\"\(t("Delete view", "Удалить вид")) \(view.name)\">✕</button></form>")
+                """
+        }
         return Layout.page(
             viewer, title: t("Contacts", "Контакты"), section: .contacts,
             body: """
@@ -244,6 +271,14 @@ struct ContactPages {
                 <a class="button" href="\(WebURL.contacts)">\(t("Reset", "Сбросить"))</a></div></details>
                 \(query.all("cols").map { Form.hidden("cols", $0) })
                 </form>
+                <nav class="quick-tabs" aria-label="\(t("Saved views", "Сохранённые виды"))"><a href="\(WebURL.contacts)"\(if: currentQuery.isEmpty, " class=\"current\"")>\(t("All contacts", "Все контакты"))</a>\(views)</nav>
+                \(currentQuery.isEmpty ? .empty : """
+                <details class="panel"><summary>\(t("Save this view", "Сохранить вид"))</summary>
+                <form method="post" action="/contacts/views" class="bulk">\(Form.csrf(viewer))<input type="hidden" name="query" value="\(currentQuery)">
+                \(Form.field(t("Name", "Название"), "name", value: nil, required: true))
+                \(canShare ? Form.checkbox(t("Share with everyone", "Показывать всем"), "shared", checked: false) : .empty)
+                <button type="submit">\(t("Save view", "Сохранить"))</button></form></details>
+                """ as HTML)
                 <details class="panel"><summary>\(t("Columns", "Столбцы"))</summary>
                 <form method="get" action="/contacts">\(keep)<div class="filters">\(columnBoxes)</div>
                 <button type="submit">\(t("Show columns", "Показать"))</button></form></details>
