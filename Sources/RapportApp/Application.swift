@@ -105,6 +105,9 @@ struct MaintenanceService: Service {
             } catch {
                 logger.warning("Trash purge failed", metadata: ["error": "\(error)"])
             }
+            do { try await store.maintenance.refreshPlannerStatistics() } catch {
+                logger.warning("Refreshing planner statistics failed", metadata: ["error": "\(error)"])
+            }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
         }
     }

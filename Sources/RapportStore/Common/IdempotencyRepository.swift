@@ -70,6 +70,17 @@ public struct MaintenanceRepository: Sendable {
     /// Makes the repository.
     public init(context: StoreContext) { self.context = context }
 
+    /// Keeps the query planner's statistics current as tables grow, so lists keep choosing their indexes
+    /// (SQLite: `PRAGMA optimize`, which re-analyzes only what changed enough; PostgreSQL's autovacuum
+    /// does this by itself).
+    public func refreshPlannerStatistics() async throws {
+        guard context.dialect == .sqlite else { return }
+        try await context.database.transaction { db in
+            try await db.raw("PRAGMA analysis_limit = 2000").run()
+            try await db.raw("PRAGMA optimize").run()
+        }
+    }
+
     /// Permanently deletes records that have been in the trash longer than `retention`, with their parts,
     /// and writes a purge entry to the audit log for each.
     /// - Returns: how many records were purged.

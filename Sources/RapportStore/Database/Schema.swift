@@ -2,11 +2,13 @@
 /// BIGINT Unix milliseconds (UTC), dates are `YYYY-MM-DD` TEXT, JSON is TEXT, ids are UUIDv7 TEXT.
 /// Every table carries `workspace_id` so a deployment can be sharded by workspace.
 enum Schema {
-    /// The kanban's column heads count and sum every open deal of a pipeline per stage: an index that
-    /// holds stage, currency and amount answers that without reading the deals.
+    /// The kanban's column heads count and sum every open deal of a pipeline per stage (all of them, or
+    /// one owner's): an index holding owner, stage, currency and amount answers that without reading the
+    /// deals. Fresh statistics keep the planner from taking it for lists it does not serve.
     static func v2(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         [
-            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, stage_id, currency, amount) WHERE deleted_at IS NULL"
+            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, owner_id, stage_id, currency, amount) WHERE deleted_at IS NULL",
+            "ANALYZE deals",
         ]
     }
 

@@ -126,7 +126,11 @@ struct DealPages {
         let openStages = pipeline.stages.filter { $0.kind == .open }
         let columns = try await withThrowingTaskGroup(of: (Stage.ID, [Deal]).self) { group in
             for stage in openStages {
+                // The stage implies the pipeline and the open status; naming only the stage lets the list
+                // read the stage's index in date order.
                 var stageFilters = filters
+                stageFilters.pipelineID = nil
+                stageFilters.status = nil
                 stageFilters.stageID = stage.id
                 group.addTask {
                     (
