@@ -54,7 +54,7 @@ def wrk(url, token, duration, connections, paths, headers=None):
     )
     script.close()
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, url],
         capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"wrk failed: {out.stderr}{out.stdout}")

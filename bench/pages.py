@@ -49,7 +49,7 @@ def main():
     parser.add_argument("--data", default=os.path.join(ROOT, "bench-data"))
     parser.add_argument("--port", type=int, default=8182)
     parser.add_argument("--duration", type=int, default=15)
-    parser.add_argument("--connections", default="4,1")
+    parser.add_argument("--connections", default="1,4")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -104,7 +104,7 @@ def main():
                 rows.append(f"| {name} | {rps:,.0f} | {p50:.2f} | {p99:.2f} | {errors} |")
                 print(f"c={connections:<3} {name:38} {rps:8.0f} pages/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  non-200 {errors}", flush=True)
             tables.append(
-                f"**{connections} concurrent connection{'s' if connections > 1 else ''}** (wrk -t2 -c{connections} -d{args.duration}s):\n\n"
+                f"**{connections} concurrent connection{'s' if connections > 1 else ''}** (wrk -t{min(2, connections)} -c{connections} -d{args.duration}s):\n\n"
                 "| Page | pages/s | p50 ms | p99 ms | non-200 |\n|---|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n")
     finally:
         server.terminate()

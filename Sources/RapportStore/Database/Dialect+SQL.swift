@@ -2,6 +2,10 @@ import SQLKit
 
 /// The few places where SQLite and PostgreSQL SQL differ, each named.
 extension Dialect {
+    /// Pins a table to an index where the planner is known to guess wrong (SQLite's `INDEXED BY`;
+    /// PostgreSQL's planner is left to itself).
+    func indexedBy(_ index: String) -> String { self == .sqlite ? " INDEXED BY \(index)" : "" }
+
     /// A custom field's value as text, from the JSON `custom_fields` column. `key` must already be
     /// validated as `[A-Za-z0-9_]`.
     func customFieldText(_ key: String, column: String = "custom_fields") -> SQLQueryString {

@@ -2,12 +2,12 @@
 /// BIGINT Unix milliseconds (UTC), dates are `YYYY-MM-DD` TEXT, JSON is TEXT, ids are UUIDv7 TEXT.
 /// Every table carries `workspace_id` so a deployment can be sharded by workspace.
 enum Schema {
-    /// The kanban's column heads count and sum every open deal of a pipeline per stage (all of them, or
-    /// one owner's): an index holding owner, stage, currency and amount answers that without reading the
-    /// deals. Fresh statistics keep the planner from taking it for lists it does not serve.
+    /// The kanban's column heads count and sum every open deal of a pipeline per stage (everyone's, a
+    /// team's or one owner's): an index holding stage, currency, amount and owner answers that without
+    /// reading the deals. Fresh statistics keep the planner from taking it for lists it does not serve.
     static func v2(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         [
-            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, owner_id, stage_id, currency, amount) WHERE deleted_at IS NULL",
+            "CREATE INDEX deals_board ON deals (workspace_id, pipeline_id, status, stage_id, currency, amount, owner_id) WHERE deleted_at IS NULL",
             "ANALYZE deals",
         ]
     }

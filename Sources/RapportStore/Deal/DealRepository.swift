@@ -153,7 +153,8 @@ public struct DealRepository: Sendable {
     public func summary(_ query: ListQuery, by actor: Actor) async throws -> [StageSummary] {
         let conditions = try filterConditions(query, actor: actor)
         let rows = try await context.database.reader.raw(
-            "SELECT d.stage_id, d.currency, COUNT(*) AS deal_count, CAST(SUM(d.amount) AS BIGINT) AS total FROM deals d WHERE "
+            "SELECT d.stage_id, d.currency, COUNT(*) AS deal_count, CAST(SUM(d.amount) AS BIGINT) AS total FROM deals d"
+                + "\(unsafeRaw: context.dialect.indexedBy("deals_board")) WHERE "
                 + conditions.anded() + " GROUP BY d.stage_id, d.currency"
         ).all()
         var byStage: [Stage.ID: StageSummary] = [:]
