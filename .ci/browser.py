@@ -173,6 +173,15 @@ class Flow:
         check(not h1.find_elements(By.TAG_NAME, "img") and self.no_alert(), f"[{lang}] no element or script came from the payload")
         check(bool(self.d.find_elements(By.CSS_SELECTOR, 'main a[href^="tel:+7912555123"]')), f"[{lang}] the phone is a normalized tel: link")
         check(company in self.css("main .facts").text, f"[{lang}] the contact card shows its company")
+        Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+        Select(self.css("#inline-readiness")).select_by_value("hot")
+        try:
+            self.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "main .flash"))
+            self.d.refresh()
+            inline = Select(self.wait.until(EC.presence_of_element_located((By.ID, "inline-readiness")))).first_selected_option.get_attribute("value")
+        except TimeoutException:
+            inline = None
+        check(inline == "hot", f"[{lang}] readiness edited inline on the card, in place")
 
         # A deal for the contact.
         self.css('main a[href^="/deals/new?contactId="]').click()

@@ -181,6 +181,30 @@ struct Browser {
         }
     }
 
+    @Test func inlineEditChangesOneFieldAndRefusesAStaleCard() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            var input = ContactInput()
+            input.lastName = .set("Сидоров")
+            input.city = .set("Омск")
+            let contact = try await app.store.contacts.create(input, by: crew.actor("rep"))
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("rep").email)
+            let card = try await browser.get("/contacts/\(contact.id.rawValue)")
+            #expect(card.html.contains("action=\"/contacts/\(contact.id.rawValue)/inline\""))
+            let csrf = try #require(card.csrf)
+            let saved = try await browser.post(
+                "/contacts/\(contact.id.rawValue)/inline", [("_csrf", csrf), ("version", String(contact.version)), ("readiness", "hot")])
+            #expect(saved.headers[.setCookie]?.contains("rapport_flash=saved") == true)
+            let after = try await app.store.contacts.get(contact.id, by: crew.actor("rep"))
+            #expect(after.readiness == .hot && after.city == "Омск" && after.lastName == "Сидоров")
+            let stale = try await browser.post(
+                "/contacts/\(contact.id.rawValue)/inline", [("_csrf", csrf), ("version", String(contact.version)), ("readiness", "cold")])
+            #expect(stale.headers[.setCookie]?.contains("rapport_flash=conflict") == true)
+            #expect(try await app.store.contacts.get(contact.id, by: crew.actor("rep")).readiness == .hot)
+        }
+    }
+
     @Test func movingToALostStageWithoutJavaScriptAsksForTheReason() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

@@ -58,8 +58,8 @@ enum Flash: String, Sendable {
         case .revoked: t("Token revoked.", "Токен отозван.")
         case .conflict:
             t(
-                "Someone changed this deal meanwhile, so it was not moved. The page shows it as it is now.",
-                "Сделку кто-то изменил, поэтому она не перенесена. На странице — актуальное состояние.")
+                "Someone changed this record meanwhile, so your change was not applied. The page shows it as it is now.",
+                "Запись кто-то изменил, поэтому ваше изменение не применено. На странице — актуальное состояние.")
         }
     }
 }

@@ -159,6 +159,10 @@ extension Assets {
           // deal changed by someone else meanwhile is reported, not overwritten.
           async function moveDeal(card, stage) {
             const body = { stageId: stage.dataset.stage, expectedVersion: Number(card.dataset.version) };
+            if (stage.dataset.kind === "won") {
+              const title = (card.querySelector("a.title") || {}).textContent || "";
+              if (!window.confirm(say("Mark “" + title + "” as won?", "Отметить «" + title + "» как успешную?"))) return;
+            }
             if (stage.dataset.kind === "lost") {
               const reason = await askReason(stage.dataset.name);
               if (reason === null) return;
@@ -258,6 +262,7 @@ extension Assets {
           }
 
           window.addEventListener("popstate", () => reload());
+          document.documentElement.classList.add("js");
           document.addEventListener("DOMContentLoaded", () => {
             document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
             enhance(document);

@@ -217,5 +217,8 @@ extension Assets {
         dialog::backdrop { background: rgba(16,24,40,.45); }
         .dialog-body { padding: 1.25rem; }
         .dialog-body main { padding: 0; }
+        .inline-edit { display: flex; gap: .35rem; margin: 0; }
+        .inline-edit select { min-height: 36px; padding: .2rem .4rem; }
+        .js .no-js { display: none; }
         """#
 }

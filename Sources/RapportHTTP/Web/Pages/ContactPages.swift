@@ -88,6 +88,25 @@ struct ContactPages {
                 return WebResponse.html(try await formPage(viewer, contact: current, form: form, errors: errors), status: .conflict)
             }
         }
+        // Inline edit of the card's most-changed fields: one field, the card's version, back to the card.
+        router.post("contacts/{id}/inline") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            let form = try await FormData.read(request, context)
+            let id: Contact.ID = try Handlers.id(context)
+            var object: [String: JSONValue] = [:]
+            for name in ["readiness", "lifecycle", "ownerId"] where form.has(name) {
+                object[name] = form.text(name).map(JSONValue.string) ?? .null
+            }
+            var reader = WebKit.reader(object)
+            let input = reader.contactInput()
+            try reader.finish()
+            do {
+                _ = try await store.contacts.update(id, input, expectedVersion: Int64(form["version"] ?? "") ?? -1, by: viewer.actor)
+            } catch RecordError.versionConflict {
+                return WebResponse.redirect(.contact(id), flash: .conflict)
+            }
+            return WebResponse.redirect(.contact(id), flash: .saved)
+        }
         router.post("contacts/{id}/delete") { request, context in
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
@@ -337,10 +356,27 @@ struct ContactPages {
             facts.append("<dt>\(t("Company", "Компания"))</dt><dd>\(HTML.join(links, separator: "<br>"))</dd>")
         }
         if let position = contact.position { facts.append("<dt>\(t("Position", "Должность"))</dt><dd>\(position)</dd>") }
-        facts.append("<dt>\(t("Owner", "Ответственный"))</dt><dd>\(allUsers.name(of: contact.ownerID) ?? "—")</dd>")
+        func inline(_ label: String, _ name: String, _ options: [(value: String, text: String)], _ selected: String?, blank: String?)
+            -> HTML
+        {
+            """
+            <dt><label for="inline-\(name)">\(label)</label></dt><dd><form method="post" action="/contacts/\(id.rawValue)/inline" class="inline-edit">\(Form.csrf(viewer))
+            <input type="hidden" name="version" value="\(contact.version)">
+            <select id="inline-\(name)" name="\(name)" data-autosubmit>\(options: options, selected: selected, blank: blank)</select>
+            <button type="submit" class="small no-js">\(t("Save", "Сохранить"))</button></form></dd>
+            """
+        }
         facts.append(
-            "<dt>\(t("Readiness", "Готовность"))</dt><dd>\(contact.readiness == nil ? "—" : Parts.readiness(contact.readiness, t))</dd>")
-        facts.append("<dt>\(t("Stage", "Статус"))</dt><dd>\(t.label(contact.lifecycle))</dd>")
+            inline(
+                t("Owner", "Ответственный"), "ownerId", allUsers.options(keeping: contact.ownerID), contact.ownerID?.rawValue, blank: "—"))
+        facts.append(
+            inline(
+                t("Readiness", "Готовность"), "readiness", Readiness.allCases.map { ($0.rawValue, t.label($0)) },
+                contact.readiness?.rawValue, blank: "—"))
+        facts.append(
+            inline(
+                t("Stage", "Статус"), "lifecycle", Lifecycle.allCases.map { ($0.rawValue, t.label($0)) }, contact.lifecycle.rawValue,
+                blank: nil))
         if !contact.tags.isEmpty { facts.append("<dt>\(t("Tags", "Теги"))</dt><dd>\(Parts.tags(contact.tags))</dd>") }
         if let city = contact.city { facts.append("<dt>\(t("City", "Город"))</dt><dd>\(city)</dd>") }
         if let address = contact.address { facts.append("<dt>\(t("Address", "Адрес"))</dt><dd>\(address)</dd>") }
