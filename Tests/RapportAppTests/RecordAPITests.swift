@@ -411,4 +411,27 @@ import Testing
             #expect(try await api.post("/api/v1/pipelines", crew.token("rep"), ["name": "X", "stages": []]).status == 403)
         }
     }
+
+    @Test func aStageNamesItsPipeline() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("admin")
+            let tenders = try await api.post(
+                "/api/v1/pipelines", token,
+                [
+                    "name": "Тендеры",
+                    "stages": [["name": "Заявка", "kind": "open"], ["name": "Да", "kind": "won"], ["name": "Нет", "kind": "lost"]],
+                ])
+            let application = tenders["stages"].arrayValue[0]["id"]
+            let created = try await api.post(
+                "/api/v1/deals", token, ["title": "Без воронки", "stageId": application, "amount": ["amount": 100, "currency": "RUB"]])
+            #expect(created.status == 201)
+            #expect(created["pipelineId"] == tenders["id"], "created in the stage's pipeline, not the first one")
+            let other = try await api.post("/api/v1/deals", token, ["title": "В первой", "amount": ["amount": 100, "currency": "RUB"]])
+            #expect(other["pipelineId"] != tenders["id"])
+            let moved = try await api.post("/api/v1/deals/\(other.id)/move", token, ["stageId": application])
+            #expect(moved.status == 200)
+            #expect(moved["pipelineId"] == tenders["id"] && moved["stageId"] == application)
+        }
+    }
 }

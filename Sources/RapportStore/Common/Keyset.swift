@@ -36,6 +36,23 @@ struct KeysetPlan: Sendable {
             + " ORDER BY \(unsafeRaw: column) \(unsafeRaw: direction), \(unsafeRaw: idColumn) \(unsafeRaw: direction) LIMIT \(literal: query.limit + 1)"
     }
 
+    /// The decision every searchable list makes: a search without a sort pages off the search index, best
+    /// match newest first, and that page (whole rows) is the answer; a search under a sort is one more
+    /// condition, added to `conditions`, and the caller pages by the sort as usual.
+    func searchPage(
+        _ db: any SQLDatabase, query: ListQuery, conditions: inout [SQLQueryString], kind: RecordKind, workspace: Workspace.ID,
+        dialect: Dialect
+    ) async throws -> ([any SQLRow], Cursor?)? {
+        guard let search = query.search.map(SearchText.parse), !search.isEmpty else { return nil }
+        guard query.sort != nil else {
+            return try await SearchRows.page(
+                db, search: search, list: query, dialect: dialect, workspace: workspace, kind: kind, table: from, idColumn: idColumn,
+                conditions: conditions)
+        }
+        conditions.append(SearchRows.matches(search, dialect: dialect, workspace: workspace, kind: kind, idColumn: idColumn))
+        return nil
+    }
+
     /// Runs the page query returning whole rows (`alias.*` plus the sort value), so a list needs no second
     /// query for the rows it paged.
     func rows(_ db: any SQLDatabase, conditions: [SQLQueryString], query: ListQuery) async throws -> ([any SQLRow], Cursor?) {

@@ -85,16 +85,11 @@ public struct CompanyRepository: Sendable {
         if let contact = query.filters.contactID {
             conditions.append("co.id IN (SELECT company_id FROM contact_companies WHERE contact_id = \(bind: contact.rawValue))")
         }
-        if let search = query.search.map(SearchText.parse), !search.isEmpty {
-            if query.sort == nil {
-                let (rows, next) = try await SearchRows.page(
-                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .company,
-                    table: "companies co", idColumn: "co.id", conditions: conditions)
-                let ids = try rows.map { try $0.string("id") }
-                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
-            }
-            conditions.append(
-                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .company, idColumn: "co.id"))
+        if let (rows, next) = try await Self.plan.searchPage(
+            db, query: query, conditions: &conditions, kind: .company, workspace: actor.workspaceID, dialect: context.dialect)
+        {
+            return Page(
+                items: try await load(db, ids: try rows.map { try $0.string("id") }, workspace: actor.workspaceID), nextCursor: next)
         }
         let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
         return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)

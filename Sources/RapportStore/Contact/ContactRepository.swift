@@ -99,15 +99,10 @@ public struct ContactRepository: Sendable {
         if let dealID = filters.dealID {
             conditions.append("c.id IN (SELECT contact_id FROM deal_contacts WHERE deal_id = \(bind: dealID.rawValue))")
         }
-        if let search = query.search.map(SearchText.parse), !search.isEmpty {
-            if query.sort == nil {
-                let (rows, next) = try await SearchRows.page(
-                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact,
-                    table: "contacts c", idColumn: "c.id", conditions: conditions)
-                return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)
-            }
-            conditions.append(
-                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .contact, idColumn: "c.id"))
+        if let (rows, next) = try await Self.plan.searchPage(
+            db, query: query, conditions: &conditions, kind: .contact, workspace: actor.workspaceID, dialect: context.dialect)
+        {
+            return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)
         }
         let (rows, next) = try await Self.plan.rows(db, conditions: conditions, query: query)
         return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)

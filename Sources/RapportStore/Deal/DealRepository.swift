@@ -24,7 +24,11 @@ public struct DealRepository: Sendable {
         try await context.database.transaction { db in
             let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .deal)
             let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
-            let pipelines = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: input.pipelineID.map { [$0.rawValue] })
+            var pipelineID = input.pipelineID
+            if pipelineID == nil, let stageID = input.stageID {
+                pipelineID = try await pipelineHolding(stageID, db, workspace: actor.workspaceID)
+            }
+            let pipelines = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: pipelineID.map { [$0.rawValue] })
             guard let pipeline = pipelines.first, !pipeline.stages.isEmpty else {
                 throw ValidationError("pipelineId", input.pipelineID == nil ? .required : .unknownReference)
             }
@@ -69,7 +73,12 @@ public struct DealRepository: Sendable {
             // A pipeline or stage in an update is a move, recorded in the stage history like any other.
             var moved = false
             if input.stageID != nil || input.pipelineID != nil {
-                let pipelineID = input.pipelineID ?? current.pipelineID
+                var pipelineID = input.pipelineID ?? current.pipelineID
+                if input.pipelineID == nil, let stageID = input.stageID,
+                    let holding = try await pipelineHolding(stageID, db, workspace: actor.workspaceID)
+                {
+                    pipelineID = holding
+                }
                 guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [pipelineID.rawValue]).first
                 else {
                     throw ValidationError("pipelineId", .unknownReference)
@@ -95,7 +104,7 @@ public struct DealRepository: Sendable {
         }
     }
 
-    /// Moves a deal to a stage (of its pipeline, or of `pipelineID`), recording the stage history. Lost
+    /// Moves a deal to a stage (of any pipeline: the stage names it), recording the stage history. Lost
     /// stages need a reason. A version is optional: the kanban board sends it, so a stale drag gets 409.
     public func move(
         _ id: Deal.ID, to stageID: Stage.ID, pipelineID: Pipeline.ID? = nil, lostReason: String?, expectedVersion: Int64?,
@@ -116,6 +125,16 @@ public struct DealRepository: Sendable {
         }
     }
 
+    /// The pipeline a stage belongs to (a stage names its pipeline, so a move need not name both).
+    private func pipelineHolding(_ stageID: Stage.ID, _ db: any SQLDatabase, workspace: Workspace.ID) async throws -> Pipeline.ID? {
+        try await db.raw(
+            """
+            SELECT s.pipeline_id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id
+            WHERE s.id = \(bind: stageID.rawValue) AND p.workspace_id = \(bind: workspace.rawValue) AND p.deleted_at IS NULL
+            """
+        ).first().map { try $0.id("pipeline_id") }
+    }
+
     /// Moves a deal to the trash.
     public func delete(_ id: Deal.ID, by actor: Actor) async throws -> Deal { try await setDeleted(id, deleted: true, by: actor) }
 
@@ -133,16 +152,11 @@ public struct DealRepository: Sendable {
     public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Deal> {
         let db = context.database.reader
         var conditions = try filterConditions(query, actor: actor)
-        if let search = query.search.map(SearchText.parse), !search.isEmpty {
-            if query.sort == nil {
-                let (rows, next) = try await SearchRows.page(
-                    db, search: search, list: query, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal,
-                    table: "deals d", idColumn: "d.id", conditions: conditions)
-                let ids = try rows.map { try $0.string("id") }
-                return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
-            }
-            conditions.append(
-                SearchRows.matches(search, dialect: context.dialect, workspace: actor.workspaceID, kind: .deal, idColumn: "d.id"))
+        if let (rows, next) = try await Self.plan.searchPage(
+            db, query: query, conditions: &conditions, kind: .deal, workspace: actor.workspaceID, dialect: context.dialect)
+        {
+            return Page(
+                items: try await load(db, ids: try rows.map { try $0.string("id") }, workspace: actor.workspaceID), nextCursor: next)
         }
         let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
         return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)

@@ -426,13 +426,7 @@ struct DealPages {
         } else if existing == nil {
             object["amount"] = .object(["amount": 0, "currency": .string(currency.rawValue)])
         }
-        if let stage = form.text("stageId") {
-            object["stageId"] = .string(stage)
-            let pipelines = try await store.pipelines.list(by: viewer.actor)
-            if let pipeline = pipelines.first(where: { $0.stages.contains { $0.id.rawValue == stage } }) {
-                object["pipelineId"] = .string(pipeline.id.rawValue)
-            }
-        }
+        if let stage = form.text("stageId") { object["stageId"] = .string(stage) }
         if form.has("ownerId") { object["ownerId"] = form.text("ownerId").map(JSONValue.string) ?? .null }
         object["expectedCloseDate"] = form.text("expectedCloseDate").map(JSONValue.string) ?? .null
         if let probability = form.text("probability") {
