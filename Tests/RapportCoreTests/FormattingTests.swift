@@ -45,6 +45,24 @@ import Testing
         #expect(moscowRU.monthTitle(year: 2026, month: 11) == "Ноябрь 2026")
     }
 
+    @Test func wallClockTimesBecomeInstantsInTheWorkspaceZone() throws {
+        let day = try #require(LocalDate(iso: "2026-03-29"))
+        // Berlin moves its clocks at 02:00 that day: 09:00 is UTC+2, not UTC+1.
+        let berlin = Formatting(locale: .en, timeZoneIdentifier: "Europe/Berlin")
+        let nine = berlin.instant(on: day, hour: 9, minute: 0)
+        #expect(nine == Date(timeIntervalSince1970: 1_774_767_600))
+        #expect(berlin.wallClock(nine).time == "09:00")
+        #expect(berlin.wallClock(nine).day == day)
+        #expect(moscowRU.wallClock(Date(timeIntervalSince1970: 1_795_469_400)).time == "00:30")
+        let morning = try #require(Formatting.timeOfDay("7:05"))
+        #expect(morning.hour == 7 && morning.minute == 5)
+        let late = try #require(Formatting.timeOfDay("23:59:00"))
+        #expect(late.hour == 23 && late.minute == 59)
+        #expect(Formatting.timeOfDay("24:00") == nil)
+        #expect(Formatting.timeOfDay("9") == nil)
+        #expect(Formatting.timeOfDay("aa:bb") == nil)
+    }
+
     @Test func durationsAndPercentages() {
         #expect(moscowRU.duration(seconds: 307) == "5:07")
         #expect(moscowRU.duration(seconds: 3723) == "1:02:03")

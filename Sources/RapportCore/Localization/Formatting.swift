@@ -24,9 +24,6 @@ public struct Formatting: Sendable {
         self.init(locale: locale, timeZone: TimeZone(identifier: timeZoneIdentifier) ?? .gmt)
     }
 
-    /// Monday-first calendar in the workspace's time zone.
-    public var workspaceCalendar: Calendar { calendar }
-
     // MARK: Numbers
 
     /// An integer with grouping: `1 234 567` (narrow no-break space) or `1,234,567`.
@@ -142,6 +139,28 @@ public struct Formatting: Sendable {
     /// The instant a calendar day starts in the workspace's time zone.
     public func startOfDay(_ day: LocalDate) -> Date {
         calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The instant a wall-clock time of a day has in the workspace's time zone (daylight saving included).
+    public func instant(on day: LocalDate, hour: Int, minute: Int) -> Date {
+        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))
+            ?? startOfDay(day)
+    }
+
+    /// `hh:mm` as typed into a time input; nil when it is not a time of day.
+    public static func timeOfDay(_ text: String) -> (hour: Int, minute: Int)? {
+        let parts = text.split(separator: ":").map { Int($0) }
+        guard parts.count == 2 || parts.count == 3, let hour = parts[0], let minute = parts[1], (0..<24).contains(hour),
+            (0..<60).contains(minute)
+        else { return nil }
+        return (hour, minute)
+    }
+
+    /// The day and the `hh:mm` an instant shows on a wall clock in the workspace's time zone (what date and
+    /// time inputs hold).
+    public func wallClock(_ instant: Date) -> (day: LocalDate, time: String) {
+        let parts = calendar.dateComponents([.hour, .minute], from: instant)
+        return (localDate(instant), "\(Self.two(parts.hour ?? 0)):\(Self.two(parts.minute ?? 0))")
     }
 
     /// The day `offset` days from `day`.

@@ -172,21 +172,9 @@ struct Handlers: Sendable {
     }
 }
 
-/// Query parameters decoded the way browsers encode forms: `+` is a space, `%2B` a plus. (The first
-/// value of a repeated name wins.)
+/// Query parameters decoded the way browsers encode forms (the first value of a repeated name wins).
 func formQuery(_ request: Request) -> [String: String] {
-    guard let query = request.uri.query else { return [:] }
-    var result: [String: String] = [:]
-    for pair in query.split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        func decode(_ text: Substring) -> String {
-            let spaced = text.replacingOccurrences(of: "+", with: " ")
-            return spaced.removingPercentEncoding ?? spaced
-        }
-        let name = decode(parts[0])
-        if result[name] == nil { result[name] = parts.count > 1 ? decode(parts[1]) : "" }
-    }
-    return result
+    Dictionary(FormData.parse(Substring(request.uri.query ?? "")).pairs, uniquingKeysWith: { first, _ in first })
 }
 
 extension Calendar {

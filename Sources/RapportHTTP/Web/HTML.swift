@@ -26,11 +26,6 @@ struct HTML: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible
         return HTML(trusted: text)
     }
 
-    /// Text already known to be markup: only for the application's own constant assets.
-    static func trusted(_ text: StaticString) -> HTML { HTML(trusted: "\(text)") }
-
-    static func + (lhs: HTML, rhs: HTML) -> HTML { HTML(trusted: lhs.text + rhs.text) }
-
     /// Escapes text for element content and double- or single-quoted attribute values.
     static func escape(_ value: String, into output: inout String) {
         guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {

@@ -68,20 +68,31 @@ enum Flash: String, Sendable {
 struct FormData: Sendable {
     private(set) var pairs: [(name: String, value: String)] = []
 
+    /// Decodes the text as browsers encode forms (`+` is a space, `%2B` a plus), keeping every byte; the
+    /// API's query reader names a NUL as a bad field.
     static func parse(_ text: Substring) -> FormData {
         var form = FormData()
         for pair in text.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
                 let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return (spaced.removingPercentEncoding ?? spaced).replacingOccurrences(of: "\u{0}", with: "")
+                return spaced.removingPercentEncoding ?? spaced
             }
             form.pairs.append((decode(parts[0]), parts.count > 1 ? decode(parts[1]) : ""))
         }
         return form
     }
 
-    static func query(_ request: Request) -> FormData { parse(Substring(request.uri.query ?? "")) }
+    /// Pages take what they are sent without NULs: no CRM text holds one, and PostgreSQL refuses them.
+    private func withoutNUL() -> FormData {
+        var form = self
+        form.pairs = pairs.map {
+            ($0.name.replacingOccurrences(of: "\u{0}", with: ""), $0.value.replacingOccurrences(of: "\u{0}", with: ""))
+        }
+        return form
+    }
+
+    static func query(_ request: Request) -> FormData { parse(Substring(request.uri.query ?? "")).withoutNUL() }
 
     /// The first value, as sent.
     subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
@@ -105,7 +116,7 @@ struct FormData: Sendable {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: BodyReader.maximumBytes) } catch { throw APIError.payloadTooLarge }
-        let form = parse(Substring(String(decoding: buffer.readableBytesView, as: UTF8.self)))
+        let form = parse(Substring(String(decoding: buffer.readableBytesView, as: UTF8.self))).withoutNUL()
         guard case .session(_, let expected) = context.authentication else { throw APIError.unauthenticated }
         guard let sent = form["_csrf"] ?? request.headers[.csrfToken], AuthMiddleware.equal(sent, expected) else {
             throw APIError.csrfFailed
@@ -118,7 +129,7 @@ struct FormData: Sendable {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: BodyReader.maximumBytes) } catch { throw APIError.payloadTooLarge }
-        return parse(Substring(String(decoding: buffer.readableBytesView, as: UTF8.self)))
+        return parse(Substring(String(decoding: buffer.readableBytesView, as: UTF8.self))).withoutNUL()
     }
 }
 

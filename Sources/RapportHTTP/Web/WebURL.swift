@@ -34,7 +34,6 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
     static let signOut = WebURL("/logout")
     static let setup = WebURL("/setup")
     static let search = WebURL("/search")
-    static func search(_ text: String) -> WebURL { WebURL("/search", [("q", text)]) }
     static let trash = WebURL("/trash")
     static func trash(kind: RecordKind) -> WebURL { WebURL("/trash", [("kind", kind.rawValue)]) }
     static func restore(_ kind: RecordKind, _ id: String) -> WebURL { WebURL("/trash/\(kind.rawValue)/\(id)/restore") }
@@ -50,7 +49,6 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
     static func deleteContact(_ id: Contact.ID) -> WebURL { WebURL("/contacts/\(id.rawValue)/delete") }
 
     static let companies = WebURL("/companies")
-    static func companies(_ query: [(String, String?)]) -> WebURL { WebURL("/companies", query) }
     static let newCompany = WebURL("/companies/new")
     static func company(_ id: Company.ID) -> WebURL { WebURL("/companies/\(id.rawValue)") }
     static func editCompany(_ id: Company.ID) -> WebURL { WebURL("/companies/\(id.rawValue)/edit") }
@@ -63,7 +61,9 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
     static func deal(_ id: Deal.ID) -> WebURL { WebURL("/deals/\(id.rawValue)") }
     static func editDeal(_ id: Deal.ID) -> WebURL { WebURL("/deals/\(id.rawValue)/edit") }
     static func moveDeal(_ id: Deal.ID) -> WebURL { WebURL("/deals/\(id.rawValue)/move") }
-    static func closeDeal(_ id: Deal.ID, stage: Stage.ID) -> WebURL { WebURL("/deals/\(id.rawValue)/close", [("stageId", stage.rawValue)]) }
+    static func closeDeal(_ id: Deal.ID, stage: Stage.ID, return back: WebURL) -> WebURL {
+        WebURL("/deals/\(id.rawValue)/close", [("stageId", stage.rawValue), ("return", back.path)])
+    }
     static func deleteDeal(_ id: Deal.ID) -> WebURL { WebURL("/deals/\(id.rawValue)/delete") }
     static func apiMoveDeal(_ id: Deal.ID) -> WebURL { WebURL("/api/v1/deals/\(id.rawValue)/move") }
 

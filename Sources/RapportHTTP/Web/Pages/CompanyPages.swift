@@ -20,15 +20,11 @@ struct CompanyPages {
         router.post("companies") { request, context in
             let viewer = try await kit.viewer(request, context)
             let form = try await FormData.read(request, context)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, company: nil, form: form, errors: $0) }) {
                 let url = try await kit.once(form, viewer) {
                     .company(try await store.companies.create(try await input(from: form, viewer), by: viewer.actor).id)
                 }
                 return WebResponse.redirect(url, flash: .created)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, company: nil, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
             }
         }
         router.get("companies/{id}") { request, context in
@@ -45,18 +41,10 @@ struct CompanyPages {
             let form = try await FormData.read(request, context)
             let id: Company.ID = try Handlers.id(context)
             let current = try await store.companies.get(id, by: viewer.actor)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, company: current, form: form, errors: $0) }) {
                 _ = try await store.companies.update(
                     id, try await input(from: form, viewer), expectedVersion: Int64(form["version"] ?? "") ?? -1, by: viewer.actor)
                 return WebResponse.redirect(.company(id), flash: .saved)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, company: current, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
-            } catch RecordError.versionConflict {
-                var errors = FormErrors()
-                errors.add("version", WebText.conflict(viewer.t))
-                return WebResponse.html(try await formPage(viewer, company: current, form: form, errors: errors), status: .conflict)
             }
         }
         router.post("companies/{id}/delete") { request, context in
@@ -166,11 +154,8 @@ struct CompanyPages {
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
                 <section class="card"><h2>\(t("Contacts", "Контакты"))</h2>\(people.isEmpty ? Parts.empty(t("No contacts yet.", "Контактов пока нет.")) : "<ul>\(people)</ul>" as HTML)</section>
                 <section class="card"><h2>\(t("Deals", "Сделки"))</h2>\(dealItems.isEmpty ? Parts.empty(t("No deals yet.", "Сделок пока нет.")) : "<ul>\(dealItems)</ul>" as HTML)</section>
-                <section class="card"><h2>\(t("Open tasks", "Открытые задачи"))</h2>
-                \(TaskViews.list(try await tasks.items, viewer, titles: [:], users: allUsers, now: now, showAssignee: true, empty: t("No open tasks.", "Открытых задач нет.")))</section></div>
-                <div><section class="card"><h2>\(t("Add to the timeline", "Добавить в ленту"))</h2>\(RecordViews.quickAdd(viewer, record: ref, today: viewer.today(now), now: now))</section>
-                <section class="card"><h2>\(t("Timeline", "Лента событий"))</h2>\(RecordViews.timeline(items, viewer, users: allUsers, stageNames: stageNames))</section>
-                <section class="card"><h2>\(t("Change history", "История изменений"))</h2>\(RecordViews.history(items, viewer, users: allUsers))</section></div>
+                \(RecordViews.openTasks(try await tasks.items, viewer, users: allUsers, now: now))</div>
+                \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>
                 """)
     }

@@ -48,16 +48,12 @@ struct ContactPages {
         router.post("contacts") { request, context in
             let viewer = try await kit.viewer(request, context)
             let form = try await FormData.read(request, context)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, contact: nil, form: form, errors: $0) }) {
                 let url = try await kit.once(form, viewer) {
                     let input = try await input(from: form, viewer, existing: nil)
                     return .contact(try await store.contacts.create(input, by: viewer.actor).id)
                 }
                 return WebResponse.redirect(url, flash: .created)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, contact: nil, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
             }
         }
         router.get("contacts/{id}") { request, context in
@@ -74,18 +70,10 @@ struct ContactPages {
             let form = try await FormData.read(request, context)
             let id: Contact.ID = try Handlers.id(context)
             let current = try await store.contacts.get(id, by: viewer.actor)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, contact: current, form: form, errors: $0) }) {
                 let input = try await input(from: form, viewer, existing: current)
                 _ = try await store.contacts.update(id, input, expectedVersion: Int64(form["version"] ?? "") ?? -1, by: viewer.actor)
                 return WebResponse.redirect(.contact(id), flash: .saved)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, contact: current, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
-            } catch RecordError.versionConflict {
-                var errors = FormErrors()
-                errors.add("version", WebText.conflict(viewer.t))
-                return WebResponse.html(try await formPage(viewer, contact: current, form: form, errors: errors), status: .conflict)
             }
         }
         // Inline edit of the card's most-changed fields: one field, the card's version, back to the card.
@@ -408,11 +396,8 @@ struct ContactPages {
                 <div class="record">
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
                 <section class="card"><h2>\(t("Deals", "Сделки"))</h2>\(dealItems.isEmpty ? Parts.empty(t("No deals yet.", "Сделок пока нет.")) : "<ul>\(dealItems)</ul>" as HTML)</section>
-                <section class="card"><h2>\(t("Open tasks", "Открытые задачи"))</h2>
-                \(TaskViews.list(openTasks, viewer, titles: [:], users: allUsers, now: now, showAssignee: true, empty: t("No open tasks.", "Открытых задач нет.")))</section></div>
-                <div><section class="card"><h2>\(t("Add to the timeline", "Добавить в ленту"))</h2>\(RecordViews.quickAdd(viewer, record: ref, today: viewer.today(now), now: now))</section>
-                <section class="card"><h2>\(t("Timeline", "Лента событий"))</h2>\(RecordViews.timeline(items, viewer, users: allUsers, stageNames: stageNames))</section>
-                <section class="card"><h2>\(t("Change history", "История изменений"))</h2>\(RecordViews.history(items, viewer, users: allUsers))</section></div>
+                \(RecordViews.openTasks(openTasks, viewer, users: allUsers, now: now))</div>
+                \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>
                 """)
     }
@@ -509,22 +494,11 @@ struct ContactPages {
         var input = reader.contactInput()
         try reader.finish()
         if let name = form.text("company") {
-            input.companies = [CompanyLink(companyID: try await companyID(named: name, viewer), isPrimary: true)]
+            input.companies = [CompanyLink(companyID: try await kit.companyID(named: name, viewer), isPrimary: true)]
         } else if existing?.companies.isEmpty == false {
             input.companies = []
         }
         return input
-    }
-
-    /// The company of that exact name (case- and ё-insensitive), or a new one.
-    func companyID(named name: String, _ viewer: Viewer) async throws -> Company.ID {
-        let key = SearchText.fold(name)
-        let matches = try await store.companies.list(ListQuery(limit: 20, search: name), by: viewer.actor)
-        if let same = matches.items.first(where: { SearchText.fold($0.name) == key }) { return same.id }
-        var input = CompanyInput()
-        input.name = name
-        input.ownerID = .set(viewer.user.id)
-        return try await store.companies.create(input, by: viewer.actor).id
     }
 }
 

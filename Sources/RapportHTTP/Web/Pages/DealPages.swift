@@ -27,15 +27,11 @@ struct DealPages {
         router.post("deals") { request, context in
             let viewer = try await kit.viewer(request, context)
             let form = try await FormData.read(request, context)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, deal: nil, form: form, errors: $0) }) {
                 let url = try await kit.once(form, viewer) {
                     .deal(try await store.deals.create(try await input(from: form, viewer, existing: nil), by: viewer.actor).id)
                 }
                 return WebResponse.redirect(url, flash: .created)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, deal: nil, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
             }
         }
         router.get("deals/{id}") { request, context in
@@ -52,19 +48,11 @@ struct DealPages {
             let form = try await FormData.read(request, context)
             let id: Deal.ID = try Handlers.id(context)
             let current = try await store.deals.get(id, by: viewer.actor)
-            do {
+            return try await kit.submitting(viewer, form: { try await formPage(viewer, deal: current, form: form, errors: $0) }) {
                 _ = try await store.deals.update(
                     id, try await input(from: form, viewer, existing: current), expectedVersion: Int64(form["version"] ?? "") ?? -1,
                     by: viewer.actor)
                 return WebResponse.redirect(.deal(id), flash: .saved)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await formPage(viewer, deal: current, form: form, errors: FormErrors(error, locale: viewer.locale)),
-                    status: .unprocessableContent)
-            } catch RecordError.versionConflict {
-                var errors = FormErrors()
-                errors.add("version", WebText.conflict(viewer.t))
-                return WebResponse.html(try await formPage(viewer, deal: current, form: form, errors: errors), status: .conflict)
             }
         }
         router.post("deals/{id}/move") { request, context in
@@ -78,7 +66,7 @@ struct DealPages {
             let pipeline = try await store.pipelines.get(deal.pipelineID, by: viewer.actor)
             let reason = form.text("lostReason")
             if let stage = pipeline.stages.first(where: { $0.id == stageID }), stage.kind == .lost, reason == nil {
-                return WebResponse.redirect(WebURL("/deals/\(id.rawValue)/close", [("stageId", stageID.rawValue), ("return", back.path)]))
+                return WebResponse.redirect(.closeDeal(id, stage: stageID, return: back))
             }
             do {
                 _ = try await store.deals.move(
@@ -326,11 +314,8 @@ struct DealPages {
                 <button type="submit">\(t("Move", "Перенести"))</button></form>
                 <div class="record">
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
-                <section class="card"><h2>\(t("Open tasks", "Открытые задачи"))</h2>
-                \(TaskViews.list(try await tasks.items, viewer, titles: [:], users: allUsers, now: now, showAssignee: true, empty: t("No open tasks.", "Открытых задач нет.")))</section></div>
-                <div><section class="card"><h2>\(t("Add to the timeline", "Добавить в ленту"))</h2>\(RecordViews.quickAdd(viewer, record: ref, today: viewer.today(now), now: now))</section>
-                <section class="card"><h2>\(t("Timeline", "Лента событий"))</h2>\(RecordViews.timeline(items, viewer, users: allUsers, stageNames: stageNames))</section>
-                <section class="card"><h2>\(t("Change history", "История изменений"))</h2>\(RecordViews.history(items, viewer, users: allUsers))</section></div>
+                \(RecordViews.openTasks(try await tasks.items, viewer, users: allUsers, now: now))</div>
+                \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>
                 """)
     }
@@ -445,7 +430,7 @@ struct DealPages {
         issues.add(contentsOf: reader.issues.all)
         try issues.throwIfAny()
         if let name = form.text("company") {
-            input.companyID = .set(try await ContactPages(kit: kit).companyID(named: name, viewer))
+            input.companyID = .set(try await kit.companyID(named: name, viewer))
         } else if existing?.companyID != nil {
             input.companyID = .clear
         }

@@ -29,31 +29,19 @@ struct HomePage {
     }
 
     func load(_ viewer: Viewer, _ query: FormData) async throws -> Model {
-        let scope = TaskPages.Scope(rawValue: query["scope"] ?? "") ?? (viewer.user.role == .headOfSales ? .team : .mine)
-        let now = kit.now
-        let today = viewer.today(now)
-        let tomorrow = viewer.format.startOfDay(viewer.format.adding(days: 1, to: today))
-        var filters = TaskPages.filters(scope, viewer)
-        filters.done = false
-        var overdueFilter = filters
-        overdueFilter.dueTo = viewer.format.startOfDay(today)
-        var todayFilter = filters
-        todayFilter.dueFrom = viewer.format.startOfDay(today)
-        todayFilter.dueTo = tomorrow
-        async let overdue = store.tasks.list(ListQuery(limit: 50, filters: overdueFilter), by: viewer.actor)
-        async let dueToday = store.tasks.list(ListQuery(limit: 50, filters: todayFilter), by: viewer.actor)
+        let scope = TaskPages.Scope(query, viewer)
+        let due = scope.dueFilters(viewer, now: kit.now)
+        async let overdue = store.tasks.list(ListQuery(limit: 50, filters: due.overdue), by: viewer.actor)
+        async let dueToday = store.tasks.list(ListQuery(limit: 50, filters: due.today), by: viewer.actor)
         async let pipelines = store.pipelines.list(by: viewer.actor)
-        var activityFilter = ListQuery.Filters()
-        if scope == .mine { activityFilter.ownerID = viewer.user.id } else { activityFilter.teamID = viewer.user.teamID }
-        async let recent = store.activities.list(ListQuery(limit: 10, filters: activityFilter), by: viewer.actor)
+        async let recent = store.activities.list(ListQuery(limit: 10, filters: scope.filters(viewer)), by: viewer.actor)
         async let users = kit.users(viewer)
         let pipeline = try await pipelines.first
         var summaries: [Stage.ID: StageSummary] = [:]
         if let pipeline {
-            var dealFilter = ListQuery.Filters()
+            var dealFilter = scope.filters(viewer)
             dealFilter.pipelineID = pipeline.id
             dealFilter.status = .open
-            if scope == .mine { dealFilter.ownerID = viewer.user.id } else { dealFilter.teamID = viewer.user.teamID }
             for summary in try await store.deals.summary(ListQuery(filters: dealFilter), by: viewer.actor) {
                 summaries[summary.stageID] = summary
             }

@@ -68,13 +68,35 @@ enum RecordViews {
         return "<ul class=\"timeline\">\(entries)</ul>"
     }
 
-    /// Note, call, meeting and task forms for a record's card: native disclosure panels, no script needed.
-    static func quickAdd(_ viewer: Viewer, record: RecordRef, today: LocalDate, now: Date) -> HTML {
+    /// A card's second column: quick add, the timeline, the change history.
+    static func historyColumn(
+        _ viewer: Viewer, record: RecordRef, items: [TimelineItem], users: [User], stageNames: [Stage.ID: String], now: Date
+    ) -> HTML {
         let t = viewer.t
-        let (date, time) = WebKit.dateAndTime(now, format: viewer.format)
+        return """
+            <div><section class="card"><h2>\(t("Add to the timeline", "Добавить в ленту"))</h2>\(quickAdd(viewer, record: record, now: now))</section>
+            <section class="card"><h2>\(t("Timeline", "Лента событий"))</h2>\(timeline(items, viewer, users: users, stageNames: stageNames))</section>
+            <section class="card"><h2>\(t("Change history", "История изменений"))</h2>\(history(items, viewer, users: users))</section></div>
+            """
+    }
+
+    /// A card's open tasks, each done in one click.
+    static func openTasks(_ tasks: [TaskItem], _ viewer: Viewer, users: [User], now: Date) -> HTML {
+        let t = viewer.t
+        return """
+            <section class="card"><h2>\(t("Open tasks", "Открытые задачи"))</h2>
+            \(TaskViews.list(tasks, viewer, titles: [:], users: users, now: now, showAssignee: true, empty: t("No open tasks.", "Открытых задач нет.")))</section>
+            """
+    }
+
+    /// Note, call, meeting and task forms for a record's card: native disclosure panels, no script needed.
+    static func quickAdd(_ viewer: Viewer, record: RecordRef, now: Date) -> HTML {
+        let t = viewer.t
+        let clock = viewer.format.wallClock(now)
+        let (date, time) = (clock.day.description, clock.time)
         let link: HTML =
             "\(Form.hidden(record.kind.rawValue + "Id", record.id))<input type=\"hidden\" name=\"return\" value=\"\(viewer.path)\">"
-        let tomorrow = viewer.format.adding(days: 1, to: today).description
+        let tomorrow = viewer.format.adding(days: 1, to: viewer.today(now)).description
         return """
             <div class="quick">
             <details class="panel" open><summary>\(t("Add a note", "Заметка"))</summary>

@@ -50,18 +50,10 @@ struct SettingsPages {
             let form = try await FormData.read(request, context)
             guard let tab = context.parameters.get("tab").flatMap(Tab.init(rawValue:)) else { throw APIError.notFound }
             guard tab.allowed(viewer.actor) else { throw RecordError.forbidden }
-            do {
+            return try await kit.submitting(viewer, form: { try await page(viewer, tab, errors: $0, notice: nil) }) {
                 let notice = try await save(viewer, tab, form)
                 if let notice { return WebResponse.html(try await page(viewer, tab, errors: FormErrors(), notice: notice)) }
                 return WebResponse.redirect(.settings(tab.rawValue), flash: .saved)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await page(viewer, tab, errors: FormErrors(error, locale: viewer.locale), notice: nil),
-                    status: .unprocessableContent)
-            } catch RecordError.versionConflict {
-                var errors = FormErrors()
-                errors.add("version", WebText.conflict(viewer.t))
-                return WebResponse.html(try await page(viewer, tab, errors: errors, notice: nil), status: .conflict)
             }
         }
         router.post("settings/revoke-token/{id}") { request, context in

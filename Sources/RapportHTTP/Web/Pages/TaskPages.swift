@@ -63,7 +63,7 @@ struct TaskPages {
         router.post("tasks") { request, context in
             let viewer = try await kit.viewer(request, context)
             let form = try await FormData.read(request, context)
-            do {
+            return try await kit.submitting(viewer, form: { try await newPage(viewer, form, errors: $0) }) {
                 let url = try await kit.once(form, viewer) {
                     var object: [String: JSONValue] = ["title": form.text("title").map(JSONValue.string) ?? .null]
                     if let kind = form.text("kind") { object["kind"] = .string(kind) }
@@ -80,9 +80,6 @@ struct TaskPages {
                     return WebURL.localReturn(form["return"]) ?? .tasks
                 }
                 return WebResponse.redirect(url, flash: .created)
-            } catch let error as ValidationError {
-                return WebResponse.html(
-                    try await newPage(viewer, form, errors: FormErrors(error, locale: viewer.locale)), status: .unprocessableContent)
             }
         }
         router.post("tasks/{id}/complete") { request, context in
@@ -99,41 +96,52 @@ struct TaskPages {
 
     // MARK: List
 
-    enum Scope: String { case mine, team }
+    /// Whose work a page shows: mine, or my team's (everyone's I may see when I have no team). A head of
+    /// sales starts on the team's.
+    enum Scope: String {
+        case mine, team
 
-    func scope(_ query: FormData, _ viewer: Viewer) -> Scope {
-        Scope(rawValue: query["scope"] ?? "") ?? (viewer.user.role == .headOfSales ? .team : .mine)
-    }
-
-    /// The list filter of a scope: my tasks, or my team's (everyone's visible when I have no team).
-    static func filters(_ scope: Scope, _ viewer: Viewer) -> ListQuery.Filters {
-        var filters = ListQuery.Filters()
-        switch scope {
-        case .mine: filters.ownerID = viewer.user.id
-        case .team: filters.teamID = viewer.user.teamID
+        init(_ query: FormData, _ viewer: Viewer) {
+            self = Scope(rawValue: query["scope"] ?? "") ?? (viewer.user.role == .headOfSales ? .team : .mine)
         }
-        return filters
+
+        /// The owner (or assignee, or author) filter of the scope.
+        func filters(_ viewer: Viewer) -> ListQuery.Filters {
+            var filters = ListQuery.Filters()
+            switch self {
+            case .mine: filters.ownerID = viewer.user.id
+            case .team: filters.teamID = viewer.user.teamID
+            }
+            return filters
+        }
+
+        /// Open tasks of the scope due before today, today, and after today, in the workspace's time zone.
+        func dueFilters(_ viewer: Viewer, now: Date) -> (overdue: ListQuery.Filters, today: ListQuery.Filters, upcoming: ListQuery.Filters)
+        {
+            let today = viewer.today(now)
+            let dayStart = viewer.format.startOfDay(today)
+            let tomorrow = viewer.format.startOfDay(viewer.format.adding(days: 1, to: today))
+            var open = filters(viewer)
+            open.done = false
+            var overdue = open
+            overdue.dueTo = dayStart
+            var dueToday = open
+            dueToday.dueFrom = dayStart
+            dueToday.dueTo = tomorrow
+            var upcoming = open
+            upcoming.dueFrom = tomorrow
+            return (overdue, dueToday, upcoming)
+        }
     }
 
     func listPage(_ viewer: Viewer, _ query: FormData) async throws -> HTML {
         let t = viewer.t
-        let scope = scope(query, viewer)
+        let scope = Scope(query, viewer)
         let now = kit.now
-        let today = viewer.today(now)
-        let dayStart = viewer.format.startOfDay(today)
-        let tomorrow = viewer.format.startOfDay(viewer.format.adding(days: 1, to: today))
-        var base = Self.filters(scope, viewer)
-        base.done = false
-        var overdueFilter = base
-        overdueFilter.dueTo = dayStart
-        var todayFilter = base
-        todayFilter.dueFrom = dayStart
-        todayFilter.dueTo = tomorrow
-        var upcomingFilter = base
-        upcomingFilter.dueFrom = tomorrow
-        async let overdue = store.tasks.list(ListQuery(limit: 100, filters: overdueFilter), by: viewer.actor)
-        async let dueToday = store.tasks.list(ListQuery(limit: 100, filters: todayFilter), by: viewer.actor)
-        async let upcoming = store.tasks.list(ListQuery(limit: 50, filters: upcomingFilter), by: viewer.actor)
+        let due = scope.dueFilters(viewer, now: now)
+        async let overdue = store.tasks.list(ListQuery(limit: 100, filters: due.overdue), by: viewer.actor)
+        async let dueToday = store.tasks.list(ListQuery(limit: 100, filters: due.today), by: viewer.actor)
+        async let upcoming = store.tasks.list(ListQuery(limit: 50, filters: due.upcoming), by: viewer.actor)
         async let users = kit.users(viewer)
         let sections = try await [overdue.items, dueToday.items, upcoming.items]
         let allUsers = try await users

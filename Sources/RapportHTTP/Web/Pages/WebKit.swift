@@ -36,6 +36,34 @@ struct WebKit: Sendable {
         }
     }
 
+    /// Runs what a form asks for. A refused field renders the form again with each field's message (422);
+    /// a stale version renders it with the user's input kept and the conflict explained (409), so saving
+    /// again is a deliberate overwrite.
+    func submitting(
+        _ viewer: Viewer, form render: (FormErrors) async throws -> HTML, _ run: () async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await run()
+        } catch let error as ValidationError {
+            return WebResponse.html(try await render(FormErrors(error, locale: viewer.locale)), status: .unprocessableContent)
+        } catch RecordError.versionConflict {
+            var errors = FormErrors()
+            errors.add("version", WebText.conflict(viewer.t))
+            return WebResponse.html(try await render(errors), status: .conflict)
+        }
+    }
+
+    /// The company of that exact name (case- and ё-insensitive), or a new one.
+    func companyID(named name: String, _ viewer: Viewer) async throws -> Company.ID {
+        let key = SearchText.fold(name)
+        let matches = try await store.companies.list(ListQuery(limit: 20, search: name), by: viewer.actor)
+        if let same = matches.items.first(where: { SearchText.fold($0.name) == key }) { return same.id }
+        var input = CompanyInput()
+        input.name = name
+        input.ownerID = .set(viewer.user.id)
+        return try await store.companies.create(input, by: viewer.actor).id
+    }
+
     /// The hidden fields of a create form: CSRF token and the one-time key.
     static func createFields(_ viewer: Viewer) -> HTML {
         "\(Form.csrf(viewer))<input type=\"hidden\" name=\"_once\" value=\"\(UUID().uuidString.lowercased())\">"
@@ -44,28 +72,20 @@ struct WebKit: Sendable {
     /// A form as the JSON object the API's input readers take, so pages and API validate alike.
     static func reader(_ object: [String: JSONValue]) -> BodyReader { BodyReader(object: object, path: "", issues: FieldIssues()) }
 
-    /// A date (`yyyy-mm-dd`) and an optional time (`hh:mm`) typed in the workspace's time zone, as an
-    /// RFC 3339 instant; nil when the date is blank; the raw text when it cannot be read (so the
-    /// API's validation names the field).
+    /// A date (`yyyy-mm-dd`) and an optional time (`hh:mm`, 09:00 when blank) typed in the workspace's time
+    /// zone, as an RFC 3339 instant; nil when the date is blank; the raw text when it cannot be read (so
+    /// the API's validation names the field).
     static func instant(date: String?, time: String?, format: Formatting) -> JSONValue? {
         guard let date = date?.trimmedOrNil else { return nil }
         guard let day = LocalDate(iso: date) else { return .string(date) }
-        var seconds = 9 * 3600
+        var clock = (hour: 9, minute: 0)
         if let time = time?.trimmedOrNil {
-            let parts = time.split(separator: ":").compactMap { Int($0) }
-            guard parts.count >= 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else { return .string(time) }
-            seconds = parts[0] * 3600 + parts[1] * 60
+            guard let typed = Formatting.timeOfDay(time) else { return .string(time) }
+            clock = typed
         }
-        return .string(APIJSON.formatTimestamp(format.startOfDay(day).addingTimeInterval(TimeInterval(seconds))))
+        return .string(APIJSON.formatTimestamp(format.instant(on: day, hour: clock.hour, minute: clock.minute)))
     }
 
-    /// `yyyy-mm-dd` and `hh:mm` of an instant in the workspace's time zone, for date and time inputs.
-    static func dateAndTime(_ instant: Date?, format: Formatting) -> (date: String?, time: String?) {
-        guard let instant else { return (nil, nil) }
-        let day = format.localDate(instant)
-        let seconds = Int(instant.timeIntervalSince(format.startOfDay(day)))
-        return (day.description, String(format: "%02d:%02d", seconds / 3600, seconds / 60 % 60))
-    }
 }
 
 extension Array where Element == User {
