@@ -233,7 +233,11 @@ struct Browser {
             let current = try await app.store.deals.get(deal.id, by: crew.actor("rep"))
             #expect(current.stageID == next.id && current.status == .open)
             let after = try await browser.get("/deals")
-            #expect(after.html.contains("data-stage=\"\(next.id.rawValue)\""))
+            #expect(
+                after.html.contains(
+                    "id=\"deal-\(deal.id.rawValue)\" draggable=\"true\" data-version=\"\(current.version)\" data-stage=\"\(next.id.rawValue)\""
+                ),
+                "the board shows the card in the stage it was moved to")
         }
     }
 
@@ -243,14 +247,19 @@ struct Browser {
             var input = ContactInput()
             input.lastName = .set("Чужой")
             let hidden = try await app.store.contacts.create(input, by: crew.actor("outsider"))
+            input.lastName = .set("Свойский")
+            _ = try await app.store.contacts.create(input, by: crew.actor("mate"))
             var browser = Browser(client: api.client)
             try await browser.signIn(crew.user("rep").email)
             let list = try await browser.get("/contacts")
+            #expect(list.html.contains("Свойский"), "a team-mate's contact is listed")
             #expect(!list.html.contains("Чужой"))
             let card = try await browser.get("/contacts/\(hidden.id.rawValue)")
             #expect(card.status == 404)
             let search = try await browser.get("/search?q=%D0%A7%D1%83%D0%B6%D0%BE%D0%B9&partial=1")
             #expect(!search.html.contains("Чужой"))
+            let own = try await browser.get("/search?q=%D0%A1%D0%B2%D0%BE%D0%B9%D1%81%D0%BA%D0%B8%D0%B9&partial=1")
+            #expect(own.html.contains("Свойский"), "the search does find what the rep may see")
             let settings = try await browser.get("/settings/users")
             #expect(settings.status == 403)
         }
@@ -311,7 +320,7 @@ struct Browser {
                     "/settings/tokens",
                 ] {
                     let page = try await browser.get(path)
-                    #expect(page.status == 200, "\(role) \(path)")
+                    #expect(page.status == 200 && page.html.contains("<main id=\"main\""), "\(role) \(path)")
                 }
             }
         }
