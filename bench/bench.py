@@ -71,6 +71,22 @@ def wrk(url, token, duration, connections, paths, headers=None):
     return rps, ms("50"), ms("99"), int(non2xx.group(1)) if non2xx else 0
 
 
+def serve(binary, env, port):
+    """Starts `rapport serve` and waits until it is ready (migrations included); returns (process, url)."""
+    server = subprocess.Popen([binary, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "/readyz", timeout=1)
+            return server, url
+        except Exception:
+            if server.poll() is not None:
+                raise SystemExit("rapport serve exited")
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("rapport serve did not become ready")
+
+
 def floor(db, statements, repeat):
     """p50/p99 in ms of running the statements (the same SQL the store runs for one request)."""
     times = []
@@ -121,14 +137,7 @@ def main():
     owner, = db.execute("SELECT owner_id FROM contacts LIMIT 1").fetchone()
     phones = [row[0][-7:] for row in db.execute("SELECT e164 FROM phones ORDER BY random() LIMIT 500")]
 
-    server = subprocess.Popen([binary, "serve", "--port", str(args.port)], env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/readyz", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.2)
+    server, url = serve(binary, env, args.port)
 
     def parts(page_ids):
         # The store's one query for a page's phones, e-mails, tags and company links.

@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import ROOT, run, wrk  # noqa: E402
+from bench import ROOT, run, serve, wrk  # noqa: E402
 
 PASSWORD = "bench-pages-password"
 
@@ -74,14 +74,7 @@ def main():
     contact_ids = [row[0] for row in db.execute("SELECT id FROM contacts ORDER BY random() LIMIT 1000")]
     deal_ids = [row[0] for row in db.execute("SELECT id FROM deals ORDER BY random() LIMIT 1000")]
 
-    server = subprocess.Popen([binary, "serve", "--port", str(args.port)], env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/readyz", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.2)
+    server, url = serve(binary, env, args.port)
     scenarios = [
         ("contact list, first page", ["/contacts"]),
         ("contact list, filtered by city", ["/contacts?city=" + urllib.parse.quote("Казань")]),
