@@ -57,7 +57,8 @@ extension OpenAPIDocument {
                 tag: "Pipelines",
                 parameters: ["id"], body: "PipelineUpdate", response: "Pipeline", errors: [400, 401, 403, 404, 409, 422]),
             Operation(
-                method: "post", path: "/api/v1/deals/{id}/move", id: "moveDeal", summary: "Move a deal to a stage (records stage history)",
+                method: "post", path: "/api/v1/deals/{id}/move", id: "moveDeal",
+                summary: "Move a deal to a stage of any pipeline (the stage names it; records stage history)",
                 tag: "Deals",
                 parameters: ["id"], body: "DealMove", response: "Deal", errors: [400, 401, 403, 404, 409, 422]),
             Operation(
