@@ -91,7 +91,8 @@ struct DatabaseService: Service {
     }
 }
 
-/// Hourly housekeeping: purges the trash past its retention, expired sessions and idempotency keys.
+/// Hourly housekeeping: purges the trash past its retention, expired sessions and idempotency keys, and
+/// rescores customers by RFM (the quintiles move as the whole base buys, so they are recomputed on a schedule).
 struct MaintenanceService: Service {
     let store: Store
     let retentionDays: Int
@@ -104,6 +105,12 @@ struct MaintenanceService: Service {
                 if purged > 0 { logger.info("Purged trash", metadata: ["records": "\(purged)"]) }
             } catch {
                 logger.warning("Trash purge failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                let rescored = try await store.customerMetrics.refreshRFM()
+                if rescored > 0 { logger.info("Rescored customers by RFM", metadata: ["changed": "\(rescored)"]) }
+            } catch {
+                logger.warning("RFM scoring failed", metadata: ["error": "\(error)"])
             }
             do { try await store.maintenance.refreshPlannerStatistics() } catch {
                 logger.warning("Refreshing planner statistics failed", metadata: ["error": "\(error)"])

@@ -67,6 +67,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     CompanyAPI(handlers: handlers).register(on: authenticated)
     DealAPI(handlers: handlers).register(on: authenticated)
     WorkAPI(handlers: handlers).register(on: authenticated)
+    CommerceAPI(handlers: handlers).register(on: authenticated)
     SettingsAPI(handlers: handlers).register(on: authenticated)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router

@@ -11,9 +11,9 @@ struct AccessPolicyTests {
         let all: [Scope] = [.all, .all, .all, .all]
         let readOnly: [Scope] = [.all, .none, .none, .none]
         return [
-            .owner: [.contact: all, .company: all, .deal: all, .task: all, .activity: all],
-            .admin: [.contact: all, .company: all, .deal: all, .task: all, .activity: all],
-            .headOfSales: [.contact: all, .company: all, .deal: all, .task: all, .activity: all],
+            .owner: [.contact: all, .company: all, .deal: all, .task: all, .activity: all, .order: all, .segment: all],
+            .admin: [.contact: all, .company: all, .deal: all, .task: all, .activity: all, .order: all, .segment: all],
+            .headOfSales: [.contact: all, .company: all, .deal: all, .task: all, .activity: all, .order: all, .segment: all],
             // Reads the team's records, writes their own, except that tasks are shared in the team.
             .salesRep: [
                 .contact: [.team, .own, .own, .own],
@@ -21,6 +21,9 @@ struct AccessPolicyTests {
                 .deal: [.team, .own, .own, .own],
                 .task: [.team, .team, .team, .own],
                 .activity: [.team, .own, .own, .own],
+                .order: [.team, .own, .own, .own],
+                // Segment definitions are read by everyone; a rep keeps their own.
+                .segment: [.all, .own, .own, .own],
             ],
             // Owns the contact base, never touches deals, never deletes contacts or companies.
             .marketer: [
@@ -29,6 +32,8 @@ struct AccessPolicyTests {
                 .deal: readOnly,
                 .task: [.all, .own, .own, .own],
                 .activity: [.all, .own, .own, .own],
+                .order: readOnly,
+                .segment: all,
             ],
             // Corrects contacts and companies, logs its own work, sees only the team's tasks.
             .support: [
@@ -37,8 +42,13 @@ struct AccessPolicyTests {
                 .deal: readOnly,
                 .task: [.team, .own, .own, .own],
                 .activity: [.all, .own, .own, .own],
+                .order: readOnly,
+                .segment: readOnly,
             ],
-            .readOnly: [.contact: readOnly, .company: readOnly, .deal: readOnly, .task: readOnly, .activity: readOnly],
+            .readOnly: [
+                .contact: readOnly, .company: readOnly, .deal: readOnly, .task: readOnly, .activity: readOnly, .order: readOnly,
+                .segment: readOnly,
+            ],
         ]
     }()
 
@@ -46,11 +56,12 @@ struct AccessPolicyTests {
     static let settingsWriteMatrix: [Role: [RecordKind: Scope]] = {
         let adminOnly: [RecordKind: Scope] = [
             .pipeline: .all, .user: .all, .team: .all, .tag: .all, .customField: .all, .apiToken: .all, .workspace: .all,
+            .product: .all,
         ]
         // Everyone else may only manage their own API tokens.
         let others: [RecordKind: Scope] = [
             .pipeline: .none, .user: .none, .team: .none, .tag: .none, .customField: .none, .apiToken: .own,
-            .workspace: .none,
+            .workspace: .none, .product: .none,
         ]
         return [
             .owner: adminOnly, .admin: adminOnly, .headOfSales: others, .salesRep: others, .marketer: others,
@@ -58,8 +69,8 @@ struct AccessPolicyTests {
         ]
     }()
 
-    static let settingKinds: [RecordKind] = [.pipeline, .user, .team, .tag, .customField, .apiToken, .workspace]
-    static let recordKinds: [RecordKind] = [.contact, .company, .deal, .task, .activity]
+    static let settingKinds: [RecordKind] = [.pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product]
+    static let recordKinds: [RecordKind] = [.contact, .company, .deal, .task, .activity, .order, .segment]
 
     /// The expected scope, from the tables above.
     static func expectedScope(_ role: Role, _ operation: RecordOperation, _ kind: RecordKind) -> Scope {
@@ -180,7 +191,8 @@ struct AccessPolicyTests {
         let own = Ownership(workspaceID: CoreFixture.workspace, ownerID: Self.me, ownerTeamID: nil)
         let teamless = Ownership(workspaceID: CoreFixture.workspace, ownerID: Self.mate, ownerTeamID: nil)
         let teamed = Ownership(workspaceID: CoreFixture.workspace, ownerID: Self.mate, ownerTeamID: Self.myTeam)
-        for kind in Self.recordKinds {
+        // Segment definitions are read by everyone (their members are still filtered by visibility).
+        for kind in Self.recordKinds where kind != .segment {
             #expect(AccessPolicy.allows(loner, .read, kind, own))
             // A nil team must not match another record's nil team.
             #expect(!AccessPolicy.allows(loner, .read, kind, teamless))

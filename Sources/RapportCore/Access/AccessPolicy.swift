@@ -56,6 +56,16 @@ public enum AccessPolicy {
             // Tokens are secrets' handles: only their user (and owners/admins) may even see they exist.
             return role == .owner || role == .admin ? .all : .own
         }
+        if kind == .segment {
+            // Segment definitions are shared knowledge (members are still filtered by contact visibility);
+            // marketers and managers shape them, a rep keeps their own.
+            if operation == .read { return .all }
+            switch role {
+            case .owner, .admin, .headOfSales, .marketer: return .all
+            case .salesRep: return .own
+            case .support, .readOnly: return .none
+            }
+        }
         if isSetting(kind) {
             switch operation {
             case .read: return .all
@@ -144,8 +154,8 @@ public enum AccessPolicy {
 
     private static func isSetting(_ kind: RecordKind) -> Bool {
         switch kind {
-        case .pipeline, .user, .team, .tag, .customField, .apiToken, .workspace: true
-        case .contact, .company, .deal, .task, .activity: false
+        case .pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product: true
+        case .contact, .company, .deal, .task, .activity, .order, .segment: false
         }
     }
 }

@@ -71,6 +71,10 @@ public struct ListQuery: Sendable, Hashable {
         public var done: Bool?
         /// Activity kind or task kind (raw value).
         public var kind: String?
+        /// Orders in this status.
+        public var orderStatus: OrderStatus?
+        /// Members of this segment (contacts and companies).
+        public var segmentID: Segment.ID?
         /// Custom field equality filters: key → value (for multi-select: contains).
         public var customFields: [String: String]
 

@@ -13,6 +13,9 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable, Hashable {
     case customField = "custom_field"
     case apiToken = "api_token"
     case workspace
+    case product
+    case order
+    case segment
 
     /// The plural kebab-case noun of the API path (`/api/v1/contacts`).
     public var pathNoun: String {
@@ -29,6 +32,9 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .customField: "custom-fields"
         case .apiToken: "api-tokens"
         case .workspace: "workspace"
+        case .product: "products"
+        case .order: "orders"
+        case .segment: "segments"
         }
     }
 }

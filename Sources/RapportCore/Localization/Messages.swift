@@ -27,10 +27,17 @@ public enum Messages {
             return p["options"].map { "Недопустимое значение. Допустимые: \($0)." } ?? "Недопустимое значение."
         case (.invalidOption, .en):
             return p["options"].map { "Not an allowed value. Allowed: \($0)." } ?? "Not an allowed value."
-        case (.invalidCurrency, .ru): return "Неверный код валюты (ожидается ISO 4217, например RUB)."
-        case (.invalidCurrency, .en): return "Invalid currency code (ISO 4217 expected, e.g. RUB)."
-        case (.invalidAmount, .ru): return "Неверная сумма: целое число копеек и код валюты."
-        case (.invalidAmount, .en): return "Invalid amount: an integer of minor units and a currency code."
+        case (.invalidCurrency, .ru):
+            return p["expected"].map { "Нужна валюта рабочего пространства: \($0)." }
+                ?? "Неверный код валюты (ожидается ISO 4217, например RUB)."
+        case (.invalidCurrency, .en):
+            return p["expected"].map { "Use the workspace currency: \($0)." } ?? "Invalid currency code (ISO 4217 expected, e.g. RUB)."
+        case (.invalidAmount, .ru):
+            return p["expected"].map { "Сумма не сходится со строками заказа: должно быть \($0)." }
+                ?? "Неверная сумма: целое число копеек и код валюты."
+        case (.invalidAmount, .en):
+            return p["expected"].map { "The total does not match the order lines: it should be \($0)." }
+                ?? "Invalid amount: an integer of minor units and a currency code."
         case (.outOfRange, .ru): return "Значение вне допустимого диапазона\(range(p, .ru))."
         case (.outOfRange, .en): return "Value out of range\(range(p, .en))."
         case (.unknownReference, .ru): return "Запись не найдена."

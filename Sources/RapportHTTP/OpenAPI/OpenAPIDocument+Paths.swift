@@ -123,11 +123,14 @@ extension OpenAPIDocument {
                 body: "WorkspaceUpdate", response: "Workspace", errors: [400, 401, 403, 422]),
         ]
         let resources: [(noun: String, single: String, tag: String, filters: [String], timeline: Bool)] = [
-            ("contacts", "Contact", "Contacts", ["city", "readiness", "lifecycle", "companyId", "dealId"], true),
-            ("companies", "Company", "Companies", ["city", "contactId"], true),
+            ("contacts", "Contact", "Contacts", ["city", "readiness", "lifecycle", "companyId", "dealId", "segment"], true),
+            ("companies", "Company", "Companies", ["city", "contactId", "segment"], true),
             ("deals", "Deal", "Deals", ["stageId", "pipelineId", "status", "companyId", "contactId"], true),
             ("activities", "Activity", "Activities", ["contactId", "companyId", "dealId", "kind"], false),
             ("tasks", "Task", "Tasks", ["done", "dueFrom", "dueTo", "contactId", "companyId", "dealId", "kind"], false),
+            ("products", "Product", "Products", [], false),
+            ("orders", "Order", "Orders", ["contactId", "companyId", "dealId", "orderStatus"], false),
+            ("segments", "Segment", "Segments", [], false),
         ]
         for r in resources {
             let base = "/api/v1/\(r.noun)"
@@ -164,7 +167,7 @@ extension OpenAPIDocument {
                         parameters: ["id", "limit", "cursor"], response: "Timeline", errors: [400, 401, 404, 422]))
             }
         }
-        return ops
+        return ops + commerceOperations
     }
 
     static var parameters: [String: JSONValue] {
@@ -196,6 +199,8 @@ extension OpenAPIDocument {
             "stageId": query("stageId", string, "Deals in this stage."),
             "pipelineId": query("pipelineId", string, "Deals in this pipeline."),
             "status": query("status", enumeration(DealStatus.self), "Deal status."),
+            "orderStatus": query("status", enumeration(OrderStatus.self), "Order status."),
+            "segment": query("segment", string, "Members of this segment (a segment of the same kind of record)."),
             "city": query("city", string, "City (case-insensitive)."),
             "readiness": query("readiness", enumeration(Readiness.self), "Readiness."),
             "lifecycle": query("lifecycle", enumeration(Lifecycle.self), "Lifecycle stage."),

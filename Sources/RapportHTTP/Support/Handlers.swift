@@ -81,7 +81,8 @@ struct Handlers: Sendable {
     }
 
     /// The list parameters every list endpoint takes: `limit`, `cursor`, `sort`, `q`, `trash`, and filters.
-    static func listQuery(_ request: Request) throws(ValidationError) -> ListQuery {
+    /// - Parameter orders: read `status` as an order status (the orders list) rather than a deal status.
+    static func listQuery(_ request: Request, orders: Bool = false) throws(ValidationError) -> ListQuery {
         let parameters = formQuery(request)
         var issues = FieldIssues()
         var query = ListQuery()
@@ -142,7 +143,8 @@ struct Handlers: Sendable {
         filters.tag = text("tag")
         filters.stageID = id("stageId")
         filters.pipelineID = id("pipelineId")
-        filters.status = enumValue("status")
+        if orders { filters.orderStatus = enumValue("status") } else { filters.status = enumValue("status") }
+        filters.segmentID = id("segment")
         filters.city = text("city")
         filters.readiness = enumValue("readiness")
         filters.lifecycle = enumValue("lifecycle")

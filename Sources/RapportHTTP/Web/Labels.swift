@@ -117,6 +117,9 @@ extension Lang {
         case .customField: self("Custom field", "Доп. поле")
         case .apiToken: self("API token", "API-токен")
         case .workspace: self("Workspace", "Рабочее пространство")
+        case .product: self("Product", "Товар")
+        case .order: self("Order", "Заказ")
+        case .segment: self("Segment", "Сегмент")
         }
     }
 

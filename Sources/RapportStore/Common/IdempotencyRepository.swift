@@ -90,7 +90,8 @@ public struct MaintenanceRepository: Sendable {
         return try await context.database.transaction { db in
             var purged = 0
             for (kind, table) in [
-                (RecordKind.activity, "activities"), (.task, "tasks"), (.deal, "deals"), (.contact, "contacts"), (.company, "companies"),
+                (RecordKind.activity, "activities"), (.task, "tasks"), (.order, "orders"), (.deal, "deals"), (.contact, "contacts"),
+                (.company, "companies"), (.product, "products"), (.segment, "segments"),
             ] {
                 let rows = try await db.raw(
                     "SELECT id, workspace_id FROM \(unsafeRaw: table) WHERE deleted_at IS NOT NULL AND deleted_at < \(bind: cutoff)"
@@ -123,14 +124,26 @@ public struct MaintenanceRepository: Sendable {
             try await db.raw("DELETE FROM contact_companies WHERE contact_id = \(bind: id)").run()
             try await db.raw("DELETE FROM deal_contacts WHERE contact_id = \(bind: id)").run()
             try await db.raw("UPDATE activities SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
+            // Purchases stay in the books (revenue reports), no longer pointing at the erased person.
+            try await db.raw("UPDATE orders SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM segment_members WHERE record_id = \(bind: id)").run()
         case .company:
             try await db.raw("DELETE FROM contact_companies WHERE company_id = \(bind: id)").run()
             try await db.raw("UPDATE deals SET company_id = NULL WHERE company_id = \(bind: id)").run()
             try await db.raw("UPDATE activities SET company_id = NULL WHERE company_id = \(bind: id)").run()
+            try await db.raw("UPDATE orders SET company_id = NULL WHERE company_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM segment_members WHERE record_id = \(bind: id)").run()
         case .deal:
             try await db.raw("DELETE FROM deal_contacts WHERE deal_id = \(bind: id)").run()
             try await db.raw("DELETE FROM stage_history WHERE deal_id = \(bind: id)").run()
             try await db.raw("UPDATE activities SET deal_id = NULL WHERE deal_id = \(bind: id)").run()
+            try await db.raw("UPDATE orders SET deal_id = NULL WHERE deal_id = \(bind: id)").run()
+        case .order:
+            try await db.raw("DELETE FROM order_lines WHERE order_id = \(bind: id)").run()
+        case .product:
+            try await db.raw("UPDATE order_lines SET product_id = NULL WHERE product_id = \(bind: id)").run()
+        case .segment:
+            try await db.raw("DELETE FROM segment_members WHERE segment_id = \(bind: id)").run()
         default:
             break
         }

@@ -20,6 +20,10 @@ public struct Store: Sendable {
     public let idempotency: IdempotencyRepository
     public let maintenance: MaintenanceRepository
     public let savedViews: SavedViewRepository
+    public let products: ProductRepository
+    public let orders: OrderRepository
+    public let segments: SegmentRepository
+    public let customerMetrics: CustomerMetricsRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -47,6 +51,10 @@ public struct Store: Sendable {
         idempotency = IdempotencyRepository(context: context)
         maintenance = MaintenanceRepository(context: context)
         savedViews = SavedViewRepository(context: context)
+        products = ProductRepository(context: context)
+        orders = OrderRepository(context: context)
+        segments = SegmentRepository(context: context)
+        customerMetrics = CustomerMetricsRepository(context: context)
     }
 
     /// The database.

@@ -11,7 +11,7 @@ public struct CompanyRepository: Sendable {
 
     static let plan = KeysetPlan(
         from: "companies co", idColumn: "co.id",
-        sortColumns: ["createdAt": "co.created_at", "updatedAt": "co.updated_at", "name": "co.sort_name"],
+        sortColumns: ["createdAt": "co.created_at", "updatedAt": "co.updated_at", "name": "co.sort_name", "revenue": "co.revenue"],
         defaultSort: "-createdAt")
 
     /// Creates a company.
@@ -84,6 +84,11 @@ public struct CompanyRepository: Sendable {
         if let city = query.filters.city { conditions.append("co.city_key = \(bind: SearchText.fold(city))") }
         if let contact = query.filters.contactID {
             conditions.append("co.id IN (SELECT company_id FROM contact_companies WHERE contact_id = \(bind: contact.rawValue))")
+        }
+        if let segment = query.filters.segmentID {
+            conditions.append(
+                try await SegmentRepository.listCondition(
+                    db, context: context, segment: segment, entity: .company, workspace: actor.workspaceID))
         }
         if let (rows, next) = try await Self.plan.searchPage(
             db, query: query, conditions: &conditions, kind: .company, workspace: actor.workspaceID, dialect: context.dialect)

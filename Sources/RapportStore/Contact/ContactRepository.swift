@@ -12,7 +12,7 @@ public struct ContactRepository: Sendable {
 
     static let plan = KeysetPlan(
         from: "contacts c", idColumn: "c.id",
-        sortColumns: ["createdAt": "c.created_at", "updatedAt": "c.updated_at", "name": "c.sort_name"],
+        sortColumns: ["createdAt": "c.created_at", "updatedAt": "c.updated_at", "name": "c.sort_name", "revenue": "c.revenue"],
         defaultSort: "-createdAt")
 
     /// Creates a contact owned by the actor unless the input names another owner.
@@ -98,6 +98,11 @@ public struct ContactRepository: Sendable {
         }
         if let dealID = filters.dealID {
             conditions.append("c.id IN (SELECT contact_id FROM deal_contacts WHERE deal_id = \(bind: dealID.rawValue))")
+        }
+        if let segment = filters.segmentID {
+            conditions.append(
+                try await SegmentRepository.listCondition(
+                    db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID))
         }
         if let (rows, next) = try await Self.plan.searchPage(
             db, query: query, conditions: &conditions, kind: .contact, workspace: actor.workspaceID, dialect: context.dialect)
@@ -286,5 +291,11 @@ enum AccessCheck {
             team = try await AccessRows.member(db, user: owner, workspace: actor.workspaceID)?.team
         }
         return AccessPolicy.allows(actor, operation, kind, Ownership(workspaceID: actor.workspaceID, ownerID: owner, ownerTeamID: team))
+    }
+
+    /// Refuses an operation on an unowned workspace-wide record (a setting, a product) the actor's role may not do.
+    static func require(_ actor: Actor, _ operation: RecordOperation, _ kind: RecordKind) throws {
+        guard AccessPolicy.allows(actor, operation, kind, Ownership(workspaceID: actor.workspaceID, ownerID: nil, ownerTeamID: nil))
+        else { throw RecordError.forbidden }
     }
 }

@@ -25,4 +25,24 @@ extension Dialect {
             return "COALESCE((\(unsafeRaw: column)::jsonb -> \(bind: key)) ? \(bind: value), FALSE)"
         }
     }
+
+    /// A number or money custom field's value as a number (money compares its minor units).
+    func customFieldNumber(_ key: String, money: Bool, column: String = "custom_fields") -> SQLQueryString {
+        switch self {
+        case .sqlite:
+            return "CAST(json_extract(\(unsafeRaw: column), \(bind: "$." + key + (money ? ".amount" : ""))) AS REAL)"
+        case .postgres:
+            return money
+                ? "((\(unsafeRaw: column)::jsonb -> \(bind: key)) ->> 'amount')::numeric"
+                : "(\(unsafeRaw: column)::jsonb ->> \(bind: key))::numeric"
+        }
+    }
+
+    /// A yes/no custom field's value as a boolean.
+    func customFieldFlag(_ key: String, column: String = "custom_fields") -> SQLQueryString {
+        switch self {
+        case .sqlite: return "(json_extract(\(unsafeRaw: column), \(bind: "$." + key)) = 1)"
+        case .postgres: return "(\(unsafeRaw: column)::jsonb ->> \(bind: key))::boolean"
+        }
+    }
 }

@@ -24,6 +24,86 @@ enum Schema {
         ]
     }
 
+    /// Products, orders and their lines; the customer metrics kept on contacts and companies (so a segment
+    /// count over them is one indexed scan); segments and static-list members; a per-workspace counter for
+    /// order numbers.
+    static func v4(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        var statements = [
+            """
+            CREATE TABLE products (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL,
+                sort_name TEXT NOT NULL, sku TEXT, category TEXT, category_key TEXT, price BIGINT NOT NULL, currency TEXT NOT NULL,
+                active BOOLEAN NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version BIGINT NOT NULL,
+                deleted_at BIGINT)
+            """,
+            "CREATE INDEX products_name ON products (workspace_id, sort_name, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX products_created ON products (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE UNIQUE INDEX products_sku ON products (workspace_id, sku) WHERE sku IS NOT NULL AND deleted_at IS NULL",
+            """
+            CREATE TABLE orders (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), number TEXT NOT NULL,
+                ordered_at BIGINT NOT NULL, status TEXT NOT NULL, counted BOOLEAN NOT NULL,
+                contact_id TEXT REFERENCES contacts(id), company_id TEXT REFERENCES companies(id), deal_id TEXT REFERENCES deals(id),
+                total BIGINT NOT NULL, currency TEXT NOT NULL, channel TEXT,
+                source TEXT, utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                referrer TEXT, landing_page TEXT, owner_id TEXT REFERENCES users(id),
+                created_by TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version BIGINT NOT NULL, deleted_at BIGINT,
+                UNIQUE (workspace_id, number))
+            """,
+            "CREATE INDEX orders_ordered ON orders (workspace_id, ordered_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX orders_created ON orders (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX orders_owner ON orders (workspace_id, owner_id, ordered_at, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX orders_contact ON orders (contact_id, ordered_at)",
+            "CREATE INDEX orders_company ON orders (company_id, ordered_at)",
+            "CREATE INDEX orders_deal ON orders (deal_id)",
+            // Reports read purchases by time: counted orders with what the aggregates need, index-only.
+            "CREATE INDEX orders_purchases ON orders (workspace_id, counted, ordered_at, contact_id, total)",
+            "CREATE INDEX orders_trash ON orders (workspace_id, deleted_at) WHERE deleted_at IS NOT NULL",
+            """
+            CREATE TABLE order_lines (
+                workspace_id TEXT NOT NULL, order_id TEXT NOT NULL REFERENCES orders(id), position INTEGER NOT NULL,
+                product_id TEXT REFERENCES products(id), name TEXT NOT NULL, sku TEXT, quantity BIGINT NOT NULL,
+                unit_price BIGINT NOT NULL, total BIGINT NOT NULL, PRIMARY KEY (order_id, position))
+            """,
+            "CREATE INDEX order_lines_product ON order_lines (product_id, order_id)",
+            """
+            CREATE TABLE segments (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), name TEXT NOT NULL,
+                sort_name TEXT NOT NULL, entity TEXT NOT NULL, kind TEXT NOT NULL, filter TEXT NOT NULL,
+                owner_id TEXT REFERENCES users(id), created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                version BIGINT NOT NULL, deleted_at BIGINT)
+            """,
+            "CREATE INDEX segments_name ON segments (workspace_id, sort_name, id) WHERE deleted_at IS NULL",
+            "CREATE INDEX segments_created ON segments (workspace_id, created_at, id) WHERE deleted_at IS NULL",
+            """
+            CREATE TABLE segment_members (
+                workspace_id TEXT NOT NULL, segment_id TEXT NOT NULL REFERENCES segments(id), record_id TEXT NOT NULL,
+                added_at BIGINT NOT NULL, PRIMARY KEY (segment_id, record_id))
+            """,
+            """
+            CREATE TABLE counters (
+                workspace_id TEXT NOT NULL, name TEXT NOT NULL, value BIGINT NOT NULL, PRIMARY KEY (workspace_id, name))
+            """,
+        ]
+        for table in ["contacts", "companies"] {
+            statements += [
+                "ALTER TABLE \(table) ADD COLUMN order_count INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE \(table) ADD COLUMN revenue BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE \(table) ADD COLUMN first_order_at BIGINT",
+                "ALTER TABLE \(table) ADD COLUMN last_order_at BIGINT",
+                "ALTER TABLE \(table) ADD COLUMN rfm_recency INTEGER",
+                "ALTER TABLE \(table) ADD COLUMN rfm_frequency INTEGER",
+                "ALTER TABLE \(table) ADD COLUMN rfm_monetary INTEGER",
+                "ALTER TABLE \(table) ADD COLUMN rfm_class TEXT",
+                "CREATE INDEX \(table)_purchases ON \(table) (workspace_id, order_count, last_order_at) WHERE deleted_at IS NULL",
+                "CREATE INDEX \(table)_last_order ON \(table) (workspace_id, last_order_at) WHERE deleted_at IS NULL",
+                "CREATE INDEX \(table)_revenue ON \(table) (workspace_id, revenue, id) WHERE deleted_at IS NULL",
+                "CREATE INDEX \(table)_rfm ON \(table) (workspace_id, rfm_class) WHERE deleted_at IS NULL",
+            ]
+        }
+        return statements
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

@@ -112,7 +112,7 @@ enum RecordViews {
             \(Form.field(t("When", "Когда"), "occurredDate", value: date, type: "date"))
             </div>
             \(Form.textarea(t("Summary", "Итог разговора"), "body", value: nil, rows: 2))
-            <input type="hidden" name="occurredTime" value="\(time ?? "")">
+            <input type="hidden" name="occurredTime" value="\(time)">
             <button class="primary" type="submit">\(t("Log call", "Сохранить звонок"))</button></form></details>
             <details class="panel"><summary>\(t("Meeting", "Встреча"))</summary>
             <form method="post" action="\(WebURL.activities)">\(WebKit.createFields(viewer))\(link)<input type="hidden" name="kind" value="meeting">

@@ -1,0 +1,138 @@
+import RapportCore
+
+extension OpenAPIDocument {
+    /// Operations beyond the common create/read/update/delete of products, orders and segments.
+    static var commerceOperations: [Operation] {
+        [
+            Operation(
+                method: "post", path: "/api/v1/segments/preview", id: "previewSegment",
+                summary: "Count the records an unsaved filter would hold (the builder's live count)", tag: "Segments",
+                body: "SegmentPreview", response: "Count", errors: [400, 401, 422]),
+            Operation(
+                method: "get", path: "/api/v1/segments/{id}/count", id: "countSegment",
+                summary: "How many members the caller can see, now", tag: "Segments",
+                parameters: ["id"], response: "Count", errors: [401, 404, 422]),
+            Operation(
+                method: "get", path: "/api/v1/segments/{id}/members", id: "segmentMembers",
+                summary: "Members (contacts or companies), with the list's filters, search, sort and pages", tag: "Segments",
+                parameters: ["id"] + listParameters, response: "SegmentMembers", errors: [400, 401, 404, 422]),
+            Operation(
+                method: "post", path: "/api/v1/segments/{id}/members", id: "addSegmentMembers", summary: "Add records to a static list",
+                tag: "Segments", parameters: ["id"], body: "MemberIds", response: "Count", errors: [400, 401, 403, 404, 422]),
+            Operation(
+                method: "post", path: "/api/v1/segments/{id}/members/remove", id: "removeSegmentMembers",
+                summary: "Remove records from a static list", tag: "Segments",
+                parameters: ["id"], body: "MemberIds", response: "Count", errors: [400, 401, 403, 404, 422]),
+            Operation(
+                method: "post", path: "/api/v1/segments/{id}/snapshot", id: "snapshotSegment",
+                summary: "Freeze the current members into a new static list", tag: "Segments",
+                parameters: ["id"], body: "NameInput", status: 201, response: "Segment", errors: [400, 401, 403, 404, 422]),
+            Operation(
+                method: "get", path: "/api/v1/contacts/{id}/metrics", id: "contactMetrics",
+                summary: "Purchase metrics: orders, revenue, average check, CLV, RFM", tag: "Contacts",
+                parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
+            Operation(
+                method: "get", path: "/api/v1/companies/{id}/metrics", id: "companyMetrics",
+                summary: "Purchase metrics: orders, revenue, average check, CLV, RFM", tag: "Companies",
+                parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
+        ]
+    }
+
+    /// Schemas of products, orders, metrics and segments.
+    static var commerceSchemas: [String: JSONValue] {
+        let money = ref("Money")
+        let moneyInput = object(["amount": integer, "currency": string], required: ["amount", "currency"])
+        let meta: [String: JSONValue] = [
+            "id": string, "createdAt": timestamp, "updatedAt": timestamp, "version": integer,
+            "deletedAt": nullable("string", format: "date-time"),
+        ]
+        let product = object(
+            meta.merging([
+                "name": string, "sku": nullable("string"), "category": nullable("string"), "price": money, "active": boolean,
+            ]) { a, _ in a },
+            required: ["id", "name", "price", "active", "createdAt", "updatedAt", "version"])
+        let productInput = object([
+            "name": string, "sku": nullable("string"), "category": nullable("string"), "price": moneyInput, "active": boolean,
+        ])
+        let line = object(
+            [
+                "productId": nullable("string"), "name": string, "sku": nullable("string"), "quantity": integer, "unitPrice": money,
+                "total": money,
+            ], required: ["name", "quantity", "unitPrice", "total"])
+        let order = object(
+            meta.merging([
+                "number": string, "orderedAt": timestamp, "status": enumeration(OrderStatus.self), "countsAsPurchase": boolean,
+                "contactId": nullable("string"), "companyId": nullable("string"), "dealId": nullable("string"), "lines": array(line),
+                "total": money, "channel": nullable("string"), "source": ref("Source"), "ownerId": nullable("string"),
+                "createdBy": nullable("string"),
+            ]) { a, _ in a },
+            required: [
+                "id", "number", "orderedAt", "status", "countsAsPurchase", "lines", "total", "source", "createdAt", "updatedAt", "version",
+            ])
+        let orderInput = object(
+            [
+                "number": .object(["type": "string", "description": "Unique in the workspace; the next number when absent."]),
+                "orderedAt": timestamp, "status": enumeration(OrderStatus.self), "contactId": nullable("string"),
+                "companyId": nullable("string"), "dealId": nullable("string"),
+                "lines": array(
+                    object([
+                        "productId": string, "name": string, "quantity": .object(["type": "integer", "minimum": 1]),
+                        "unitPrice": moneyInput,
+                    ])),
+                "total": .object([
+                    "type": "object", "description": "Required without lines; with lines it must equal their sum.",
+                    "properties": .object(["amount": integer, "currency": string]),
+                ]),
+                "channel": nullable("string"), "source": ref("Source"), "ownerId": nullable("string"),
+            ], description: "A contact or a company is required. Amounts are in the workspace currency.")
+        let filter = JSONValue.object([
+            "type": "object",
+            "description": """
+            A tree: {"all": [...]}, {"any": [...]}, {"not": {...}} or a condition {"field", "op", "value"}. Fields: city, source, \
+            utmSource…utmTerm (is, isNot, contains, isEmpty, isNotEmpty); lifecycle, readiness, owner, team, rfmClass (is, isNot, \
+            in, notIn, isEmpty, isNotEmpty); orderCount, revenue, averageCheck, rfmRecency, rfmFrequency, rfmMonetary (eq, gt, gte, \
+            lt, lte, between); createdAt, firstOrderAt, lastOrderAt (before, after: "YYYY-MM-DD" | {"daysAgo": n} | \
+            {"startOf": "year"}; withinDays, notWithinDays: n); emailConsent, smsConsent, hasEmail, hasPhone (isTrue, isFalse); \
+            tag (hasAny, hasAll, hasNone); customField.<key>; orders (exists, notExists: {productIds, categories, channels, after, \
+            before}); deals (exists, notExists: {status, pipelineIds, stageIds, after, before}); activities (exists, notExists: \
+            {kinds, after, before}).
+            """,
+        ])
+        let segment = object(
+            meta.merging([
+                "name": string, "entity": enumeration(SegmentEntity.self), "kind": enumeration(SegmentKind.self), "filter": filter,
+                "ownerId": nullable("string"),
+            ]) { a, _ in a },
+            required: ["id", "name", "entity", "kind", "filter", "createdAt", "updatedAt", "version"])
+        let segmentInput = object([
+            "name": string, "entity": enumeration(SegmentEntity.self), "kind": enumeration(SegmentKind.self), "filter": filter,
+        ])
+        let metrics = object(
+            [
+                "orderCount": integer, "revenue": integer, "averageCheck": nullable("integer"),
+                "firstOrderAt": nullable("string", format: "date-time"), "lastOrderAt": nullable("string", format: "date-time"),
+                "daysSinceLastOrder": nullable("integer"), "ordersPerYear": nullable("number"), "historicClv": integer,
+                "predictedClv": integer, "lapsed": boolean,
+                "rfm": .object([
+                    "anyOf": .array([
+                        object(
+                            ["recency": integer, "frequency": integer, "monetary": integer, "segment": nullable("string")],
+                            required: ["recency", "frequency", "monetary"]),
+                        .object(["type": "null"]),
+                    ])
+                ]),
+            ],
+            required: ["orderCount", "revenue", "historicClv", "predictedClv", "lapsed"],
+            description: "Money in minor units of the workspace currency. RFM is null until the hourly scoring has run.")
+        return [
+            "Product": product, "ProductInput": productInput, "ProductUpdate": withVersion(productInput), "ProductList": list("Product"),
+            "Order": order, "OrderInput": orderInput, "OrderUpdate": withVersion(orderInput), "OrderList": list("Order"),
+            "Segment": segment, "SegmentInput": segmentInput, "SegmentUpdate": withVersion(segmentInput), "SegmentList": list("Segment"),
+            "SegmentPreview": object(["entity": enumeration(SegmentEntity.self), "filter": filter], required: ["filter"]),
+            "SegmentMembers": .object(["anyOf": .array([ref("ContactList"), ref("CompanyList")])]),
+            "MemberIds": object(["ids": array(string)], required: ["ids"]),
+            "Count": object(["count": integer], required: ["count"]),
+            "CustomerMetrics": metrics,
+        ]
+    }
+}
