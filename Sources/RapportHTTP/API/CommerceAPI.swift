@@ -15,15 +15,13 @@ struct CommerceAPI {
         registerSegments(on: group)
         group.get("contacts/{id}/metrics") { _, context in
             let id: Contact.ID = try Handlers.id(context)
-            return try Handlers.json(
-                MetricsBody(
-                    try await store.customerMetrics.standing(.contact, id: id.rawValue, by: try context.requireActor()), now: store.context.effects.now()))
+            let standing = try await store.customerMetrics.standing(.contact, id: id.rawValue, by: try context.requireActor())
+            return try Handlers.json(MetricsBody(standing, now: store.context.effects.now()))
         }
         group.get("companies/{id}/metrics") { _, context in
             let id: Company.ID = try Handlers.id(context)
-            return try Handlers.json(
-                MetricsBody(
-                    try await store.customerMetrics.standing(.company, id: id.rawValue, by: try context.requireActor()), now: store.context.effects.now()))
+            let standing = try await store.customerMetrics.standing(.company, id: id.rawValue, by: try context.requireActor())
+            return try Handlers.json(MetricsBody(standing, now: store.context.effects.now()))
         }
     }
 
