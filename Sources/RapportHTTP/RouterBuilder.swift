@@ -68,6 +68,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     DealAPI(handlers: handlers).register(on: authenticated)
     WorkAPI(handlers: handlers).register(on: authenticated)
     CommerceAPI(handlers: handlers).register(on: authenticated)
+    ReportAPI(handlers: handlers).register(on: authenticated)
     SettingsAPI(handlers: handlers).register(on: authenticated)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router

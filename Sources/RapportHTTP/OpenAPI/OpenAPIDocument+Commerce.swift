@@ -35,6 +35,21 @@ extension OpenAPIDocument {
                 method: "get", path: "/api/v1/companies/{id}/metrics", id: "companyMetrics",
                 summary: "Purchase metrics: orders, revenue, average check, CLV, RFM", tag: "Companies",
                 parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
+            Operation(
+                method: "get", path: "/api/v1/reports/funnel", id: "funnelReport",
+                summary: "Sales funnel of a pipeline over the deals created in the period, with stage-to-stage conversion", tag: "Reports",
+                parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "FunnelReport", errors: [400, 401, 422]),
+            Operation(
+                method: "get", path: "/api/v1/reports/sales", id: "salesReport",
+                summary: "Deals created, won and lost, win rate, won revenue and sales cycle; with the previous period", tag: "Reports",
+                parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "SalesReport", errors: [400, 401, 422]),
+            Operation(
+                method: "get", path: "/api/v1/reports/purchases", id: "purchasesReport",
+                summary: "Orders, revenue, buyers, ARPU, average check and repeat-purchase rate; with the previous period",
+                tag: "Reports", parameters: ["segment", "from", "to", "format"], response: "PurchasesReport", errors: [400, 401, 422]),
+            Operation(
+                method: "get", path: "/api/v1/reports/rfm", id: "rfmReport", summary: "The RFM grid: clients and revenue per R×F cell",
+                tag: "Reports", parameters: ["segment", "format"], response: "RFMGrid", errors: [400, 401, 422]),
         ]
     }
 
@@ -133,6 +148,44 @@ extension OpenAPIDocument {
             "MemberIds": object(["ids": array(string)], required: ["ids"]),
             "Count": object(["count": integer], required: ["count"]),
             "CustomerMetrics": metrics,
+        ].merging(reportSchemas) { first, _ in first }
+    }
+
+    /// Schemas of the reports.
+    static var reportSchemas: [String: JSONValue] {
+        let period = object(["from": timestamp, "to": timestamp], required: ["from", "to"])
+        let sales = object(
+            [
+                "period": period, "created": integer, "won": integer, "lost": integer, "winRate": nullable("integer"),
+                "wonRevenue": integer, "averageWonDeal": nullable("integer"), "averageCycleDays": nullable("number"),
+            ], required: ["period", "created", "won", "lost", "wonRevenue"])
+        let purchases = object(
+            [
+                "period": period, "orders": integer, "revenue": integer, "buyers": integer, "repeatBuyers": integer,
+                "arpu": nullable("integer"), "averageCheck": nullable("integer"), "repeatRate": integer,
+            ], required: ["period", "orders", "revenue", "buyers", "repeatBuyers", "repeatRate"])
+        return [
+            "FunnelReport": object(
+                [
+                    "period": period, "total": integer, "lost": integer,
+                    "steps": array(
+                        object(
+                            [
+                                "stageId": string, "name": string, "reached": integer, "conversionFromPrevious": integer,
+                                "conversionFromStart": integer,
+                            ], required: ["stageId", "name", "reached", "conversionFromPrevious", "conversionFromStart"])),
+                ], required: ["period", "total", "lost", "steps"],
+                description: "With `format=csv|excel|xlsx` the table is downloaded instead."),
+            "SalesReport": object(["current": sales, "previous": sales], required: ["current", "previous"]),
+            "PurchasesReport": object(["current": purchases, "previous": purchases], required: ["current", "previous"]),
+            "RFMGrid": object(
+                [
+                    "data": array(
+                        object(
+                            ["recency": integer, "frequency": integer, "segment": string, "customers": integer, "revenue": integer],
+                            required: ["recency", "frequency", "segment", "customers", "revenue"])),
+                    "nextCursor": nullable("string"),
+                ], required: ["data"]),
         ]
     }
 }

@@ -200,6 +200,11 @@ extension OpenAPIDocument {
             "pipelineId": query("pipelineId", string, "Deals in this pipeline."),
             "status": query("status", enumeration(DealStatus.self), "Deal status."),
             "orderStatus": query("status", enumeration(OrderStatus.self), "Order status."),
+            "from": query("from", date, "First day of the report, included (workspace time zone; default: 29 days before `to`)."),
+            "to": query("to", date, "Last day of the report, included (default: today)."),
+            "format": query(
+                "format", enumeration(["csv", "excel", "xlsx"]),
+                "Download the table: CSV (UTF-8 with BOM), CSV for Russian Excel (Windows-1251, `;`) or XLSX."),
             "segment": query("segment", string, "Members of this segment (a segment of the same kind of record)."),
             "city": query("city", string, "City (case-insensitive)."),
             "readiness": query("readiness", enumeration(Readiness.self), "Readiness."),

@@ -24,6 +24,7 @@ public struct Store: Sendable {
     public let orders: OrderRepository
     public let segments: SegmentRepository
     public let customerMetrics: CustomerMetricsRepository
+    public let reports: ReportRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -55,6 +56,7 @@ public struct Store: Sendable {
         orders = OrderRepository(context: context)
         segments = SegmentRepository(context: context)
         customerMetrics = CustomerMetricsRepository(context: context)
+        reports = ReportRepository(context: context)
     }
 
     /// The database.

@@ -1,0 +1,288 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RapportCore
+import RapportStore
+
+/// `/api/v1/reports/…`: the funnel, sales, purchases (ARPU, average check, repeat rate) and the RFM grid.
+/// Each takes `from`/`to` days (both included, workspace time zone; the last 30 days by default), answers
+/// with the previous period of the same length beside it, and `format=csv|excel|xlsx` downloads its table.
+struct ReportAPI {
+    let handlers: Handlers
+    var store: Store { handlers.store }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("reports/funnel") { request, context in
+            let (actor, period, parameters) = try await arguments(request, context)
+            guard let pipeline = parameters.pipelineID else { throw ValidationError("pipelineId", .required) }
+            let report = try await store.reports.funnel(pipeline: pipeline, period: period, ownerID: parameters.ownerID, by: actor)
+            let body = FunnelBody(report, period: period)
+            return try respond(body, format: parameters.format, table: ReportTables.funnel(report, t: WebLang(context.locale)))
+        }
+        group.get("reports/sales") { request, context in
+            let (actor, period, parameters) = try await arguments(request, context)
+            let current = try await store.reports.sales(
+                period: period, pipelineID: parameters.pipelineID, ownerID: parameters.ownerID, by: actor)
+            let previous = try await store.reports.sales(
+                period: period.previous, pipelineID: parameters.pipelineID, ownerID: parameters.ownerID, by: actor)
+            let body = SalesReportBody(current: SalesBody(current, period: period), previous: SalesBody(previous, period: period.previous))
+            return try respond(body, format: parameters.format, table: ReportTables.sales(current, previous, t: WebLang(context.locale)))
+        }
+        group.get("reports/purchases") { request, context in
+            let (actor, period, parameters) = try await arguments(request, context)
+            let current = try await store.reports.purchases(period: period, segment: parameters.segmentID, by: actor)
+            let previous = try await store.reports.purchases(period: period.previous, segment: parameters.segmentID, by: actor)
+            let body = PurchasesReportBody(
+                current: PurchasesBody(current, period: period), previous: PurchasesBody(previous, period: period.previous))
+            return try respond(
+                body, format: parameters.format, table: ReportTables.purchases(current, previous, t: WebLang(context.locale)))
+        }
+        group.get("reports/rfm") { request, context in
+            let (actor, _, parameters) = try await arguments(request, context)
+            let cells = try await store.reports.rfmGrid(segment: parameters.segmentID, by: actor)
+            let body = ListResponse(data: cells.map(RFMCellBody.init), nextCursor: nil)
+            return try respond(body, format: parameters.format, table: ReportTables.rfm(cells, t: WebLang(context.locale)))
+        }
+    }
+
+    struct Parameters {
+        var pipelineID: Pipeline.ID?
+        var ownerID: User.ID?
+        var segmentID: Segment.ID?
+        var format: ExportFormat?
+    }
+
+    private func arguments(_ request: Request, _ context: AppRequestContext) async throws -> (Actor, ReportPeriod, Parameters) {
+        let actor = try context.requireActor()
+        let query = try Handlers.listQuery(request)
+        var issues = FieldIssues()
+        let raw = formQuery(request)
+        func day(_ name: String) -> LocalDate? {
+            guard let text = raw[name]?.trimmedOrNil else { return nil }
+            guard let day = LocalDate(iso: text) else {
+                issues.add(name, .invalidDate)
+                return nil
+            }
+            return day
+        }
+        let from = day("from")
+        let to = day("to")
+        var format: ExportFormat?
+        if let text = raw["format"]?.trimmedOrNil {
+            format = ExportFormat(rawValue: text)
+            if format == nil {
+                issues.add("format", .invalidOption, ["options": ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+        }
+        try issues.throwIfAny()
+        let period = try await store.reports.period(from: from, to: to, by: actor)
+        let parameters = Parameters(
+            pipelineID: query.filters.pipelineID, ownerID: query.filters.ownerID, segmentID: query.filters.segmentID, format: format)
+        return (actor, period, parameters)
+    }
+
+    private func respond(_ body: some Encodable, format: ExportFormat?, table: Table) throws -> Response {
+        guard let format else { return try Handlers.json(body) }
+        return ExportFormat.download(table, format: format)
+    }
+}
+
+/// How a table is downloaded: CSV for any spreadsheet, CSV for Russian Excel, or an XLSX workbook.
+enum ExportFormat: String, CaseIterable, Sendable {
+    case csv
+    case excel
+    case xlsx
+
+    static func download(_ table: Table, format: ExportFormat) -> Response {
+        let bytes: [UInt8]
+        let type: String
+        let ext: String
+        switch format {
+        case .csv:
+            (bytes, type, ext) = (CSVWriter.encode(table, flavor: .utf8), "text/csv; charset=utf-8", "csv")
+        case .excel:
+            (bytes, type, ext) = (CSVWriter.encode(table, flavor: .excelWindows), "text/csv; charset=windows-1251", "csv")
+        case .xlsx:
+            (bytes, type, ext) = (XLSXWriter.encode(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
+        let name = table.title.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let ascii = table.title.unicodeScalars.allSatisfy(\.isASCII) ? name : "report"
+        let encoded = table.title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: type,
+                .contentDisposition:
+                    "attachment; filename=\"\(ascii.isEmpty ? "report" : ascii).\(ext)\"; filename*=UTF-8''\(encoded).\(ext)",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// The tables behind report downloads, with localized headings.
+enum ReportTables {
+    static func funnel(_ report: FunnelReport, t: WebLang) -> Table {
+        Table(
+            title: t("Funnel", "Воронка"),
+            columns: [
+                t("Stage", "Этап"), t("Reached", "Дошли"), t("From previous, %", "От предыдущего, %"), t("From start, %", "От начала, %"),
+            ],
+            rows: report.steps.map {
+                [
+                    .text($0.name), .integer(Int64($0.reached)), .integer(Int64($0.conversionFromPrevious)),
+                    .integer(Int64($0.conversionFromStart)),
+                ]
+            } + [[.text(t("Lost", "Проиграно")), .integer(Int64(report.lost)), .empty, .empty]])
+    }
+
+    static func sales(_ current: SalesSummary, _ previous: SalesSummary, t: WebLang) -> Table {
+        func row(_ name: String, _ value: (SalesSummary) -> TableCell) -> [TableCell] { [.text(name), value(current), value(previous)] }
+        return Table(
+            title: t("Sales", "Продажи"),
+            columns: [t("Metric", "Показатель"), t("Period", "Период"), t("Previous period", "Прошлый период")],
+            rows: [
+                row(t("Deals created", "Создано сделок")) { .integer(Int64($0.created)) },
+                row(t("Won", "Выиграно")) { .integer(Int64($0.won)) },
+                row(t("Lost", "Проиграно")) { .integer(Int64($0.lost)) },
+                row(t("Win rate, %", "Доля выигранных, %")) { $0.winRate.map { .integer(Int64($0)) } ?? .empty },
+                row(t("Won revenue", "Выручка по выигранным")) { .decimal($0.wonRevenue, fractionDigits: 2) },
+                row(t("Average sales cycle, days", "Средний цикл сделки, дней")) {
+                    $0.averageCycleDays.map { .decimal(Int64(($0 * 10).rounded()), fractionDigits: 1) } ?? .empty
+                },
+            ])
+    }
+
+    static func purchases(_ current: PurchaseSummary, _ previous: PurchaseSummary, t: WebLang) -> Table {
+        func row(_ name: String, _ value: (PurchaseSummary) -> TableCell) -> [TableCell] { [.text(name), value(current), value(previous)] }
+        return Table(
+            title: t("Purchases", "Покупки"),
+            columns: [t("Metric", "Показатель"), t("Period", "Период"), t("Previous period", "Прошлый период")],
+            rows: [
+                row(t("Orders", "Заказы")) { .integer(Int64($0.orders)) },
+                row(t("Revenue", "Выручка")) { .decimal($0.revenue, fractionDigits: 2) },
+                row(t("Buyers", "Покупатели")) { .integer(Int64($0.buyers)) },
+                row(t("ARPU", "ARPU")) { $0.arpu.map { .decimal($0, fractionDigits: 2) } ?? .empty },
+                row(t("Average check", "Средний чек")) { $0.averageCheck.map { .decimal($0, fractionDigits: 2) } ?? .empty },
+                row(t("Repeat purchase rate, %", "Повторные покупки, %")) { .integer(Int64($0.repeatRate)) },
+            ])
+    }
+
+    static func rfm(_ cells: [RFMCell], t: WebLang) -> Table {
+        Table(
+            title: "RFM", columns: ["R", "F", t("Class", "Класс"), t("Clients", "Клиенты"), t("Revenue", "Выручка")],
+            rows: cells.map {
+                [
+                    .integer(Int64($0.recency)), .integer(Int64($0.frequency)), .text($0.rfmClass.rawValue), .integer(Int64($0.customers)),
+                    .decimal($0.revenue, fractionDigits: 2),
+                ]
+            })
+    }
+}
+
+/// Picks the English or Russian text of a heading.
+struct WebLang {
+    let locale: AppLocale
+    init(_ locale: AppLocale) { self.locale = locale }
+    func callAsFunction(_ en: String, _ ru: String) -> String { locale == .ru ? ru : en }
+}
+
+struct PeriodBody: Encodable, Sendable {
+    var from: Date
+    var to: Date
+}
+
+struct FunnelStepBody: Encodable, Sendable {
+    var stageId: String
+    var name: String
+    var reached: Int
+    var conversionFromPrevious: Int
+    var conversionFromStart: Int
+}
+
+struct FunnelBody: Encodable, Sendable {
+    var period: PeriodBody
+    var total: Int
+    var lost: Int
+    var steps: [FunnelStepBody]
+
+    init(_ report: FunnelReport, period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        total = report.total
+        lost = report.lost
+        steps = report.steps.map {
+            FunnelStepBody(
+                stageId: $0.stageID.rawValue, name: $0.name, reached: $0.reached, conversionFromPrevious: $0.conversionFromPrevious,
+                conversionFromStart: $0.conversionFromStart)
+        }
+    }
+}
+
+struct SalesBody: Encodable, Sendable {
+    var period: PeriodBody
+    var created: Int
+    var won: Int
+    var lost: Int
+    var winRate: Int?
+    var wonRevenue: Int64
+    var averageWonDeal: Int64?
+    var averageCycleDays: Double?
+
+    init(_ s: SalesSummary, period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        created = s.created
+        won = s.won
+        lost = s.lost
+        winRate = s.winRate
+        wonRevenue = s.wonRevenue
+        averageWonDeal = s.averageWonDeal
+        averageCycleDays = s.averageCycleDays
+    }
+}
+
+struct SalesReportBody: Encodable, Sendable {
+    var current: SalesBody
+    var previous: SalesBody
+}
+
+struct PurchasesBody: Encodable, Sendable {
+    var period: PeriodBody
+    var orders: Int
+    var revenue: Int64
+    var buyers: Int
+    var repeatBuyers: Int
+    var arpu: Int64?
+    var averageCheck: Int64?
+    var repeatRate: Int
+
+    init(_ p: PurchaseSummary, period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        orders = p.orders
+        revenue = p.revenue
+        buyers = p.buyers
+        repeatBuyers = p.repeatBuyers
+        arpu = p.arpu
+        averageCheck = p.averageCheck
+        repeatRate = p.repeatRate
+    }
+}
+
+struct PurchasesReportBody: Encodable, Sendable {
+    var current: PurchasesBody
+    var previous: PurchasesBody
+}
+
+struct RFMCellBody: Encodable, Sendable {
+    var recency: Int
+    var frequency: Int
+    var segment: String
+    var customers: Int
+    var revenue: Int64
+
+    init(_ cell: RFMCell) {
+        recency = cell.recency
+        frequency = cell.frequency
+        segment = cell.rfmClass.rawValue
+        customers = cell.customers
+        revenue = cell.revenue
+    }
+}

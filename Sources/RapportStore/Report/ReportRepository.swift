@@ -1,0 +1,132 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+/// The numbers of the reports, each one aggregate query (or two) over what the viewer may see.
+public struct ReportRepository: Sendable {
+    let context: StoreContext
+
+    /// Makes the repository.
+    public init(context: StoreContext) { self.context = context }
+
+    /// The period from one calendar day to another, both included, in the workspace's time zone; by
+    /// default the 30 days up to today.
+    public func period(from: LocalDate?, to: LocalDate?, by actor: Actor) async throws -> ReportPeriod {
+        let settings = try await WorkspaceRows.workspace(context.database.reader, actor.workspaceID)
+        let format = Formatting(locale: .en, timeZoneIdentifier: settings.timeZone)
+        let today = format.localDate(context.effects.now())
+        let last = to ?? today
+        let first = from ?? format.adding(days: -29, to: last)
+        guard first <= last else { throw ValidationError("from", .outOfRange, ["max": last.description]) }
+        return ReportPeriod(from: format.startOfDay(first), to: format.startOfDay(format.adding(days: 1, to: last)))
+    }
+
+    /// The sales funnel of a pipeline over the deals created in a period.
+    public func funnel(pipeline id: Pipeline.ID, period: ReportPeriod, ownerID: User.ID?, by actor: Actor) async throws -> FunnelReport {
+        let db = context.database.reader
+        guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [id.rawValue]).first else {
+            throw ValidationError("pipelineId", .unknownReference)
+        }
+        var conditions = dealConditions(period: period, closed: false, ownerID: ownerID, actor: actor)
+        conditions.append("d.pipeline_id = \(bind: id.rawValue)")
+        // Won stages rank after every open stage, whatever their position, so "furthest" means furthest on the way to winning.
+        let rows = try await db.raw(
+            """
+            SELECT f.furthest AS stage_id, COUNT(*) AS n FROM (
+                SELECT (SELECT s.id FROM stage_history h JOIN stages s ON s.id = h.stage_id
+                        WHERE h.deal_id = d.id AND h.pipeline_id = d.pipeline_id AND s.kind <> 'lost'
+                        ORDER BY CASE WHEN s.kind = 'won' THEN 1000000 + s.position ELSE s.position END DESC LIMIT 1) AS furthest
+                FROM deals d WHERE
+            """ + conditions.anded() + ") f WHERE f.furthest IS NOT NULL GROUP BY f.furthest"
+        ).all()
+        var furthest: [Stage.ID: Int] = [:]
+        for row in rows { furthest[try row.id("stage_id")] = try row.int("n") }
+        let lost = try await db.raw("SELECT COUNT(*) AS n FROM deals d WHERE " + (conditions + ["d.status = 'lost'"]).anded()).first()
+        return FunnelReport.build(pipeline: pipeline, furthest: furthest, lost: try lost?.int("n") ?? 0)
+    }
+
+    /// Deals created, won and lost in a period (won revenue in the workspace currency).
+    public func sales(period: ReportPeriod, pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws -> SalesSummary {
+        let db = context.database.reader
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        var created = dealConditions(period: period, closed: false, ownerID: ownerID, actor: actor)
+        var closed = dealConditions(period: period, closed: true, ownerID: ownerID, actor: actor)
+        if let pipelineID {
+            created.append("d.pipeline_id = \(bind: pipelineID.rawValue)")
+            closed.append("d.pipeline_id = \(bind: pipelineID.rawValue)")
+        }
+        let createdCount = try await db.raw("SELECT COUNT(*) AS n FROM deals d WHERE " + created.anded()).first()?.int("n") ?? 0
+        let row = try await db.raw(
+            """
+            SELECT SUM(CASE WHEN d.status = 'won' THEN 1 ELSE 0 END) AS won, SUM(CASE WHEN d.status = 'lost' THEN 1 ELSE 0 END) AS lost,
+                CAST(COALESCE(SUM(CASE WHEN d.status = 'won' AND d.currency = \(bind: settings.currency.rawValue) THEN d.amount ELSE 0 END), 0) AS BIGINT) AS revenue,
+                CAST(COALESCE(SUM(CASE WHEN d.status = 'won' THEN d.closed_at - d.created_at ELSE 0 END), 0) AS BIGINT) AS cycle
+            FROM deals d WHERE
+            """ + closed.anded()
+        ).first()
+        return SalesSummary(
+            created: createdCount, won: try row?.optionalInt("won") ?? 0, lost: try row?.optionalInt("lost") ?? 0,
+            wonRevenue: try row?.int64("revenue") ?? 0, wonCycleSeconds: Double(try row?.int64("cycle") ?? 0) / 1000)
+    }
+
+    /// Orders, revenue, buyers and repeat buyers of a period, optionally among a segment's contacts.
+    public func purchases(period: ReportPeriod, segment: Segment.ID?, by actor: Actor) async throws -> PurchaseSummary {
+        let db = context.database.reader
+        var conditions: [SQLQueryString] = [
+            "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
+            "o.ordered_at >= \(bind: period.from.millis)", "o.ordered_at < \(bind: period.to.millis)",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
+        ]
+        if let segment {
+            let membership = try await SegmentRepository.listCondition(
+                db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID)
+            conditions.append(
+                "o.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: actor.workspaceID.rawValue) AND c.deleted_at IS NULL AND "
+                    + membership + ")")
+        }
+        let totals = try await db.raw(
+            "SELECT COUNT(*) AS orders, CAST(COALESCE(SUM(o.total), 0) AS BIGINT) AS revenue, COUNT(DISTINCT o.contact_id) AS buyers FROM orders o WHERE "
+                + conditions.anded()
+        ).first()
+        let repeats = try await db.raw(
+            "SELECT COUNT(*) AS n FROM (SELECT o.contact_id FROM orders o WHERE "
+                + (conditions + ["o.contact_id IS NOT NULL"]).anded() + " GROUP BY o.contact_id HAVING COUNT(*) >= 2) r"
+        ).first()
+        return PurchaseSummary(
+            orders: try totals?.int("orders") ?? 0, revenue: try totals?.int64("revenue") ?? 0, buyers: try totals?.int("buyers") ?? 0,
+            repeatBuyers: try repeats?.int("n") ?? 0)
+    }
+
+    /// The RFM grid of the contacts the actor sees (optionally of a segment): clients and revenue per cell.
+    public func rfmGrid(segment: Segment.ID?, by actor: Actor) async throws -> [RFMCell] {
+        let db = context.database.reader
+        var conditions: [SQLQueryString] = [
+            "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.rfm_recency IS NOT NULL",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+        ]
+        if let segment {
+            conditions.append(
+                try await SegmentRepository.listCondition(
+                    db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID))
+        }
+        let rows = try await db.raw(
+            "SELECT c.rfm_recency AS r, c.rfm_frequency AS f, COUNT(*) AS n, CAST(SUM(c.revenue) AS BIGINT) AS revenue FROM contacts c WHERE "
+                + conditions.anded() + " GROUP BY c.rfm_recency, c.rfm_frequency ORDER BY c.rfm_recency DESC, c.rfm_frequency DESC"
+        ).all()
+        return try rows.map {
+            RFMCell(recency: try $0.int("r"), frequency: try $0.int("f"), customers: try $0.int("n"), revenue: try $0.int64("revenue"))
+        }
+    }
+
+    /// Live deals the actor sees, created in the period (`closed: false`) or closed in it (`closed: true`).
+    private func dealConditions(period: ReportPeriod, closed: Bool, ownerID: User.ID?, actor: Actor) -> [SQLQueryString] {
+        let column = closed ? "d.closed_at" : "d.created_at"
+        var conditions: [SQLQueryString] = [
+            "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.deleted_at IS NULL",
+            "\(unsafeRaw: column) >= \(bind: period.from.millis)", "\(unsafeRaw: column) < \(bind: period.to.millis)",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "d.owner_id"),
+        ]
+        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
+        return conditions
+    }
+}
