@@ -38,6 +38,7 @@ public enum DemoData {
         let contacts = try await makeContacts(store, boss: boss, owners: reps, companies: companies, random: &random)
         try await makeDeals(store, boss: boss, owners: reps, contacts: contacts, random: &random)
         try await makeTasksAndActivities(store, boss: boss, staff: staff, contacts: contacts, random: &random)
+        try await makeOrders(store, boss: boss, contacts: contacts, random: &random)
         return workspace
     }
 
@@ -231,6 +232,61 @@ public enum DemoData {
     }
 
     /// A checksum-valid INN.
+    /// A catalog and a year of purchases by about half the contacts (some buy often, some once, some
+    /// stopped), scored by RFM, and two segments, so metrics, segments and reports have something to show.
+    static func makeOrders(_ store: Store, boss: Actor, contacts: [Contact], random: inout SeededRandom) async throws {
+        let catalog: [(String, String, Int64)] = [
+            ("Курс «Основы продаж»", "Курсы", 1_500_000), ("Курс «Переговоры»", "Курсы", 2_400_000),
+            ("Консультация, 1 час", "Консультации", 500_000), ("Аудит отдела продаж", "Консультации", 9_000_000),
+            ("Книга «Скрипты звонков»", "Книги", 99_000),
+        ]
+        var products: [Product] = []
+        for (index, (name, category, price)) in catalog.enumerated() {
+            var input = ProductInput()
+            input.name = name
+            input.sku = .set("SKU-\(index + 1)")
+            input.category = .set(category)
+            input.price = Money(amount: price, currency: .rub)
+            products.append(try await store.products.create(input, by: boss))
+        }
+        let now = store.context.effects.now()
+        for contact in contacts.prefix(contacts.count / 2) {
+            let count = [1, 1, 2, 3, 5][random.next(in: 0...4)]
+            // Lapsed buyers stopped more than 90 days ago; the rest bought within the year.
+            let newest = random.next(in: 0...9) < 3 ? random.next(in: 100...300) : random.next(in: 0...90)
+            for purchase in 0..<count {
+                var input = OrderInput()
+                input.contactID = .set(contact.id)
+                input.orderedAt = now.addingTimeInterval(-Double(newest + purchase * random.next(in: 15...40)) * 86_400)
+                input.status = random.next(in: 0...19) == 0 ? .cancelled : .paid
+                input.channel = .set(["shop", "offline", "marketplace"][random.next(in: 0...2)])
+                let product = products[random.next(in: 0...products.count - 1)]
+                input.lines = [OrderLineInput(productID: product.id, quantity: Int64(random.next(in: 1...3)))]
+                _ = try await store.orders.create(input, by: boss)
+            }
+        }
+        try await store.customerMetrics.refreshRFM()
+        for (name, filter) in [
+            (
+                "Купили дважды, молчат 90 дней",
+                JSONValue.object([
+                    "all": [
+                        ["field": "orderCount", "op": "gte", "value": 2], ["field": "lastOrderAt", "op": "notWithinDays", "value": 90],
+                    ]
+                ])
+            ),
+            (
+                "Горячие без покупок",
+                ["all": [["field": "readiness", "op": "is", "value": "hot"], ["field": "orderCount", "op": "eq", "value": 0]]]
+            ),
+        ] {
+            var input = SegmentInput()
+            input.name = name
+            input.filter = filter
+            _ = try await store.segments.create(input, by: boss)
+        }
+    }
+
     static func validINN(organisation: Bool, random: inout SeededRandom) -> String {
         while true {
             let digits = (0..<(organisation ? 9 : 10)).map { _ in random.next(in: 0...9) }
