@@ -223,7 +223,7 @@ private struct SegmentParser {
             case "contains": return text(value, valuePath).map { .text(field, .contains($0)) }
             case "isEmpty": return .text(field, .isEmpty)
             case "isNotEmpty": return .text(field, .isNotEmpty)
-            default: return refuse(op: op, path: path, allowed: ["is", "isNot", "contains", "isEmpty", "isNotEmpty"])
+            default: return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.text))
             }
         case .option:
             switch op {
@@ -235,7 +235,7 @@ private struct SegmentParser {
                 return .option(field, op == "in" ? .oneOf(many) : .noneOf(many))
             case "isEmpty": return .option(field, .isEmpty)
             case "isNotEmpty": return .option(field, .isNotEmpty)
-            default: return refuse(op: op, path: path, allowed: ["is", "isNot", "in", "notIn", "isEmpty", "isNotEmpty"])
+            default: return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.option))
             }
         case .number:
             return number(op: op, value: value, path: path).map { .number(field, $0) }
@@ -245,16 +245,18 @@ private struct SegmentParser {
             switch op {
             case "isTrue": return .flag(field, true)
             case "isFalse": return .flag(field, false)
-            default: return refuse(op: op, path: path, allowed: ["isTrue", "isFalse"])
+            default: return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.flag))
             }
         case .tags:
             guard ["hasAny", "hasAll", "hasNone"].contains(op) else {
-                return refuse(op: op, path: path, allowed: ["hasAny", "hasAll", "hasNone"])
+                return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.tags))
             }
             guard let names = texts(value, valuePath) else { return nil }
             return .tags(op == "hasAny" ? .hasAny(names) : op == "hasAll" ? .hasAll(names) : .hasNone(names))
         case .relation:
-            guard op == "exists" || op == "notExists" else { return refuse(op: op, path: path, allowed: ["exists", "notExists"]) }
+            guard op == "exists" || op == "notExists" else {
+                return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.relation))
+            }
             return relation(field, exists: op == "exists", value: value, path: valuePath)
         }
     }
@@ -299,7 +301,7 @@ private struct SegmentParser {
             "eq": NumberTest.equals, "gt": NumberTest.greaterThan, "gte": NumberTest.atLeast, "lt": NumberTest.lessThan,
             "lte": NumberTest.atMost,
         ]
-        guard let build = make[op] else { return refuse(op: op, path: path, allowed: ["eq", "gt", "gte", "lt", "lte", "between"]) }
+        guard let build = make[op] else { return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.number)) }
         guard let number = integer(value) else {
             issues.add(valuePath, .wrongType, ["expected": "integer"])
             return nil
@@ -321,7 +323,7 @@ private struct SegmentParser {
         case "isEmpty": return .isEmpty
         case "isNotEmpty": return .isNotEmpty
         default:
-            return refuse(op: op, path: path, allowed: ["before", "after", "withinDays", "notWithinDays", "isEmpty", "isNotEmpty"])
+            return refuse(op: op, path: path, allowed: SegmentField.operators(of: SegmentField.Kind.date))
         }
     }
 

@@ -75,6 +75,29 @@ public enum SegmentField: String, Sendable, Codable, CaseIterable, Hashable {
         case text, option, number, date, flag, tags, relation
     }
 
+    /// The operators a field of a kind takes, by their JSON names, in the order a builder offers them.
+    public static func operators(of kind: Kind) -> [String] {
+        switch kind {
+        case .text: ["is", "isNot", "contains", "isEmpty", "isNotEmpty"]
+        case .option: ["is", "isNot", "in", "notIn", "isEmpty", "isNotEmpty"]
+        case .number: ["gte", "gt", "eq", "lte", "lt", "between"]
+        case .date: ["withinDays", "notWithinDays", "after", "before", "isEmpty", "isNotEmpty"]
+        case .flag: ["isTrue", "isFalse"]
+        case .tags: ["hasAny", "hasAll", "hasNone"]
+        case .relation: ["exists", "notExists"]
+        }
+    }
+
+    /// The operators a custom field of a kind takes.
+    public static func operators(of kind: CustomFieldKind) -> [String] {
+        switch kind {
+        case .text, .url, .select, .multiSelect: ["is", "isEmpty", "isNotEmpty"]
+        case .number, .money: operators(of: Kind.number) + ["isEmpty", "isNotEmpty"]
+        case .date: operators(of: Kind.date)
+        case .boolean: ["isTrue", "isFalse", "isEmpty", "isNotEmpty"]
+        }
+    }
+
     /// The field's kind.
     public var kind: Kind {
         switch self {

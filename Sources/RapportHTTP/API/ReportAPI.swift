@@ -17,7 +17,7 @@ struct ReportAPI {
             guard let pipeline = parameters.pipelineID else { throw ValidationError("pipelineId", .required) }
             let report = try await store.reports.funnel(pipeline: pipeline, period: period, ownerID: parameters.ownerID, by: actor)
             let body = FunnelBody(report, period: period)
-            return try respond(body, format: parameters.format, table: ReportTables.funnel(report, t: WebLang(context.locale)))
+            return try respond(body, format: parameters.format, table: ReportTables.funnel(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/sales") { request, context in
             let (actor, period, parameters) = try await arguments(request, context)
@@ -26,7 +26,8 @@ struct ReportAPI {
             let previous = try await store.reports.sales(
                 period: period.previous, pipelineID: parameters.pipelineID, ownerID: parameters.ownerID, by: actor)
             let body = SalesReportBody(current: SalesBody(current, period: period), previous: SalesBody(previous, period: period.previous))
-            return try respond(body, format: parameters.format, table: ReportTables.sales(current, previous, t: WebLang(context.locale)))
+            return try respond(
+                body, format: parameters.format, table: ReportTables.sales(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/purchases") { request, context in
             let (actor, period, parameters) = try await arguments(request, context)
@@ -35,13 +36,13 @@ struct ReportAPI {
             let body = PurchasesReportBody(
                 current: PurchasesBody(current, period: period), previous: PurchasesBody(previous, period: period.previous))
             return try respond(
-                body, format: parameters.format, table: ReportTables.purchases(current, previous, t: WebLang(context.locale)))
+                body, format: parameters.format, table: ReportTables.purchases(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/rfm") { request, context in
             let (actor, _, parameters) = try await arguments(request, context)
             let cells = try await store.reports.rfmGrid(segment: parameters.segmentID, by: actor)
             let body = ListResponse(data: cells.map(RFMCellBody.init), nextCursor: nil)
-            return try respond(body, format: parameters.format, table: ReportTables.rfm(cells, t: WebLang(context.locale)))
+            return try respond(body, format: parameters.format, table: ReportTables.rfm(cells, t: Lang(locale: context.locale)))
         }
     }
 
@@ -121,7 +122,7 @@ enum ExportFormat: String, CaseIterable, Sendable {
 
 /// The tables behind report downloads, with localized headings.
 enum ReportTables {
-    static func funnel(_ report: FunnelReport, t: WebLang) -> Table {
+    static func funnel(_ report: FunnelReport, t: Lang) -> Table {
         Table(
             title: t("Funnel", "Воронка"),
             columns: [
@@ -135,7 +136,7 @@ enum ReportTables {
             } + [[.text(t("Lost", "Проиграно")), .integer(Int64(report.lost)), .empty, .empty]])
     }
 
-    static func sales(_ current: SalesSummary, _ previous: SalesSummary, t: WebLang) -> Table {
+    static func sales(_ current: SalesSummary, _ previous: SalesSummary, t: Lang) -> Table {
         func row(_ name: String, _ value: (SalesSummary) -> TableCell) -> [TableCell] { [.text(name), value(current), value(previous)] }
         return Table(
             title: t("Sales", "Продажи"),
@@ -152,7 +153,7 @@ enum ReportTables {
             ])
     }
 
-    static func purchases(_ current: PurchaseSummary, _ previous: PurchaseSummary, t: WebLang) -> Table {
+    static func purchases(_ current: PurchaseSummary, _ previous: PurchaseSummary, t: Lang) -> Table {
         func row(_ name: String, _ value: (PurchaseSummary) -> TableCell) -> [TableCell] { [.text(name), value(current), value(previous)] }
         return Table(
             title: t("Purchases", "Покупки"),
@@ -167,7 +168,7 @@ enum ReportTables {
             ])
     }
 
-    static func rfm(_ cells: [RFMCell], t: WebLang) -> Table {
+    static func rfm(_ cells: [RFMCell], t: Lang) -> Table {
         Table(
             title: "RFM", columns: ["R", "F", t("Class", "Класс"), t("Clients", "Клиенты"), t("Revenue", "Выручка")],
             rows: cells.map {
@@ -177,13 +178,6 @@ enum ReportTables {
                 ]
             })
     }
-}
-
-/// Picks the English or Russian text of a heading.
-struct WebLang {
-    let locale: AppLocale
-    init(_ locale: AppLocale) { self.locale = locale }
-    func callAsFunction(_ en: String, _ ru: String) -> String { locale == .ru ? ru : en }
 }
 
 struct PeriodBody: Encodable, Sendable {

@@ -135,4 +135,95 @@ extension Lang {
         case .url: self("Link", "Ссылка")
         }
     }
+
+    func label(_ value: OrderStatus) -> String {
+        switch value {
+        case .new: self("New", "Новый")
+        case .paid: self("Paid", "Оплачен")
+        case .fulfilled: self("Fulfilled", "Выполнен")
+        case .cancelled: self("Cancelled", "Отменён")
+        case .refunded: self("Refunded", "Возврат")
+        }
+    }
+
+    func label(_ value: RFMClass) -> String {
+        switch value {
+        case .champions: self("Champions", "Чемпионы")
+        case .loyal: self("Loyal", "Лояльные")
+        case .potentialLoyalists: self("Potential loyalists", "Потенциально лояльные")
+        case .newCustomers: self("New customers", "Новые клиенты")
+        case .promising: self("Promising", "Перспективные")
+        case .needAttention: self("Need attention", "Требуют внимания")
+        case .aboutToSleep: self("About to sleep", "Засыпающие")
+        case .atRisk: self("At risk", "В зоне риска")
+        case .cannotLose: self("Can't lose them", "Нельзя потерять")
+        case .hibernating: self("Hibernating", "Спящие")
+        case .lost: self("Lost", "Потерянные")
+        }
+    }
+
+    func label(_ value: SegmentField) -> String {
+        switch value {
+        case .city: self("City", "Город")
+        case .source: self("Source", "Источник")
+        case .utmSource: "utm_source"
+        case .utmMedium: "utm_medium"
+        case .utmCampaign: "utm_campaign"
+        case .utmContent: "utm_content"
+        case .utmTerm: "utm_term"
+        case .lifecycle: self("Lifecycle stage", "Статус клиента")
+        case .readiness: self("Readiness", "Готовность")
+        case .owner: self("Owner", "Ответственный")
+        case .team: self("Team", "Команда")
+        case .rfmClass: self("RFM class", "RFM-класс")
+        case .orderCount: self("Number of orders", "Количество заказов")
+        case .revenue: self("Revenue, ₽", "Сумма покупок, ₽")
+        case .averageCheck: self("Average check, ₽", "Средний чек, ₽")
+        case .rfmRecency: self("RFM recency (1–5)", "RFM давность (1–5)")
+        case .rfmFrequency: self("RFM frequency (1–5)", "RFM частота (1–5)")
+        case .rfmMonetary: self("RFM monetary (1–5)", "RFM сумма (1–5)")
+        case .createdAt: self("Created", "Создан")
+        case .firstOrderAt: self("First order", "Первый заказ")
+        case .lastOrderAt: self("Last order", "Последний заказ")
+        case .emailConsent: self("E-mail consent", "Согласие на e-mail")
+        case .smsConsent: self("SMS consent", "Согласие на SMS")
+        case .hasEmail: self("Has an e-mail", "Есть e-mail")
+        case .hasPhone: self("Has a phone", "Есть телефон")
+        case .tag: self("Tags", "Теги")
+        case .orders: self("Orders (in the last N days)", "Заказы (за последние N дней)")
+        case .deals: self("Deals (in the last N days)", "Сделки (за последние N дней)")
+        case .activities: self("Contact with us (in the last N days)", "Общение (за последние N дней)")
+        }
+    }
+
+    /// The segment builder's operators, by their JSON name.
+    func segmentOperator(_ op: String) -> String {
+        switch op {
+        case "is": self("is", "равно")
+        case "isNot": self("is not", "не равно")
+        case "contains": self("contains", "содержит")
+        case "in": self("is one of (comma-separated)", "одно из (через запятую)")
+        case "notIn": self("is none of", "ни одно из")
+        case "isEmpty": self("is empty", "не заполнено")
+        case "isNotEmpty": self("is filled", "заполнено")
+        case "eq": "="
+        case "gt": ">"
+        case "gte": "≥"
+        case "lt": "<"
+        case "lte": "≤"
+        case "between": self("between (a–b)", "между (a–b)")
+        case "before": self("before (date)", "раньше (дата)")
+        case "after": self("on or after (date)", "не раньше (дата)")
+        case "withinDays": self("in the last N days", "за последние N дней")
+        case "notWithinDays": self("not in the last N days", "не было N дней")
+        case "isTrue": self("yes", "да")
+        case "isFalse": self("no", "нет")
+        case "hasAny": self("has any of", "есть любой из")
+        case "hasAll": self("has all of", "есть все")
+        case "hasNone": self("has none of", "нет ни одного из")
+        case "exists": self("exist", "есть")
+        case "notExists": self("do not exist", "нет")
+        default: op
+        }
+    }
 }

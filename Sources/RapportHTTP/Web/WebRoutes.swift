@@ -17,6 +17,8 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     SearchAndTrashPages(kit: kit).register(on: pages)
     SettingsPages(kit: kit).register(on: pages)
     ActivityPages(kit: kit).register(on: pages)
+    SegmentPages(kit: kit).register(on: pages)
+    ReportPages(kit: kit).register(on: pages)
     pages.post("language") { request, context in
         let form = try await FormData.read(request, context)
         let back = WebURL.localReturn(form["return"]) ?? .home

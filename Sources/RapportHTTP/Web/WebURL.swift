@@ -74,6 +74,17 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
     static func completeTask(_ id: TaskItem.ID) -> WebURL { WebURL("/tasks/\(id.rawValue)/complete") }
     static let activities = WebURL("/activities")
 
+    static let segments = WebURL("/segments")
+    static let newSegment = WebURL("/segments/new")
+    static func segment(_ id: Segment.ID) -> WebURL { WebURL("/segments/\(id.rawValue)") }
+    static func segmentExport(_ id: Segment.ID, format: String) -> WebURL {
+        WebURL("/segments/\(id.rawValue)/export", [("format", format)])
+    }
+    static func segmentAction(_ id: Segment.ID, _ action: String) -> WebURL { WebURL("/segments/\(id.rawValue)/\(action)") }
+    static let orders = WebURL("/orders")
+    static let reports = WebURL("/reports")
+    static func report(_ name: String, _ query: [(String, String?)] = []) -> WebURL { WebURL("/reports/\(name)", query) }
+
     static let settings = WebURL("/settings")
     static func settings(_ section: String) -> WebURL { WebURL("/settings/\(section)") }
     static func revokeToken(_ id: String) -> WebURL { WebURL("/settings/revoke-token/\(id)") }

@@ -257,6 +257,18 @@ extension Assets {
             root.querySelectorAll("select[data-autosubmit]").forEach((select) => {
               select.addEventListener("change", () => select.form && select.form.requestSubmit());
             });
+            // Segment builder: offer only the operators the chosen field takes.
+            root.querySelectorAll("select[data-segment-field]").forEach((field) => {
+              const op = field.parentElement.querySelector('select[name$=".op"]');
+              const sync = () => {
+                const chosen = field.selectedOptions[0];
+                const ops = chosen ? chosen.dataset.ops.split(" ") : [];
+                op.querySelectorAll("option").forEach((o) => (o.hidden = !ops.includes(o.value)));
+                if (op.selectedOptions[0] && op.selectedOptions[0].hidden) op.value = ops[0];
+              };
+              field.addEventListener("change", sync);
+              sync();
+            });
             const boardRoot = root.querySelector(".board") ? root : null;
             if (boardRoot) board(boardRoot);
           }

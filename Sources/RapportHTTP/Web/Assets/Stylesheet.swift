@@ -220,5 +220,22 @@ extension Assets {
         .inline-edit { display: flex; gap: .35rem; margin: 0; }
         .inline-edit select { min-height: 36px; padding: .2rem .4rem; }
         .js .no-js { display: none; }
+
+        /* Segments and reports */
+        .segment-builder .condition { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; border: 1px solid var(--line, #e3e7ee); border-radius: 8px; padding: .5rem; margin: 0 0 .5rem; }
+        .segment-builder .condition select, .segment-builder .condition input { min-height: 40px; flex: 1 1 10rem; }
+        .segment-builder .condition .check { flex: 0 0 auto; }
+        .segment-builder .condition.invalid { border-color: #c4320a; }
+        .segment-builder .condition .error { flex-basis: 100%; margin: 0; }
+        .segment-count { font-size: 1.1rem; margin: 0; }
+        .inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
+        .report-index { list-style: none; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
+        .report-index a { display: block; font-weight: 600; }
+        td.num, th.num { text-align: right; }
+        .delta { font-size: .8rem; margin-left: .35rem; }
+        .delta.up { color: #067647; }
+        .delta.down { color: #b42318; }
+        svg.chart.rfm text.count { font-size: 18px; font-weight: 700; fill: #101828; }
+        svg.chart.rfm text.small { font-size: 10px; fill: #101828; }
         """#
 }

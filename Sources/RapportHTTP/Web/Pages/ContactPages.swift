@@ -160,6 +160,7 @@ struct ContactPages {
         async let tags = store.workspaces.tags(by: viewer.actor)
         async let definitions = store.workspaces.customFields(entity: .contact, by: viewer.actor)
         async let savedViews = store.savedViews.list(entity: .contact, by: viewer.actor)
+        async let segments = store.segments.list(ListQuery(limit: 200), by: viewer.actor)
         var page = Page<Contact>(items: [], nextCursor: nil)
         if errors.isEmpty {
             do { page = try await store.contacts.list(list, by: viewer.actor) } catch let error as ValidationError {
@@ -271,6 +272,7 @@ struct ContactPages {
                 \(Form.select(t("Readiness", "Готовность"), "readiness", options: readinessOptions, selected: query["readiness"], blank: t("Any", "Любая")))
                 \(Form.select(t("Stage", "Статус"), "lifecycle", options: lifecycleOptions, selected: query["lifecycle"], blank: t("Any", "Любой")))
                 \(Form.field(t("City", "Город"), "city", value: query["city"]))
+                \(Form.select(t("Segment", "Сегмент"), "segment", options: try await segments.items.filter { $0.entity == .contact }.map { ($0.id.rawValue, $0.name) }, selected: query["segment"], errors: errors, blank: t("Any", "Любой")))
                 \(Form.field(t("Created from", "Создан с"), "createdFrom", value: query["createdFrom"], errors: errors, type: "date"))
                 \(Form.field(t("Created before", "Создан до"), "createdTo", value: query["createdTo"], errors: errors, type: "date"))
                 \(customFilters)
@@ -320,6 +322,11 @@ struct ContactPages {
         async let users = kit.users(viewer)
         async let definitions = store.workspaces.customFields(entity: .contact, by: viewer.actor)
         async let pipelines = store.pipelines.list(by: viewer.actor)
+        var orderFilter = ListQuery.Filters()
+        orderFilter.contactID = id
+        async let orders = store.orders.list(ListQuery(limit: 10, filters: orderFilter), by: viewer.actor)
+        async let standing = store.customerMetrics.standing(.contact, id: id.rawValue, by: viewer.actor)
+        async let products = store.products.list(ListQuery(limit: 200), by: viewer.actor)
         let companyNames = try await store.search.titles(
             of: contact.companies.map { RecordRef(kind: .company, id: $0.companyID.rawValue) }, by: viewer.actor)
         let allUsers = try await users
@@ -396,6 +403,7 @@ struct ContactPages {
                 <div class="record">
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
                 <section class="card"><h2>\(t("Deals", "Сделки"))</h2>\(dealItems.isEmpty ? Parts.empty(t("No deals yet.", "Сделок пока нет.")) : "<ul>\(dealItems)</ul>" as HTML)</section>
+                \(PurchasesPanel.render(viewer, standing: try await standing, orders: try await orders.items, contactID: id, companyID: nil, products: try await products.items.filter(\.active), now: now))
                 \(RecordViews.openTasks(openTasks, viewer, users: allUsers, now: now))</div>
                 \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>

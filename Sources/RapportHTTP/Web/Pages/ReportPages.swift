@@ -1,0 +1,248 @@
+import Foundation
+import Hummingbird
+import RapportCore
+import RapportStore
+
+/// Reports in the UI: each a filter form (period, pipeline or segment), an SVG chart, a table, the
+/// previous period beside, and downloads (the API's CSV/XLSX of the same numbers).
+struct ReportPages {
+    let kit: WebKit
+    var store: Store { kit.store }
+
+    func register(on router: RouterGroup<AppRequestContext>) {
+        router.get("reports") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            return WebResponse.html(indexPage(viewer))
+        }
+        router.get("reports/{name}") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            let name = context.parameters.get("name") ?? ""
+            return WebResponse.html(try await reportPage(viewer, name: name, query: FormData.query(request)))
+        }
+    }
+
+    static let names = ["funnel", "sales", "purchases", "rfm"]
+
+    func title(_ name: String, _ t: Lang) -> String {
+        switch name {
+        case "funnel": t("Sales funnel", "Воронка продаж")
+        case "sales": t("Sales and win rate", "Продажи и конверсия")
+        case "purchases": t("Purchases: ARPU, average check, repeat rate", "Покупки: ARPU, средний чек, повторные")
+        default: t("RFM grid", "RFM-сетка")
+        }
+    }
+
+    func indexPage(_ viewer: Viewer) -> HTML {
+        let t = viewer.t
+        let cards: [HTML] = Self.names.map { "<li><a class=\"card report-link\" href=\"\(WebURL.report($0))\">\(title($0, t))</a></li>" }
+        return Layout.page(
+            viewer, title: t("Reports", "Отчёты"), section: .reports,
+            body: """
+                <div class="page-head"><h1>\(t("Reports", "Отчёты"))</h1></div>
+                <ul class="report-index">\(cards)</ul>
+                """)
+    }
+
+    func reportPage(_ viewer: Viewer, name: String, query: FormData) async throws -> HTML {
+        guard Self.names.contains(name) else { throw APIError.notFound }
+        let t = viewer.t
+        var errors = FormErrors()
+        let pipelines = try await store.pipelines.list(by: viewer.actor)
+        let segments = try await store.segments.list(ListQuery(limit: 200), by: viewer.actor).items.filter { $0.entity == .contact }
+        func day(_ key: String) -> LocalDate? {
+            guard let text = query[key]?.trimmedOrNil else { return nil }
+            if let day = LocalDate(iso: text) { return day }
+            errors.add(key, Messages.text(for: FieldIssue(key, .invalidDate), locale: viewer.locale))
+            return nil
+        }
+        let from = day("from")
+        let to = day("to")
+        let pipelineID = query["pipelineId"]?.trimmedOrNil.map { Pipeline.ID($0) } ?? pipelines.first?.id
+        let segmentID = query["segment"]?.trimmedOrNil.map { Segment.ID($0) }
+        var body: HTML = .empty
+        var period = try await store.reports.period(from: nil, to: nil, by: viewer.actor)
+        do {
+            period = try await store.reports.period(from: from, to: to, by: viewer.actor)
+            switch name {
+            case "funnel":
+                guard let pipelineID else { break }
+                body = funnel(try await store.reports.funnel(pipeline: pipelineID, period: period, ownerID: nil, by: viewer.actor), viewer)
+            case "sales":
+                let current = try await store.reports.sales(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
+                let previous = try await store.reports.sales(period: period.previous, pipelineID: nil, ownerID: nil, by: viewer.actor)
+                body = comparison(ReportTables.sales(current, previous, t: t), viewer)
+            case "purchases":
+                let current = try await store.reports.purchases(period: period, segment: segmentID, by: viewer.actor)
+                let previous = try await store.reports.purchases(period: period.previous, segment: segmentID, by: viewer.actor)
+                body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
+            default:
+                body = rfm(try await store.reports.rfmGrid(segment: segmentID, by: viewer.actor), viewer)
+            }
+        } catch let error as ValidationError {
+            errors = FormErrors(error, locale: viewer.locale)
+        }
+        let format = viewer.format
+        let shownTo = format.adding(days: -1, to: format.localDate(period.to))
+        var filters: [HTML] = []
+        if name != "rfm" {
+            filters.append(
+                Form.field(
+                    t("From", "С"), "from", value: query["from"] ?? format.localDate(period.from).description, errors: errors, type: "date")
+            )
+            filters.append(Form.field(t("To", "По"), "to", value: query["to"] ?? shownTo.description, errors: errors, type: "date"))
+        }
+        if name == "funnel" {
+            filters.append(
+                Form.select(
+                    t("Pipeline", "Воронка"), "pipelineId", options: pipelines.map { ($0.id.rawValue, $0.name) },
+                    selected: pipelineID?.rawValue))
+        }
+        if name == "purchases" || name == "rfm" {
+            filters.append(
+                Form.select(
+                    t("Segment", "Сегмент"), "segment", options: segments.map { ($0.id.rawValue, $0.name) }, selected: segmentID?.rawValue,
+                    blank: t("All clients", "Все клиенты")))
+        }
+        var download: [(String, String?)] = [("from", query["from"]), ("to", query["to"])]
+        if name == "funnel" { download.append(("pipelineId", pipelineID?.rawValue)) }
+        if let segmentID { download.append(("segment", segmentID.rawValue)) }
+        func link(_ format: String, _ label: String) -> HTML {
+            "<a class=\"button\" href=\"\(WebURL("/api/v1/reports/\(name)", download.filter { $0.1?.isEmpty == false } + [("format", format)]))\" download>\(label)</a>"
+        }
+        return Layout.page(
+            viewer, title: title(name, t), section: .reports,
+            body: """
+                <div class="page-head"><h1>\(title(name, t))</h1>
+                <div class="actions">\(link("xlsx", "XLSX"))\(link("excel", t("CSV for Excel", "CSV для Excel")))\(link("csv", "CSV"))</div></div>
+                \(Form.summary(errors, t))
+                <form method="get" action="\(WebURL.report(name))" class="card"><div class="filters">\(filters)</div>
+                <div class="actions"><button type="submit" class="primary">\(t("Show", "Показать"))</button></div></form>
+                \(if: name != "rfm", "<p class=\"muted\">\(format.date(period.from)) — \(format.date(shownTo)) · \(t("compared with the previous period of the same length", "в сравнении с предыдущим периодом той же длины"))</p>")
+                \(body)
+                """)
+    }
+
+    private func funnel(_ report: FunnelReport, _ viewer: Viewer) -> HTML {
+        let t = viewer.t
+        let format = viewer.format
+        let bars = report.steps.map {
+            Charts.Bar(
+                label: $0.name, value: Double($0.reached),
+                caption: "\(format.number($0.reached)) · \(format.percent($0.conversionFromStart))")
+        }
+        let rows: [HTML] = report.steps.map {
+            "<tr><td>\($0.name)</td><td class=\"num\">\(format.number($0.reached))</td><td class=\"num\">\(format.percent($0.conversionFromPrevious))</td><td class=\"num\">\(format.percent($0.conversionFromStart))</td></tr>"
+        }
+        return """
+            <section class="card">\(Charts.bars(bars, title: t("Deals reaching each stage", "Сделки, дошедшие до этапа")))</section>
+            <table class="list report"><thead><tr><th scope="col">\(t("Stage", "Этап"))</th><th scope="col" class="num">\(t("Reached", "Дошли"))</th>
+            <th scope="col" class="num">\(t("From previous", "От предыдущего"))</th><th scope="col" class="num">\(t("From start", "От начала"))</th></tr></thead>
+            <tbody>\(rows)<tr><td>\(t("Lost", "Проиграно"))</td><td class="num">\(format.number(report.lost))</td><td></td><td></td></tr></tbody></table>
+            """
+    }
+
+    /// A two-period table (period, previous) with a bar chart of the period's first money or count rows.
+    private func comparison(_ table: Table, _ viewer: Viewer) -> HTML {
+        let t = viewer.t
+        let format = viewer.format
+        func text(_ cell: TableCell) -> String {
+            switch cell {
+            case .text(let value): value
+            case .integer(let value): format.number(value)
+            case .decimal(let value, let digits):
+                digits == 2 ? format.money(Money(amount: value, currency: viewer.workspace.currency)) : String(Double(value) / 10)
+            case .percent(let value): format.percent(Int((value * 100).rounded()))
+            case .date(let day): format.date(day)
+            case .empty: "—"
+            }
+        }
+        func number(_ cell: TableCell) -> Double {
+            switch cell {
+            case .integer(let value): Double(value)
+            case .decimal(let value, _): Double(value)
+            default: 0
+            }
+        }
+        let rows: [HTML] = table.rows.map { row in
+            let change: HTML = {
+                guard row.count == 3 else { return .empty }
+                let now = number(row[1])
+                let before = number(row[2])
+                guard before != 0 else { return .empty }
+                let delta = Int(((now - before) / before * 100).rounded())
+                return "<span class=\"delta \(delta >= 0 ? "up" : "down")\">\(delta >= 0 ? "▲" : "▼") \(format.percent(abs(delta)))</span>"
+            }()
+            return
+                "<tr><td>\(text(row[0]))</td><td class=\"num\">\(text(row[1])) \(change)</td><td class=\"num muted\">\(row.count > 2 ? text(row[2]) : "")</td></tr>"
+        }
+        let bars: [Charts.Bar] = table.rows.prefix(2).flatMap { row -> [Charts.Bar] in
+            guard row.count == 3 else { return [] }
+            return [
+                Charts.Bar(label: "\(text(row[0])), \(t("now", "сейчас"))", value: number(row[1]), caption: text(row[1])),
+                Charts.Bar(label: "\(text(row[0])), \(t("before", "ранее"))", value: number(row[2]), caption: text(row[2])),
+            ]
+        }
+        return """
+            <section class="card">\(Charts.bars(bars, title: table.title))</section>
+            <table class="list report"><thead><tr><th scope="col">\(table.columns[0])</th><th scope="col" class="num">\(table.columns[1])</th>
+            <th scope="col" class="num">\(table.columns[2])</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
+    }
+
+    private func rfm(_ cells: [RFMCell], _ viewer: Viewer) -> HTML {
+        let t = viewer.t
+        let format = viewer.format
+        var byClass: [RFMClass: (Int, Int64)] = [:]
+        for cell in cells {
+            let current = byClass[cell.rfmClass] ?? (0, 0)
+            byClass[cell.rfmClass] = (current.0 + cell.customers, current.1 + cell.revenue)
+        }
+        let rows: [HTML] = RFMClass.allCases.compactMap { rfmClass in
+            guard let (count, revenue) = byClass[rfmClass] else { return nil }
+            return
+                "<tr><td>\(t.label(rfmClass))</td><td class=\"num\">\(format.number(count))</td><td class=\"num\">\(format.money(Money(amount: revenue, currency: viewer.workspace.currency)))</td></tr>"
+        }
+        return """
+            <section class="card">\(Charts.rfmGrid(cells, title: t("Clients by recency (rows) and frequency (columns)", "Клиенты по давности (строки) и частоте (столбцы)"), t))</section>
+            \(cells.isEmpty ? Parts.empty(t("No scored clients yet: scores appear after the hourly scoring once clients have orders.", "Оценок пока нет: они появляются после ежечасного пересчёта, когда у клиентов есть заказы.")) : """
+            <table class="list report"><thead><tr><th scope="col">\(t("Class", "Класс"))</th><th scope="col" class="num">\(t("Clients", "Клиенты"))</th>
+            <th scope="col" class="num">\(t("Revenue", "Выручка"))</th></tr></thead><tbody>\(rows)</tbody></table>
+            """ as HTML)
+            """
+    }
+}
+
+extension Charts {
+    /// The RFM grid: recency 5…1 down, frequency 1…5 across, each cell's shade by its share of clients.
+    static func rfmGrid(_ cells: [RFMCell], title: String, _ t: Lang) -> HTML {
+        let size = 96
+        let left = 40
+        let top = 10
+        let largest = max(1, cells.map(\.customers).max() ?? 1)
+        var parts: [HTML] = []
+        for recency in (1...5).reversed() {
+            let y = top + (5 - recency) * size
+            parts.append("<text x=\"0\" y=\"\(y + size / 2 + 5)\">R\(recency)</text>")
+            for frequency in 1...5 {
+                let x = left + (frequency - 1) * size
+                let cell = cells.first { $0.recency == recency && $0.frequency == frequency }
+                let count = cell?.customers ?? 0
+                let shade = String(format: "%.2f", 0.08 + 0.82 * Double(count) / Double(largest))
+                let name = t.label(RFMClass.classify(recency: recency, frequency: frequency))
+                parts.append(
+                    """
+                    <g><title>\(name): \(count)</title><rect class="bar" x="\(x)" y="\(y)" width="\(size - 4)" height="\(size - 4)" rx="6" fill-opacity="\(shade)"></rect>
+                    <text x="\(x + 8)" y="\(y + 24)" class="count">\(count)</text><text x="\(x + 8)" y="\(y + size - 14)" class="small">\(String(name.prefix(14)))</text></g>
+                    """)
+            }
+        }
+        for frequency in 1...5 {
+            parts.append("<text x=\"\(left + (frequency - 1) * size + size / 2 - 10)\" y=\"\(top + 5 * size + 20)\">F\(frequency)</text>")
+        }
+        let width = left + 5 * size
+        let height = top + 5 * size + 30
+        return """
+            <svg class="chart rfm" viewBox="0 0 \(width) \(height)" role="img" aria-label="\(title)" xmlns="http://www.w3.org/2000/svg"><title>\(title)</title>\(parts)</svg>
+            """
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import RapportCore
+import Testing
+
+@testable import RapportHTTP
+
+/// The segment builder, the purchases panel and the report pages without JavaScript.
+@Suite struct SegmentPagesTests {
+    @Test func theBuilderAddsRowsCountsSavesAndNamesTheWrongRow() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let ids = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let form = try await browser.get("/segments/new")
+            #expect(form.status == 200)
+            let csrf = try #require(form.csrf)
+            let once = try #require(form.input("_once"))
+            var fields: [(String, String)] = [
+                ("_csrf", csrf), ("_once", once), ("name", "Купили дважды, молчат 90 дней"), ("match", "all"), ("rows", "1"),
+                ("c0.field", "orderCount"), ("c0.op", "gte"), ("c0.value", "2"),
+            ]
+            let added = try await browser.post("/segments", fields + [("do", "add")])
+            #expect(added.status == 200)
+            #expect(added.html.contains("name=\"c1.field\""), "a second row appears")
+            fields[4] = ("rows", "2")
+            fields += [("c1.field", "lastOrderAt"), ("c1.op", "notWithinDays"), ("c1.value", "90")]
+            let counted = try await browser.post("/segments", fields + [("do", "count")])
+            #expect(counted.html.contains("data-segment-count>2</b>"), "two of the fixture's clients match")
+            let wrong = try await browser.post(
+                "/segments", fields.map { $0.0 == "c1.value" ? ("c1.value", "давно") : $0 } + [("do", "save")])
+            #expect(wrong.status == 422)
+            #expect(wrong.html.contains("id=\"c1-error\""), "the wrong row is marked")
+            let saved = try await browser.post("/segments", fields + [("do", "save")])
+            #expect(saved.status == 303)
+            let url = try #require(saved.location)
+            let page = try await browser.get(url)
+            #expect(page.html.contains("data-segment-count>2</b>"))
+            #expect(page.html.contains("value=\"90\""), "the builder shows the saved rows")
+            let members = try await browser.get("/contacts?segment=\(url.split(separator: "/").last!)")
+            #expect(members.html.contains("Антонов") && members.html.contains("Григорьева") && !members.html.contains("Борисова"))
+            let export = try await browser.get("\(url)/export?format=excel")
+            #expect(export.status == 200)
+            #expect(export.headers[.contentType] == "text/csv; charset=windows-1251")
+            _ = ids
+        }
+    }
+
+    @Test func purchasesShowOnTheCardAndAreRecordedFromIt() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let ids = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let path = "/contacts/\(ids["Антонов Антон"]!)"
+            let card = try await browser.get(path)
+            #expect(card.html.contains("Покупки"))
+            let revenue = Formatting(locale: .ru, timeZoneIdentifier: "Europe/Moscow").money(Money(amount: 600_000, currency: .rub))
+            #expect(card.html.contains(revenue), "revenue of three orders")
+            let saved = try await browser.post(
+                "/orders",
+                [
+                    ("_csrf", try #require(card.csrf)), ("_once", try #require(card.input("_once"))), ("contactId", ids["Антонов Антон"]!),
+                    ("return", path), ("amount", "1 500,50"), ("quantity", "1"), ("date", "2026-06-14"),
+                ])
+            #expect(saved.status == 303)
+            let metrics = try await api.get("/api/v1/contacts/\(ids["Антонов Антон"]!)/metrics", crew.token("owner"))
+            #expect(metrics["orderCount"] == .int(4))
+            #expect(metrics["revenue"] == .int(750_050))
+        }
+    }
+
+    @Test func reportPagesDrawTheirCharts() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            _ = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            try await app.store.customerMetrics.refreshRFM()
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            for name in ["funnel", "sales", "purchases", "rfm"] {
+                let page = try await browser.get("/reports/\(name)")
+                #expect(page.status == 200, "\(name)")
+                #expect(page.html.contains("<svg class=\"chart"), "\(name) has a chart")
+            }
+            let rfm = try await browser.get("/reports/rfm")
+            #expect(rfm.html.components(separatedBy: "<rect").count - 1 == 25)
+            let bad = try await browser.get("/reports/sales?from=2026-13-01")
+            #expect(bad.html.contains("Неверная дата"))
+            #expect(try await browser.get("/reports/nothing").status == 404)
+        }
+    }
+}
