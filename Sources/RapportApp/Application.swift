@@ -92,7 +92,8 @@ struct DatabaseService: Service {
 }
 
 /// Hourly housekeeping: purges the trash past its retention, expired sessions and idempotency keys, and
-/// rescores customers by RFM (the quintiles move as the whole base buys, so they are recomputed on a schedule).
+/// rescores customers by RFM (the quintiles move as the whole base buys, so they are recomputed on a schedule),
+/// and retrains each workspace's win-probability model on its latest won and lost deals.
 struct MaintenanceService: Service {
     let store: Store
     let retentionDays: Int
@@ -111,6 +112,9 @@ struct MaintenanceService: Service {
                 if rescored > 0 { logger.info("Rescored customers by RFM", metadata: ["changed": "\(rescored)"]) }
             } catch {
                 logger.warning("RFM scoring failed", metadata: ["error": "\(error)"])
+            }
+            do { try await store.winModels.refresh() } catch {
+                logger.warning("Training win probability failed", metadata: ["error": "\(error)"])
             }
             do { try await store.maintenance.refreshPlannerStatistics() } catch {
                 logger.warning("Refreshing planner statistics failed", metadata: ["error": "\(error)"])

@@ -18,6 +18,16 @@ struct CommerceAPI {
             let standing = try await store.customerMetrics.standing(.contact, id: id.rawValue, by: try context.requireActor())
             return try Handlers.json(MetricsBody(standing, now: store.context.effects.now()))
         }
+        group.post("deals/{id}/order") { _, context in
+            // A repeat answers like an idempotent replay: the same order, the same status.
+            let (order, _) = try await store.orders.create(fromDeal: try Handlers.id(context), by: try context.requireActor())
+            return try Handlers.json(OrderBody(order), status: .created)
+        }
+        group.get("deals/{id}/win-probability") { _, context in
+            let actor = try context.requireActor()
+            let deal = try await store.deals.get(try Handlers.id(context), by: actor)
+            return try Handlers.json(WinEstimateBody(try await store.winModels.estimate(deal, by: actor)))
+        }
         group.get("companies/{id}/metrics") { _, context in
             let id: Company.ID = try Handlers.id(context)
             let standing = try await store.customerMetrics.standing(.company, id: id.rawValue, by: try context.requireActor())
@@ -382,5 +392,33 @@ struct SegmentBody: Encodable, Sendable {
         updatedAt = s.updatedAt
         version = s.version
         deletedAt = s.deletedAt
+    }
+}
+
+struct WinFactorBody: Encodable, Sendable {
+    var feature: String
+    var value: String
+    var contribution: Double
+}
+
+struct WinEstimateBody: Encodable, Sendable {
+    var available: Bool
+    var percent: Int?
+    var stageDefault: Int
+    var factors: [WinFactorBody]
+    var examples: Int
+    var accuracy: Double?
+    var trainedAt: Date?
+
+    init(_ estimate: WinEstimate) {
+        available = estimate.prediction != nil
+        percent = estimate.prediction?.percent
+        stageDefault = estimate.stageDefault
+        factors = (estimate.prediction?.factors ?? []).map {
+            WinFactorBody(feature: $0.feature.rawValue, value: $0.value, contribution: ($0.contribution * 1000).rounded() / 1000)
+        }
+        examples = estimate.examples
+        accuracy = estimate.accuracy.map { ($0 * 1000).rounded() / 1000 }
+        trainedAt = estimate.trainedAt
     }
 }

@@ -36,6 +36,16 @@ extension OpenAPIDocument {
                 summary: "Purchase metrics: orders, revenue, average check, CLV, RFM", tag: "Companies",
                 parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
             Operation(
+                method: "post", path: "/api/v1/deals/{id}/order", id: "orderFromDeal",
+                summary:
+                    "Create the order of a won deal (asking again answers with the order made the first time, like an idempotent replay)",
+                tag: "Deals",
+                parameters: ["id"], status: 201, response: "Order", errors: [401, 403, 404, 422]),
+            Operation(
+                method: "get", path: "/api/v1/deals/{id}/win-probability", id: "dealWinProbability",
+                summary: "The chance learned from the workspace's won and lost deals, and the factors behind it", tag: "Deals",
+                parameters: ["id"], response: "WinEstimate", errors: [401, 404]),
+            Operation(
                 method: "get", path: "/api/v1/reports/funnel", id: "funnelReport",
                 summary: "Sales funnel of a pipeline over the deals created in the period, with stage-to-stage conversion", tag: "Reports",
                 parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "FunnelReport", errors: [400, 401, 422]),
@@ -148,6 +158,16 @@ extension OpenAPIDocument {
             "MemberIds": object(["ids": array(string)], required: ["ids"]),
             "Count": object(["count": integer], required: ["count"]),
             "CustomerMetrics": metrics,
+            "WinEstimate": object(
+                [
+                    "available": boolean, "percent": nullable("integer"), "stageDefault": integer,
+                    "factors": array(
+                        object(
+                            ["feature": enumeration(WinFactor.Feature.self), "value": string, "contribution": .object(["type": "number"])],
+                            required: ["feature", "value", "contribution"])),
+                    "examples": integer, "accuracy": nullable("number"), "trainedAt": nullable("string", format: "date-time"),
+                ], required: ["available", "stageDefault", "factors", "examples"],
+                description: "Without enough won and lost deals (20, of both kinds) `available` is false and the stage default stands."),
         ].merging(reportSchemas) { first, _ in first }
     }
 

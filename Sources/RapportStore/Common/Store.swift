@@ -25,6 +25,7 @@ public struct Store: Sendable {
     public let segments: SegmentRepository
     public let customerMetrics: CustomerMetricsRepository
     public let reports: ReportRepository
+    public let winModels: WinModelRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -57,6 +58,7 @@ public struct Store: Sendable {
         segments = SegmentRepository(context: context)
         customerMetrics = CustomerMetricsRepository(context: context)
         reports = ReportRepository(context: context)
+        winModels = WinModelRepository(context: context)
     }
 
     /// The database.

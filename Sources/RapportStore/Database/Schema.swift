@@ -104,6 +104,23 @@ enum Schema {
         return statements
     }
 
+    /// The learned win-probability model of each workspace (refreshed by the hourly job) and each user's
+    /// dashboard (its widgets in order).
+    static func v5(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        [
+            """
+            CREATE TABLE win_models (
+                workspace_id TEXT PRIMARY KEY REFERENCES workspaces(id), model TEXT NOT NULL, examples INTEGER NOT NULL,
+                accuracy DOUBLE PRECISION NOT NULL, trained_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE dashboards (
+                user_id TEXT PRIMARY KEY REFERENCES users(id), workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+                widgets TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+        ]
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

@@ -46,6 +46,28 @@ public struct OrderRepository: Sendable {
         }
     }
 
+    /// The order of a won deal: its client, one line named after the deal for its amount, dated when the
+    /// deal was won. Asking again returns the order made the first time (so a double click makes one).
+    public func create(fromDeal id: Deal.ID, by actor: Actor) async throws -> (order: Order, created: Bool) {
+        let deal = try await DealRepository(context: context).get(id, by: actor)
+        guard deal.status == .won else { throw ValidationError("status", .invalidOption, ["options": DealStatus.won.rawValue]) }
+        if let existing = try await context.database.reader.raw(
+            "SELECT id FROM orders WHERE workspace_id = \(bind: actor.workspaceID.rawValue) AND deal_id = \(bind: id.rawValue) AND deleted_at IS NULL ORDER BY created_at LIMIT 1"
+        ).first() {
+            return (try await get(Order.ID(try existing.string("id")), by: actor), false)
+        }
+        var input = OrderInput()
+        input.contactID = deal.contactIDs.first.map { .set($0) }
+        input.companyID = deal.companyID.map { .set($0) }
+        input.dealID = .set(deal.id)
+        input.orderedAt = deal.closedAt
+        input.status = .paid
+        input.source = deal.source
+        input.ownerID = deal.ownerID.map { .set($0) }
+        input.lines = [OrderLineInput(name: deal.title, quantity: 1, unitPrice: deal.amount)]
+        return (try await create(input, by: actor), true)
+    }
+
     /// An order the actor may see.
     public func get(_ id: Order.ID, by actor: Actor) async throws -> Order {
         let db = context.database.reader
