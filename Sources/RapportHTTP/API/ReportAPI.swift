@@ -12,6 +12,7 @@ struct ReportAPI {
     var store: Store { handlers.store }
 
     func register(on group: RouterGroup<AppRequestContext>) {
+        registerMore(on: group)
         group.get("reports/funnel") { request, context in
             let (actor, period, parameters) = try await arguments(request, context)
             guard let pipeline = parameters.pipelineID else { throw ValidationError("pipelineId", .required) }

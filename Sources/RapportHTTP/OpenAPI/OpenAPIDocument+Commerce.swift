@@ -60,7 +60,7 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/v1/reports/rfm", id: "rfmReport", summary: "The RFM grid: clients and revenue per R×F cell",
                 tag: "Reports", parameters: ["segment", "format"], response: "RFMGrid", errors: [400, 401, 422]),
-        ]
+        ] + moreReportOperations
     }
 
     /// Schemas of products, orders, metrics and segments.
@@ -206,6 +206,6 @@ extension OpenAPIDocument {
                             required: ["recency", "frequency", "segment", "customers", "revenue"])),
                     "nextCursor": nullable("string"),
                 ], required: ["data"]),
-        ]
+        ].merging(moreReportSchemas) { first, _ in first }
     }
 }

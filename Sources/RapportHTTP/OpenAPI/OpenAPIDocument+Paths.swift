@@ -206,6 +206,7 @@ extension OpenAPIDocument {
                 "format", enumeration(["csv", "excel", "xlsx"]),
                 "Download the table: CSV (UTF-8 with BOM), CSV for Russian Excel (Windows-1251, `;`) or XLSX."),
             "segment": query("segment", string, "Members of this segment (a segment of the same kind of record)."),
+            "months": query("months", .object(["type": "integer", "minimum": 1, "maximum": 24]), "Cohort months (default 12)."),
             "city": query("city", string, "City (case-insensitive)."),
             "readiness": query("readiness", enumeration(Readiness.self), "Readiness."),
             "lifecycle": query("lifecycle", enumeration(Lifecycle.self), "Lifecycle stage."),

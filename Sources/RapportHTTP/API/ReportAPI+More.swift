@@ -1,0 +1,435 @@
+import Foundation
+import Hummingbird
+import RapportCore
+import RapportStore
+
+/// `/api/v1/reports/…`: time in stage, lost reasons, forecast, managers, sources, cohorts and CLV. Like the
+/// other reports they answer JSON, or with `format=csv|excel|xlsx` download their table. Time in stage, lost
+/// reasons, managers and sources take a `from`/`to` period; the forecast looks ahead, cohorts take `months`,
+/// and CLV is over all time, so those three take no period.
+extension ReportAPI {
+    func registerMore(on group: RouterGroup<AppRequestContext>) {
+        group.get("reports/stage-time") { request, context in
+            let options = try await moreOptions(request, context)
+            guard let pipeline = options.pipelineID else { throw ValidationError("pipelineId", .required) }
+            let report = try await store.reports.stageTime(pipeline: pipeline, period: options.period, by: options.actor)
+            return try moreRespond(
+                StageTimeBody(report, pipeline: pipeline, period: options.period), format: options.format,
+                table: ReportTables.stageTime(report, t: WebLang(context.locale)))
+        }
+        group.get("reports/lost-reasons") { request, context in
+            let options = try await moreOptions(request, context)
+            let report = try await store.reports.lostReasons(
+                period: options.period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
+            return try moreRespond(
+                LostReasonsBody(report, period: options.period), format: options.format,
+                table: ReportTables.lostReasons(report, t: WebLang(context.locale)))
+        }
+        group.get("reports/forecast") { request, context in
+            let options = try await moreOptions(request, context, period: false)
+            let (report, currency) = try await store.reports.forecast(
+                pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
+            return try moreRespond(
+                ForecastBody(report, currency: currency), format: options.format,
+                table: ReportTables.forecast(report, t: WebLang(context.locale)))
+        }
+        group.get("reports/managers") { request, context in
+            let options = try await moreOptions(request, context)
+            let rows = try await store.reports.managers(period: options.period, by: options.actor)
+            return try moreRespond(
+                ManagersBody(rows, period: options.period), format: options.format,
+                table: ReportTables.managers(rows, t: WebLang(context.locale)))
+        }
+        group.get("reports/sources") { request, context in
+            let options = try await moreOptions(request, context)
+            let rows = try await store.reports.sources(period: options.period, by: options.actor)
+            return try moreRespond(
+                SourcesBody(rows, period: options.period), format: options.format,
+                table: ReportTables.sources(rows, t: WebLang(context.locale)))
+        }
+        group.get("reports/cohorts") { request, context in
+            let options = try await moreOptions(request, context, period: false)
+            let report = try await store.reports.cohorts(months: options.months, by: options.actor)
+            return try moreRespond(
+                CohortsBody(report), format: options.format, table: ReportTables.cohorts(report, t: WebLang(context.locale)))
+        }
+        group.get("reports/clv") { request, context in
+            let options = try await moreOptions(request, context, period: false)
+            let report = try await store.reports.clv(by: options.actor)
+            return try moreRespond(CLVBody(report), format: options.format, table: ReportTables.clv(report, t: WebLang(context.locale)))
+        }
+    }
+
+    /// What the reports of this file read from the query string.
+    struct MoreOptions {
+        var actor: Actor
+        /// The period; the default 30 days when the report takes none (unused then).
+        var period: ReportPeriod
+        var pipelineID: Pipeline.ID?
+        var ownerID: User.ID?
+        var format: ExportFormat?
+        /// Cohort months, 1…24.
+        var months: Int
+    }
+
+    /// Parses the query: ids, `format`, `months`, and (with `period`) the `from`/`to` days.
+    private func moreOptions(_ request: Request, _ context: AppRequestContext, period: Bool = true) async throws -> MoreOptions {
+        let actor = try context.requireActor()
+        let query = try Handlers.listQuery(request)
+        var issues = FieldIssues()
+        let raw = formQuery(request)
+        func day(_ name: String) -> LocalDate? {
+            guard period, let text = raw[name]?.trimmedOrNil else { return nil }
+            guard let day = LocalDate(iso: text) else {
+                issues.add(name, .invalidDate)
+                return nil
+            }
+            return day
+        }
+        let from = day("from")
+        let to = day("to")
+        var format: ExportFormat?
+        if let text = raw["format"]?.trimmedOrNil {
+            format = ExportFormat(rawValue: text)
+            if format == nil {
+                issues.add("format", .invalidOption, ["options": ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+        }
+        var months = CohortReport.defaultMonths
+        if let text = raw["months"]?.trimmedOrNil {
+            if let value = Int(text), (1...CohortReport.maximumMonths).contains(value) {
+                months = value
+            } else {
+                issues.add("months", .outOfRange, ["min": "1", "max": String(CohortReport.maximumMonths)])
+            }
+        }
+        try issues.throwIfAny()
+        return MoreOptions(
+            actor: actor, period: try await store.reports.period(from: from, to: to, by: actor), pipelineID: query.filters.pipelineID,
+            ownerID: query.filters.ownerID, format: format, months: months)
+    }
+
+    private func moreRespond(_ body: some Encodable, format: ExportFormat?, table: Table) throws -> Response {
+        guard let format else { return try Handlers.json(body) }
+        return ExportFormat.download(table, format: format)
+    }
+}
+
+// MARK: - Tables
+
+extension ReportTables {
+    static func stageTime(_ report: StageTimeReport, t: WebLang) -> Table {
+        Table(
+            title: t("Time in stage", "Время на этапах"),
+            columns: [
+                t("Stage", "Этап"), t("Visits", "Прохождений"), t("Average time, hours", "Среднее время, ч"),
+                t("Norm, days", "Норма, дней"), t("Open deals over the norm", "Открытых сделок сверх нормы"),
+            ],
+            rows: report.stages.map {
+                [
+                    .text($0.name), .integer(Int64($0.visits)),
+                    $0.averageHours.map { .decimal(Int64(($0 * 10).rounded()), fractionDigits: 1) } ?? .empty,
+                    $0.rottingDays.map { .integer(Int64($0)) } ?? .empty, .integer(Int64($0.staleDeals)),
+                ]
+            })
+    }
+
+    static func lostReasons(_ report: LostReasonReport, t: WebLang) -> Table {
+        Table(
+            title: t("Lost reasons", "Причины проигрыша"),
+            columns: [t("Reason", "Причина"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Share, %", "Доля, %")],
+            rows: report.reasons.map {
+                [
+                    .text($0.reason ?? t("(none)", "(не указана)")), .integer(Int64($0.deals)), .decimal($0.amount, fractionDigits: 2),
+                    .integer(Int64($0.share)),
+                ]
+            } + [[.text(t("Total", "Итого")), .integer(Int64(report.deals)), .decimal(report.amount, fractionDigits: 2), .empty]])
+    }
+
+    static func forecast(_ report: ForecastReport, t: WebLang) -> Table {
+        let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
+        func name(_ month: String?) -> String {
+            guard let month, let day = LocalDate(iso: month + "-01") else { return month ?? t("No date", "Без даты") }
+            return format.monthTitle(year: day.year, month: day.month)
+        }
+        func row(_ name: String, _ month: ForecastMonth) -> [TableCell] {
+            [
+                .text(name), .integer(Int64(month.deals)), .decimal(month.amount, fractionDigits: 2),
+                .decimal(month.weighted, fractionDigits: 2),
+            ]
+        }
+        return Table(
+            title: t("Forecast", "Прогноз"),
+            columns: [t("Expected close", "Ожидаемое закрытие"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Weighted", "Взвешенная")],
+            rows: report.months.map { row(name($0.month), $0) } + [row(t("Total", "Итого"), report.total)])
+    }
+
+    static func managers(_ rows: [ManagerRow], t: WebLang) -> Table {
+        Table(
+            title: t("Managers", "Менеджеры"),
+            columns: [
+                t("Manager", "Менеджер"), t("Deals created", "Создано сделок"), t("Won", "Выиграно"),
+                t("Won revenue", "Выручка по выигранным"), t("Won revenue, previous period", "Выручка, прошлый период"),
+                t("Activities", "Активности"), t("Tasks done", "Задач выполнено"), t("Tasks overdue", "Задач просрочено"),
+            ],
+            rows: rows.map {
+                [
+                    .text($0.name), .integer(Int64($0.dealsCreated)), .integer(Int64($0.dealsWon)),
+                    .decimal($0.wonRevenue, fractionDigits: 2),
+                    .decimal($0.previousWonRevenue, fractionDigits: 2), .integer(Int64($0.activities)), .integer(Int64($0.tasksDone)),
+                    .integer(Int64($0.tasksOverdue)),
+                ]
+            })
+    }
+
+    static func sources(_ rows: [SourceRow], t: WebLang) -> Table {
+        func text(_ value: String?) -> TableCell { value.map(TableCell.text) ?? .empty }
+        return Table(
+            title: t("Sources", "Источники"),
+            columns: [
+                t("Source", "Источник"), "utm_source", "utm_medium", "utm_campaign", t("Leads", "Лиды"), t("Deals", "Сделки"),
+                t("Orders", "Заказы"), t("Revenue", "Выручка"),
+            ],
+            rows: rows.map {
+                [
+                    .text($0.key.source ?? t("(none)", "(не указан)")), text($0.key.utmSource), text($0.key.utmMedium),
+                    text($0.key.utmCampaign), .integer(Int64($0.leads)), .integer(Int64($0.deals)), .integer(Int64($0.orders)),
+                    .decimal($0.revenue, fractionDigits: 2),
+                ]
+            })
+    }
+
+    static func cohorts(_ report: CohortReport, t: WebLang) -> Table {
+        let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
+        let offsets = report.cohorts.map(\.retained.count).max() ?? 0
+        return Table(
+            title: t("Cohorts", "Когорты"),
+            columns: [t("First purchase", "Первая покупка"), t("Clients", "Клиенты")]
+                + (0..<offsets).map { t("Month \($0), %", "Месяц \($0), %") },
+            rows: report.cohorts.map { cohort in
+                [.text(format.monthTitle(year: cohort.month.year, month: cohort.month.month)), .integer(Int64(cohort.customers))]
+                    + cohort.retained.indices.map { .integer(Int64(cohort.percent($0))) }
+            })
+    }
+
+    static func clv(_ report: CLVReport, t: WebLang) -> Table {
+        let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
+        func range(_ bucket: CLVBucket) -> String {
+            let lower = format.number(bucket.lower / 100)
+            guard let upper = bucket.upper else { return lower + "+" }
+            return lower + " – " + format.number(upper / 100)
+        }
+        func row(_ name: String, _ bucket: CLVBucket) -> [TableCell] {
+            [
+                .text(name), .integer(Int64(bucket.customers)), .decimal(bucket.revenue, fractionDigits: 2),
+                bucket.averagePredictedCLV.map { .decimal($0, fractionDigits: 2) } ?? .empty,
+            ]
+        }
+        return Table(
+            title: "CLV",
+            columns: [
+                t("Revenue so far", "Выручка за всё время"), t("Clients", "Клиенты"), t("Revenue", "Выручка"),
+                t("Average predicted CLV", "Средний прогнозный CLV"),
+            ],
+            rows: report.buckets.map { row(range($0), $0) } + [row(t("Total", "Итого"), report.total)])
+    }
+}
+
+// MARK: - Bodies
+
+struct StageTimeStageBody: Encodable, Sendable {
+    var stageId: String
+    var name: String
+    var kind: String
+    var visits: Int
+    var averageHours: Double?
+    var rottingDays: Int?
+    var staleDeals: Int
+}
+
+struct StaleDealBody: Encodable, Sendable {
+    var id: String
+    var title: String
+    var stageId: String
+    var daysInStage: Int
+}
+
+struct StageTimeBody: Encodable, Sendable {
+    var period: PeriodBody
+    var pipelineId: String
+    var stages: [StageTimeStageBody]
+    var staleDeals: [StaleDealBody]
+
+    init(_ report: StageTimeReport, pipeline: Pipeline.ID, period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        pipelineId = pipeline.rawValue
+        stages = report.stages.map {
+            StageTimeStageBody(
+                stageId: $0.stageID.rawValue, name: $0.name, kind: $0.kind.rawValue, visits: $0.visits, averageHours: $0.averageHours,
+                rottingDays: $0.rottingDays, staleDeals: $0.staleDeals)
+        }
+        staleDeals = report.staleDeals.map {
+            StaleDealBody(id: $0.id.rawValue, title: $0.title, stageId: $0.stageID.rawValue, daysInStage: $0.daysInStage)
+        }
+    }
+}
+
+struct LostReasonBody: Encodable, Sendable {
+    var reason: String?
+    var deals: Int
+    var amount: Int64
+    var share: Int
+}
+
+struct LostReasonsBody: Encodable, Sendable {
+    var period: PeriodBody
+    var deals: Int
+    var amount: Int64
+    var reasons: [LostReasonBody]
+
+    init(_ report: LostReasonReport, period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        deals = report.deals
+        amount = report.amount
+        reasons = report.reasons.map { LostReasonBody(reason: $0.reason, deals: $0.deals, amount: $0.amount, share: $0.share) }
+    }
+}
+
+struct ForecastMonthBody: Encodable, Sendable {
+    var month: String?
+    var deals: Int
+    var amount: Int64
+    var weighted: Int64
+
+    init(_ month: ForecastMonth) {
+        self.month = month.month
+        deals = month.deals
+        amount = month.amount
+        weighted = month.weighted
+    }
+}
+
+struct ForecastBody: Encodable, Sendable {
+    var currency: String
+    var months: [ForecastMonthBody]
+    var total: ForecastMonthBody
+
+    init(_ report: ForecastReport, currency: CurrencyCode) {
+        self.currency = currency.rawValue
+        months = report.months.map(ForecastMonthBody.init)
+        total = ForecastMonthBody(report.total)
+    }
+}
+
+struct ManagerBody: Encodable, Sendable {
+    var userId: String
+    var name: String
+    var dealsCreated: Int
+    var dealsWon: Int
+    var wonRevenue: Int64
+    var previousWonRevenue: Int64
+    var activities: Int
+    var tasksDone: Int
+    var tasksOverdue: Int
+}
+
+struct ManagersBody: Encodable, Sendable {
+    var period: PeriodBody
+    var previous: PeriodBody
+    var data: [ManagerBody]
+
+    init(_ rows: [ManagerRow], period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        previous = PeriodBody(from: period.previous.from, to: period.previous.to)
+        data = rows.map {
+            ManagerBody(
+                userId: $0.userID.rawValue, name: $0.name, dealsCreated: $0.dealsCreated, dealsWon: $0.dealsWon, wonRevenue: $0.wonRevenue,
+                previousWonRevenue: $0.previousWonRevenue, activities: $0.activities, tasksDone: $0.tasksDone,
+                tasksOverdue: $0.tasksOverdue)
+        }
+    }
+}
+
+struct SourceRowBody: Encodable, Sendable {
+    var source: String?
+    var utmSource: String?
+    var utmMedium: String?
+    var utmCampaign: String?
+    var leads: Int
+    var deals: Int
+    var orders: Int
+    var revenue: Int64
+}
+
+struct SourcesBody: Encodable, Sendable {
+    var period: PeriodBody
+    var data: [SourceRowBody]
+
+    init(_ rows: [SourceRow], period: ReportPeriod) {
+        self.period = PeriodBody(from: period.from, to: period.to)
+        data = rows.map {
+            SourceRowBody(
+                source: $0.key.source, utmSource: $0.key.utmSource, utmMedium: $0.key.utmMedium, utmCampaign: $0.key.utmCampaign,
+                leads: $0.leads, deals: $0.deals, orders: $0.orders, revenue: $0.revenue)
+        }
+    }
+}
+
+struct RetentionBody: Encodable, Sendable {
+    var offset: Int
+    var customers: Int
+    var percent: Int
+}
+
+struct CohortBody: Encodable, Sendable {
+    var month: String
+    var start: Date
+    var customers: Int
+    var retention: [RetentionBody]
+}
+
+struct CohortsBody: Encodable, Sendable {
+    var months: Int
+    var cohorts: [CohortBody]
+
+    init(_ report: CohortReport) {
+        months = report.cohorts.count
+        cohorts = report.cohorts.map { cohort in
+            CohortBody(
+                month: cohort.month.description, start: cohort.start, customers: cohort.customers,
+                retention: cohort.retained.indices.map {
+                    RetentionBody(offset: $0, customers: cohort.retained[$0], percent: cohort.percent($0))
+                })
+        }
+    }
+}
+
+struct CLVBucketBody: Encodable, Sendable {
+    var from: Int64
+    var to: Int64?
+    var customers: Int
+    var revenue: Int64
+    var averagePredictedClv: Int64?
+
+    init(_ bucket: CLVBucket) {
+        from = bucket.lower
+        to = bucket.upper
+        customers = bucket.customers
+        revenue = bucket.revenue
+        averagePredictedClv = bucket.averagePredictedCLV
+    }
+}
+
+struct CLVBody: Encodable, Sendable {
+    var customers: Int
+    var revenue: Int64
+    var averagePredictedClv: Int64?
+    var buckets: [CLVBucketBody]
+
+    init(_ report: CLVReport) {
+        customers = report.total.customers
+        revenue = report.total.revenue
+        averagePredictedClv = report.total.averagePredictedCLV
+        buckets = report.buckets.map(CLVBucketBody.init)
+    }
+}

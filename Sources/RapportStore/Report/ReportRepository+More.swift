@@ -1,0 +1,284 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+// Time in stage, lost reasons, forecast, managers, sources, cohorts and CLV. Each query reads only what the
+// viewer may see (deals by owner, contacts by owner, orders by owner, tasks by assignee); the arithmetic is in
+// RapportCore/Report/Reports+More.swift.
+extension ReportRepository {
+    /// Average time in each stage of a pipeline over the visits that ended in the period, and the open deals
+    /// that have stayed in their stage longer than its norm (`rotting_days`), now.
+    /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
+    public func stageTime(pipeline id: Pipeline.ID, period: ReportPeriod, by actor: Actor) async throws -> StageTimeReport {
+        let db = context.database.reader
+        guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [id.rawValue]).first else {
+            throw ValidationError("pipelineId", .unknownReference)
+        }
+        let visible = liveDeals(actor)
+        let ended: [SQLQueryString] = [
+            "h.workspace_id = \(bind: actor.workspaceID.rawValue)", "h.pipeline_id = \(bind: id.rawValue)", "h.left_at IS NOT NULL",
+            "h.left_at >= \(bind: period.from.millis)", "h.left_at < \(bind: period.to.millis)",
+        ]
+        let rows = try await db.raw(
+            """
+            SELECT h.stage_id AS stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(h.left_at - h.entered_at), 0) AS BIGINT) AS total
+            FROM stage_history h JOIN deals d ON d.id = h.deal_id WHERE
+            """ + (ended + visible).anded() + " GROUP BY h.stage_id"
+        ).all()
+        var visits: [Stage.ID: (count: Int, millis: Int64)] = [:]
+        for row in rows { visits[try row.id("stage_id")] = (try row.int("n"), try row.int64("total")) }
+
+        // A cut-off per stage computed here, so the SQL compares plain numbers on both databases.
+        let now = context.effects.now().millis
+        var cutoffs: [SQLQueryString] = []
+        for stage in pipeline.stages where stage.kind == .open {
+            guard let before = StageTimeReport.staleBefore(now: now, rottingDays: stage.rottingDays) else { continue }
+            cutoffs.append("(d.stage_id = \(bind: stage.id.rawValue) AND d.stage_entered_at < \(bind: before))")
+        }
+        var staleCounts: [Stage.ID: Int] = [:]
+        var stale: [StaleDeal] = []
+        if !cutoffs.isEmpty {
+            let conditions =
+                visible + [
+                    "d.pipeline_id = \(bind: id.rawValue)", "d.status = 'open'", "(" + cutoffs.joined(separator: " OR ") + ")",
+                ]
+            for row in try await db.raw(
+                "SELECT d.stage_id AS stage_id, COUNT(*) AS n FROM deals d WHERE " + conditions.anded() + " GROUP BY d.stage_id"
+            ).all() {
+                staleCounts[try row.id("stage_id")] = try row.int("n")
+            }
+            stale = try await db.raw(
+                "SELECT d.id, d.title, d.stage_id, d.stage_entered_at FROM deals d WHERE " + conditions.anded()
+                    + " ORDER BY d.stage_entered_at, d.id LIMIT \(unsafeRaw: String(StageTimeReport.staleListLimit))"
+            ).all().map {
+                StaleDeal(
+                    id: try $0.id("id"), title: try $0.string("title"), stageID: try $0.id("stage_id"),
+                    daysInStage: StageTimeReport.wholeDays(from: try $0.int64("stage_entered_at"), to: now))
+            }
+        }
+        return StageTimeReport.build(pipeline: pipeline, visits: visits, staleCounts: staleCounts, staleDeals: stale)
+    }
+
+    /// Deals lost in the period grouped by reason (amounts in the workspace currency).
+    public func lostReasons(period: ReportPeriod, pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws
+        -> LostReasonReport
+    {
+        let db = context.database.reader
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        var conditions = liveDeals(actor) + within("d.closed_at", period) + ["d.status = 'lost'"]
+        if let pipelineID { conditions.append("d.pipeline_id = \(bind: pipelineID.rawValue)") }
+        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
+        let rows = try await db.raw(
+            """
+            SELECT d.lost_reason AS reason, COUNT(*) AS n,
+                CAST(COALESCE(SUM(CASE WHEN d.currency = \(bind: settings.currency.rawValue) THEN d.amount ELSE 0 END), 0) AS BIGINT) AS amount
+            FROM deals d WHERE
+            """ + conditions.anded() + " GROUP BY d.lost_reason"
+        ).all()
+        return LostReasonReport.build(
+            try rows.map { (reason: try $0.optionalString("reason"), deals: try $0.int("n"), amount: try $0.int64("amount")) })
+    }
+
+    /// Open deals in the workspace currency by expected close month, with the probability-weighted sum.
+    /// - Returns: the report and the currency it is in.
+    public func forecast(pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws -> (ForecastReport, CurrencyCode) {
+        let db = context.database.reader
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        var conditions = liveDeals(actor) + ["d.status = 'open'", "d.currency = \(bind: settings.currency.rawValue)"]
+        if let pipelineID { conditions.append("d.pipeline_id = \(bind: pipelineID.rawValue)") }
+        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
+        // `(amount × probability + 50) / 100` in integers is `Money.percentage` (half away from zero) for the
+        // non-negative amounts and 0…100 probabilities a deal can have, rounded per deal as on the deal card.
+        let rows = try await db.raw(
+            """
+            SELECT SUBSTR(d.expected_close_date, 1, 7) AS month, COUNT(*) AS n, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) AS amount,
+                CAST(COALESCE(SUM((d.amount * d.probability + 50) / 100), 0) AS BIGINT) AS weighted
+            FROM deals d WHERE
+            """ + conditions.anded() + " GROUP BY SUBSTR(d.expected_close_date, 1, 7)"
+        ).all()
+        var months: [String?: ForecastMonth] = [:]
+        for row in rows {
+            // An empty date is no date; the two land in one bucket.
+            let month = try row.optionalString("month").flatMap { $0.isEmpty ? nil : $0 }
+            let previous = months[month] ?? ForecastMonth(month: month, deals: 0, amount: 0, weighted: 0)
+            months[month] = ForecastMonth(
+                month: month, deals: previous.deals + (try row.int("n")), amount: previous.amount + (try row.int64("amount")),
+                weighted: previous.weighted + (try row.int64("weighted")))
+        }
+        return (ForecastReport.build(Array(months.values)), settings.currency)
+    }
+
+    /// Per manager the viewer may see: deals created, deals won and won revenue (and the previous period's),
+    /// activities logged, tasks done in the period and tasks overdue now.
+    public func managers(period: ReportPeriod, by actor: Actor) async throws -> [ManagerRow] {
+        let db = context.database.reader
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        let users = try await db.raw(
+            "SELECT u.id, u.name, u.active FROM users u WHERE u.workspace_id = \(bind: actor.workspaceID.rawValue) AND "
+                + AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "u.id")
+        ).all()
+        var rows: [User.ID: ManagerRow] = [:]
+        var active: Set<User.ID> = []
+        for user in users {
+            let id: User.ID = try user.id("id")
+            rows[id] = ManagerRow(userID: id, name: try user.string("name"))
+            if try user.bool("active") { active.insert(id) }
+        }
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.keys.map(\.rawValue)
+        func counts(_ sql: SQLQueryString) async throws -> [User.ID: (n: Int, sum: Int64)] {
+            var result: [User.ID: (n: Int, sum: Int64)] = [:]
+            for row in try await db.raw(sql).all() {
+                result[try row.id("owner")] = (try row.int("n"), try row.contains(column: "total") ? row.int64("total") : 0)
+            }
+            return result
+        }
+        let owned: [SQLQueryString] = liveDeals(actor) + ["d.owner_id IN \(inList(ids))"]
+        let currency = settings.currency.rawValue
+        let wonSQL = { (period: ReportPeriod) -> SQLQueryString in
+            """
+            SELECT d.owner_id AS owner, COUNT(*) AS n,
+                CAST(COALESCE(SUM(CASE WHEN d.currency = \(bind: currency) THEN d.amount ELSE 0 END), 0) AS BIGINT) AS total
+            FROM deals d WHERE
+            """ + (owned + within("d.closed_at", period) + ["d.status = 'won'"]).anded() + " GROUP BY d.owner_id"
+        }
+        let created = try await counts(
+            "SELECT d.owner_id AS owner, COUNT(*) AS n FROM deals d WHERE " + (owned + within("d.created_at", period)).anded()
+                + " GROUP BY d.owner_id")
+        let won = try await counts(wonSQL(period))
+        let previousWon = try await counts(wonSQL(period.previous))
+        let activities = try await counts(
+            "SELECT a.author_id AS owner, COUNT(*) AS n FROM activities a WHERE "
+                + ([
+                    "a.workspace_id = \(bind: actor.workspaceID.rawValue)", "a.deleted_at IS NULL",
+                    "a.kind <> \(bind: ActivityKind.system.rawValue)", "a.author_id IN \(inList(ids))",
+                ] + within("a.occurred_at", period)).anded() + " GROUP BY a.author_id")
+        let assigned: [SQLQueryString] = [
+            "t.workspace_id = \(bind: actor.workspaceID.rawValue)", "t.deleted_at IS NULL", "t.assignee_id IN \(inList(ids))",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .task), ownerColumn: "t.assignee_id"),
+        ]
+        let done = try await counts(
+            "SELECT t.assignee_id AS owner, COUNT(*) AS n FROM tasks t WHERE " + (assigned + within("t.done_at", period)).anded()
+                + " GROUP BY t.assignee_id")
+        let overdue = try await counts(
+            "SELECT t.assignee_id AS owner, COUNT(*) AS n FROM tasks t WHERE "
+                + (assigned + [
+                    "t.done_at IS NULL", "t.due_at IS NOT NULL", "t.due_at < \(bind: context.effects.now().millis)",
+                ]).anded() + " GROUP BY t.assignee_id")
+        for id in rows.keys {
+            rows[id]?.dealsCreated = created[id]?.n ?? 0
+            rows[id]?.dealsWon = won[id]?.n ?? 0
+            rows[id]?.wonRevenue = won[id]?.sum ?? 0
+            rows[id]?.previousWonRevenue = previousWon[id]?.sum ?? 0
+            rows[id]?.activities = activities[id]?.n ?? 0
+            rows[id]?.tasksDone = done[id]?.n ?? 0
+            rows[id]?.tasksOverdue = overdue[id]?.n ?? 0
+        }
+        return ManagerRow.ranked(Array(rows.values), active: active)
+    }
+
+    /// Leads (contacts created), deals created and revenue (counted orders) of the period by source and UTM
+    /// source, medium and campaign: the contact's origin for leads, the deal's for deals, the order's own for revenue.
+    public func sources(period: ReportPeriod, by actor: Actor) async throws -> [SourceRow] {
+        let db = context.database.reader
+        func grouped(_ alias: String, from table: String, conditions: [SQLQueryString], sum: String?) async throws
+            -> [SourceKey: (count: Int, revenue: Int64)]
+        {
+            let columns = ["source", "utm_source", "utm_medium", "utm_campaign"].map { "\(alias).\($0)" }.joined(separator: ", ")
+            let total = sum.map { ", CAST(COALESCE(SUM(\($0)), 0) AS BIGINT) AS total" } ?? ""
+            let rows = try await db.raw(
+                "SELECT \(unsafeRaw: columns), COUNT(*) AS n\(unsafeRaw: total) FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE "
+                    + conditions.anded() + " GROUP BY \(unsafeRaw: columns)"
+            ).all()
+            var result: [SourceKey: (count: Int, revenue: Int64)] = [:]
+            for row in rows {
+                // Keys that differ only by an empty text and a NULL are one origin.
+                let key = SourceKey(
+                    source: try row.optionalString("source"), utmSource: try row.optionalString("utm_source"),
+                    utmMedium: try row.optionalString("utm_medium"), utmCampaign: try row.optionalString("utm_campaign"))
+                let previous = result[key] ?? (0, 0)
+                result[key] = (previous.count + (try row.int("n")), previous.revenue + (try sum.map { _ in try row.int64("total") } ?? 0))
+            }
+            return result
+        }
+        let leads = try await grouped(
+            "c", from: "contacts",
+            conditions: [
+                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+            ] + within("c.created_at", period), sum: nil)
+        let deals = try await grouped("d", from: "deals", conditions: liveDeals(actor) + within("d.created_at", period), sum: nil)
+        let orders = try await grouped(
+            "o", from: "orders",
+            conditions: [
+                "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
+            ] + within("o.ordered_at", period), sum: "o.total")
+        return SourceRow.merge(leads: leads.mapValues(\.count), deals: deals.mapValues(\.count), orders: orders)
+    }
+
+    /// Monthly cohorts of the contacts the viewer sees by the month of their first counted order, over the last
+    /// `months` months (the current one included, workspace time zone), with how many bought in each later month.
+    public func cohorts(months count: Int, by actor: Actor) async throws -> CohortReport {
+        let db = context.database.reader
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        let format = Formatting(locale: .en, timeZoneIdentifier: settings.timeZone)
+        let months = YearMonth.last(count, endingWith: format.localDate(context.effects.now()))
+        guard let last = months.last, let firstMonth = months.first else {
+            return CohortReport.build(months: [], boundaries: [], purchases: [])
+        }
+        let boundaries = months.map { format.startOfDay($0.firstDay) } + [format.startOfDay(last.adding(months: 1).firstDay)]
+        let start = format.startOfDay(firstMonth.firstDay).millis
+        let end = boundaries[boundaries.count - 1].millis
+        let rows = try await db.raw(
+            """
+            SELECT o.contact_id AS contact_id, o.ordered_at AS ordered_at, c.first_order_at AS first_order_at
+            FROM orders o JOIN contacts c ON c.id = o.contact_id WHERE
+            """
+                + ([
+                    "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
+                    "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
+                    "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
+                    "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
+                    AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+                ] as [SQLQueryString]).anded()
+        ).all()
+        let purchases = try rows.map {
+            CohortPurchase(
+                contactID: try $0.id("contact_id"), orderedAt: try $0.date("ordered_at"), firstOrderAt: try $0.date("first_order_at"))
+        }
+        return CohortReport.build(months: months, boundaries: boundaries, purchases: purchases)
+    }
+
+    /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV.
+    public func clv(by actor: Actor) async throws -> CLVReport {
+        let db = context.database.reader
+        let conditions: [SQLQueryString] = [
+            "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+        ]
+        let rows = try await db.raw(
+            "SELECT c.order_count, c.revenue, c.first_order_at, c.last_order_at FROM contacts c WHERE " + conditions.anded()
+        ).all()
+        let totals = try rows.map {
+            PurchaseTotals(
+                orderCount: try $0.int("order_count"), revenue: try $0.int64("revenue"),
+                firstOrderAt: try $0.optionalDate("first_order_at"),
+                lastOrderAt: try $0.optionalDate("last_order_at"))
+        }
+        return CLVReport.build(totals, now: context.effects.now())
+    }
+
+    /// Live deals of the workspace that the actor sees.
+    private func liveDeals(_ actor: Actor) -> [SQLQueryString] {
+        [
+            "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.deleted_at IS NULL",
+            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "d.owner_id"),
+        ]
+    }
+
+    /// `column` within the period.
+    private func within(_ column: String, _ period: ReportPeriod) -> [SQLQueryString] {
+        ["\(unsafeRaw: column) >= \(bind: period.from.millis)", "\(unsafeRaw: column) < \(bind: period.to.millis)"]
+    }
+}
