@@ -15,7 +15,7 @@ extension ReportAPI {
             let report = try await store.reports.stageTime(pipeline: pipeline, period: options.period, by: options.actor)
             return try moreRespond(
                 StageTimeBody(report, pipeline: pipeline, period: options.period), format: options.format,
-                table: ReportTables.stageTime(report, t: WebLang(context.locale)))
+                table: ReportTables.stageTime(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/lost-reasons") { request, context in
             let options = try await moreOptions(request, context)
@@ -23,7 +23,7 @@ extension ReportAPI {
                 period: options.period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
             return try moreRespond(
                 LostReasonsBody(report, period: options.period), format: options.format,
-                table: ReportTables.lostReasons(report, t: WebLang(context.locale)))
+                table: ReportTables.lostReasons(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/forecast") { request, context in
             let options = try await moreOptions(request, context, period: false)
@@ -31,32 +31,32 @@ extension ReportAPI {
                 pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
             return try moreRespond(
                 ForecastBody(report, currency: currency), format: options.format,
-                table: ReportTables.forecast(report, t: WebLang(context.locale)))
+                table: ReportTables.forecast(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/managers") { request, context in
             let options = try await moreOptions(request, context)
             let rows = try await store.reports.managers(period: options.period, by: options.actor)
             return try moreRespond(
                 ManagersBody(rows, period: options.period), format: options.format,
-                table: ReportTables.managers(rows, t: WebLang(context.locale)))
+                table: ReportTables.managers(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/sources") { request, context in
             let options = try await moreOptions(request, context)
             let rows = try await store.reports.sources(period: options.period, by: options.actor)
             return try moreRespond(
                 SourcesBody(rows, period: options.period), format: options.format,
-                table: ReportTables.sources(rows, t: WebLang(context.locale)))
+                table: ReportTables.sources(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/cohorts") { request, context in
             let options = try await moreOptions(request, context, period: false)
             let report = try await store.reports.cohorts(months: options.months, by: options.actor)
             return try moreRespond(
-                CohortsBody(report), format: options.format, table: ReportTables.cohorts(report, t: WebLang(context.locale)))
+                CohortsBody(report), format: options.format, table: ReportTables.cohorts(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/clv") { request, context in
             let options = try await moreOptions(request, context, period: false)
             let report = try await store.reports.clv(by: options.actor)
-            return try moreRespond(CLVBody(report), format: options.format, table: ReportTables.clv(report, t: WebLang(context.locale)))
+            return try moreRespond(CLVBody(report), format: options.format, table: ReportTables.clv(report, t: Lang(locale: context.locale)))
         }
     }
 
@@ -118,7 +118,7 @@ extension ReportAPI {
 // MARK: - Tables
 
 extension ReportTables {
-    static func stageTime(_ report: StageTimeReport, t: WebLang) -> Table {
+    static func stageTime(_ report: StageTimeReport, t: Lang) -> Table {
         Table(
             title: t("Time in stage", "Время на этапах"),
             columns: [
@@ -134,7 +134,7 @@ extension ReportTables {
             })
     }
 
-    static func lostReasons(_ report: LostReasonReport, t: WebLang) -> Table {
+    static func lostReasons(_ report: LostReasonReport, t: Lang) -> Table {
         Table(
             title: t("Lost reasons", "Причины проигрыша"),
             columns: [t("Reason", "Причина"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Share, %", "Доля, %")],
@@ -146,7 +146,7 @@ extension ReportTables {
             } + [[.text(t("Total", "Итого")), .integer(Int64(report.deals)), .decimal(report.amount, fractionDigits: 2), .empty]])
     }
 
-    static func forecast(_ report: ForecastReport, t: WebLang) -> Table {
+    static func forecast(_ report: ForecastReport, t: Lang) -> Table {
         let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
         func name(_ month: String?) -> String {
             guard let month, let day = LocalDate(iso: month + "-01") else { return month ?? t("No date", "Без даты") }
@@ -164,7 +164,7 @@ extension ReportTables {
             rows: report.months.map { row(name($0.month), $0) } + [row(t("Total", "Итого"), report.total)])
     }
 
-    static func managers(_ rows: [ManagerRow], t: WebLang) -> Table {
+    static func managers(_ rows: [ManagerRow], t: Lang) -> Table {
         Table(
             title: t("Managers", "Менеджеры"),
             columns: [
@@ -182,7 +182,7 @@ extension ReportTables {
             })
     }
 
-    static func sources(_ rows: [SourceRow], t: WebLang) -> Table {
+    static func sources(_ rows: [SourceRow], t: Lang) -> Table {
         func text(_ value: String?) -> TableCell { value.map(TableCell.text) ?? .empty }
         return Table(
             title: t("Sources", "Источники"),
@@ -199,7 +199,7 @@ extension ReportTables {
             })
     }
 
-    static func cohorts(_ report: CohortReport, t: WebLang) -> Table {
+    static func cohorts(_ report: CohortReport, t: Lang) -> Table {
         let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
         let offsets = report.cohorts.map(\.retained.count).max() ?? 0
         return Table(
@@ -212,7 +212,7 @@ extension ReportTables {
             })
     }
 
-    static func clv(_ report: CLVReport, t: WebLang) -> Table {
+    static func clv(_ report: CLVReport, t: Lang) -> Table {
         let format = Formatting(locale: t.locale, timeZoneIdentifier: "UTC")
         func range(_ bucket: CLVBucket) -> String {
             let lower = format.number(bucket.lower / 100)
