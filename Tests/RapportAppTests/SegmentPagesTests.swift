@@ -78,16 +78,53 @@ import Testing
             try await app.store.customerMetrics.refreshRFM()
             var browser = Browser(client: api.client)
             try await browser.signIn(crew.user("owner").email)
-            for name in ["funnel", "sales", "purchases", "rfm"] {
+            let index = try await browser.get("/reports")
+            for name in ReportPages.names {
+                #expect(index.html.contains("href=\"/reports/\(name)\""), "\(name) is listed")
                 let page = try await browser.get("/reports/\(name)")
                 #expect(page.status == 200, "\(name)")
-                #expect(page.html.contains("<svg class=\"chart"), "\(name) has a chart")
+                #expect(page.html.contains("<table class=\"list report\"") || page.html.contains("class=\"empty\""), "\(name) has a table")
+            }
+            // The fixture has orders, so the purchase reports draw charts.
+            for name in ["funnel", "sales", "purchases", "rfm", "cohorts", "clv"] {
+                #expect(try await browser.get("/reports/\(name)").html.contains("<svg class=\"chart"), "\(name) has a chart")
             }
             let rfm = try await browser.get("/reports/rfm")
             #expect(rfm.html.components(separatedBy: "<rect").count - 1 == 25)
             let bad = try await browser.get("/reports/sales?from=2026-13-01")
             #expect(bad.html.contains("Неверная дата"))
             #expect(try await browser.get("/reports/nothing").status == 404)
+        }
+    }
+
+    @Test func theDashboardFollowsTheRoleAndKeepsTheUsersArrangement() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            _ = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("marketer").email)
+            let first = try await browser.get("/dashboard")
+            #expect(first.status == 200)
+            func order(_ html: String) -> [String] {
+                Dashboard.widgets.filter { html.contains("<a href=\"/reports/\($0)\">") }
+                    .sorted {
+                        html.range(of: "<a href=\"/reports/\($0)\">")!.lowerBound
+                            < html.range(of: "<a href=\"/reports/\($1)\">")!.lowerBound
+                    }
+            }
+            #expect(order(first.html) == Dashboard.defaultWidgets(for: .marketer))
+            let csrf = try #require(first.csrf)
+            _ = try await browser.post("/dashboard", [("_csrf", csrf), ("do", "down:0")])
+            _ = try await browser.post("/dashboard", [("_csrf", csrf), ("do", "add:clv")])
+            _ = try await browser.post("/dashboard", [("_csrf", csrf), ("do", "remove:3")])
+            let arranged = try await browser.get("/dashboard")
+            #expect(order(arranged.html) == ["rfm", "purchases", "sources", "clv"])
+            _ = try await browser.post("/dashboard", [("_csrf", csrf), ("do", "reset")])
+            #expect(order(try await browser.get("/dashboard").html) == Dashboard.defaultWidgets(for: .marketer))
+            // Another user's dashboard is their own.
+            var rep = Browser(client: api.client)
+            try await rep.signIn(crew.user("rep").email)
+            #expect(order(try await rep.get("/dashboard").html) == Dashboard.defaultWidgets(for: .salesRep))
         }
     }
 }

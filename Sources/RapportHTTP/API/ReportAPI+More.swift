@@ -56,7 +56,8 @@ extension ReportAPI {
         group.get("reports/clv") { request, context in
             let options = try await moreOptions(request, context, period: false)
             let report = try await store.reports.clv(by: options.actor)
-            return try moreRespond(CLVBody(report), format: options.format, table: ReportTables.clv(report, t: Lang(locale: context.locale)))
+            return try moreRespond(
+                CLVBody(report), format: options.format, table: ReportTables.clv(report, t: Lang(locale: context.locale)))
         }
     }
 

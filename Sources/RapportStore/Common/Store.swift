@@ -26,6 +26,7 @@ public struct Store: Sendable {
     public let customerMetrics: CustomerMetricsRepository
     public let reports: ReportRepository
     public let winModels: WinModelRepository
+    public let dashboards: DashboardRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -59,6 +60,7 @@ public struct Store: Sendable {
         customerMetrics = CustomerMetricsRepository(context: context)
         reports = ReportRepository(context: context)
         winModels = WinModelRepository(context: context)
+        dashboards = DashboardRepository(context: context)
     }
 
     /// The database.

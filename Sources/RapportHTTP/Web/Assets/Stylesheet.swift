@@ -232,6 +232,13 @@ extension Assets {
         .report-index { list-style: none; padding: 0; display: grid; gap: .75rem; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); }
         .report-index a { display: block; font-weight: 600; }
         td.num, th.num { text-align: right; }
+        .table-scroll { overflow-x: auto; }
+        .widgets { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr)); }
+        .widget h2 { font-size: 1.05rem; margin: 0; }
+        .widget-tools { display: flex; gap: .25rem; }
+        ul.factors { list-style: none; padding: 0; margin: .25rem 0 0; font-size: .85rem; }
+        ul.factors .up { color: #067647; }
+        ul.factors .down { color: #b42318; }
         .delta { font-size: .8rem; margin-left: .35rem; }
         .delta.up { color: #067647; }
         .delta.down { color: #b42318; }

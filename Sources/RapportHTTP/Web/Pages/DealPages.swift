@@ -90,6 +90,14 @@ struct DealPages {
             _ = try await store.deals.delete(try Handlers.id(context), by: viewer.actor)
             return WebResponse.redirect(.deals, flash: .deleted)
         }
+        router.post("deals/{id}/order") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            _ = try await FormData.read(request, context)
+            let id: Deal.ID = try Handlers.id(context)
+            let (order, _) = try await store.orders.create(fromDeal: id, by: viewer.actor)
+            let back: WebURL = order.contactID.map { .contact($0) } ?? order.companyID.map { .company($0) } ?? .deal(id)
+            return WebResponse.redirect(back, flash: .created)
+        }
     }
 
     // MARK: Board
@@ -268,6 +276,7 @@ struct DealPages {
         async let timeline = store.timeline.timeline(of: ref, limit: 50, cursor: nil, by: viewer.actor)
         async let users = kit.users(viewer)
         async let definitions = store.workspaces.customFields(entity: .deal, by: viewer.actor)
+        async let estimate = store.winModels.estimate(deal, by: viewer.actor)
         var refs = deal.contactIDs.map { RecordRef(kind: .contact, id: $0.rawValue) }
         if let company = deal.companyID { refs.append(RecordRef(kind: .company, id: company.rawValue)) }
         let titles = try await store.search.titles(of: refs, by: viewer.actor)
@@ -282,6 +291,26 @@ struct DealPages {
             "<dt>\(t("Status", "Статус"))</dt><dd><span class=\"chip \(deal.status.rawValue)\">\(t.label(deal.status))</span></dd>",
             "<dt>\(t("Probability", "Вероятность"))</dt><dd>\(format.percent(deal.probability))</dd>",
         ]
+        if let prediction = try await estimate.prediction {
+            let factors: [HTML] = prediction.factors.prefix(3).filter { abs($0.contribution) >= 0.05 }.map { factor in
+                let name: String =
+                    switch factor.feature {
+                    case .stage: t("stage", "этап") + " " + (stageNames[Stage.ID(factor.value)] ?? "")
+                    case .age: t("age", "возраст") + " " + factor.value
+                    case .amount: t("amount", "сумма")
+                    case .source: t("source", "источник") + " " + factor.value
+                    case .activity: t("activities", "активностей") + ": " + factor.value
+                    case .owner: t("owner", "ответственный") + " " + (allUsers.name(of: User.ID(factor.value)) ?? "")
+                    }
+                return "<li class=\"\(factor.contribution > 0 ? "up" : "down")\">\(factor.contribution > 0 ? "▲" : "▼") \(name)</li>"
+            }
+            facts.append(
+                """
+                <dt>\(t("Learned chance", "Шанс по опыту"))</dt><dd><b>\(format.percent(prediction.percent))</b>
+                <span class="muted">\(t("from", "по")) \(format.number(try await estimate.examples)) \(t("closed deals", "закрытым сделкам"))</span>
+                \(factors.isEmpty ? HTML.empty : "<ul class=\"factors\">\(factors)</ul>" as HTML)</dd>
+                """)
+        }
         if let reason = deal.lostReason { facts.append("<dt>\(t("Lost because", "Причина проигрыша"))</dt><dd>\(reason)</dd>") }
         if let close = deal.expectedCloseDate {
             facts.append("<dt>\(t("Expected close", "Ожидаемое закрытие"))</dt><dd>\(format.date(close))</dd>")
@@ -306,6 +335,9 @@ struct DealPages {
             body: """
                 <div class="page-head"><h1>\(deal.title)</h1>
                 <div class="actions"><a class="button" href="\(WebURL.editDeal(id))">\(Icon.edit) \(t("Edit", "Изменить"))</a>
+                \(if: deal.status == .won, """
+                <form method="post" action="\(WebURL("/deals/\(id.rawValue)/order"))">\(Form.csrf(viewer))<button type="submit">\(Icon.plus) \(t("Create order", "Создать заказ"))</button></form>
+                """ as HTML)
                 <form method="post" action="\(WebURL.deleteDeal(id))" data-confirm="\(t("Move this deal to the trash?", "Переместить сделку в корзину?"))">\(Form.csrf(viewer))
                 <button type="submit" class="danger">\(Icon.trash) \(t("Delete", "Удалить"))</button></form></div></div>
                 <form class="board-tools" method="post" action="\(WebURL.moveDeal(id))">\(Form.csrf(viewer))

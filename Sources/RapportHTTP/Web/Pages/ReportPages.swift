@@ -14,6 +14,22 @@ struct ReportPages {
             let viewer = try await kit.viewer(request, context)
             return WebResponse.html(indexPage(viewer))
         }
+        router.get("dashboard") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            return WebResponse.html(try await dashboardPage(viewer))
+        }
+        router.post("dashboard") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            let form = try await FormData.read(request, context)
+            let step = form["do"] ?? ""
+            if step == "reset" {
+                try await store.dashboards.save(nil, by: viewer.actor)
+            } else {
+                let current = try await store.dashboards.widgets(by: viewer.actor)
+                try await store.dashboards.save(Dashboard.rearrange(current, step: step), by: viewer.actor)
+            }
+            return WebResponse.redirect(WebURL("/dashboard"), flash: .saved)
+        }
         router.get("reports/{name}") { request, context in
             let viewer = try await kit.viewer(request, context)
             let name = context.parameters.get("name") ?? ""
@@ -21,13 +37,22 @@ struct ReportPages {
         }
     }
 
-    static let names = ["funnel", "sales", "purchases", "rfm"]
+    static let names = [
+        "funnel", "sales", "stage-time", "lost-reasons", "forecast", "managers", "sources", "purchases", "cohorts", "rfm", "clv",
+    ]
 
     func title(_ name: String, _ t: Lang) -> String {
         switch name {
         case "funnel": t("Sales funnel", "Воронка продаж")
         case "sales": t("Sales and win rate", "Продажи и конверсия")
         case "purchases": t("Purchases: ARPU, average check, repeat rate", "Покупки: ARPU, средний чек, повторные")
+        case "stage-time": t("Time in stage and stale deals", "Время на этапах и зависшие сделки")
+        case "lost-reasons": t("Lost reasons", "Причины проигрыша")
+        case "forecast": t("Weighted forecast by month", "Взвешенный прогноз по месяцам")
+        case "managers": t("Managers", "Менеджеры")
+        case "sources": t("Leads, deals and revenue by source", "Лиды, сделки и выручка по источникам")
+        case "cohorts": t("Monthly cohorts", "Когорты по месяцам")
+        case "clv": t("CLV distribution", "Распределение CLV")
         default: t("RFM grid", "RFM-сетка")
         }
     }
@@ -38,7 +63,8 @@ struct ReportPages {
         return Layout.page(
             viewer, title: t("Reports", "Отчёты"), section: .reports,
             body: """
-                <div class="page-head"><h1>\(t("Reports", "Отчёты"))</h1></div>
+                <div class="page-head"><h1>\(t("Reports", "Отчёты"))</h1>
+                <a class="button primary" href="/dashboard">\(t("My dashboard", "Мой дашборд"))</a></div>
                 <ul class="report-index">\(cards)</ul>
                 """)
     }
@@ -63,35 +89,22 @@ struct ReportPages {
         var period = try await store.reports.period(from: nil, to: nil, by: viewer.actor)
         do {
             period = try await store.reports.period(from: from, to: to, by: viewer.actor)
-            switch name {
-            case "funnel":
-                guard let pipelineID else { break }
-                body = funnel(try await store.reports.funnel(pipeline: pipelineID, period: period, ownerID: nil, by: viewer.actor), viewer)
-            case "sales":
-                let current = try await store.reports.sales(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
-                let previous = try await store.reports.sales(period: period.previous, pipelineID: nil, ownerID: nil, by: viewer.actor)
-                body = comparison(ReportTables.sales(current, previous, t: t), viewer)
-            case "purchases":
-                let current = try await store.reports.purchases(period: period, segment: segmentID, by: viewer.actor)
-                let previous = try await store.reports.purchases(period: period.previous, segment: segmentID, by: viewer.actor)
-                body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
-            default:
-                body = rfm(try await store.reports.rfmGrid(segment: segmentID, by: viewer.actor), viewer)
-            }
+            body = try await content(name, viewer, period: period, pipelineID: pipelineID, segmentID: segmentID)
         } catch let error as ValidationError {
             errors = FormErrors(error, locale: viewer.locale)
         }
         let format = viewer.format
         let shownTo = format.adding(days: -1, to: format.localDate(period.to))
         var filters: [HTML] = []
-        if name != "rfm" {
+        let periodic = !["rfm", "forecast", "cohorts", "clv"].contains(name)
+        if periodic {
             filters.append(
                 Form.field(
                     t("From", "С"), "from", value: query["from"] ?? format.localDate(period.from).description, errors: errors, type: "date")
             )
             filters.append(Form.field(t("To", "По"), "to", value: query["to"] ?? shownTo.description, errors: errors, type: "date"))
         }
-        if name == "funnel" {
+        if name == "funnel" || name == "stage-time" {
             filters.append(
                 Form.select(
                     t("Pipeline", "Воронка"), "pipelineId", options: pipelines.map { ($0.id.rawValue, $0.name) },
@@ -104,7 +117,7 @@ struct ReportPages {
                     blank: t("All clients", "Все клиенты")))
         }
         var download: [(String, String?)] = [("from", query["from"]), ("to", query["to"])]
-        if name == "funnel" { download.append(("pipelineId", pipelineID?.rawValue)) }
+        if name == "funnel" || name == "stage-time" { download.append(("pipelineId", pipelineID?.rawValue)) }
         if let segmentID { download.append(("segment", segmentID.rawValue)) }
         func link(_ format: String, _ label: String) -> HTML {
             "<a class=\"button\" href=\"\(WebURL("/api/v1/reports/\(name)", download.filter { $0.1?.isEmpty == false } + [("format", format)]))\" download>\(label)</a>"
@@ -117,9 +130,95 @@ struct ReportPages {
                 \(Form.summary(errors, t))
                 <form method="get" action="\(WebURL.report(name))" class="card"><div class="filters">\(filters)</div>
                 <div class="actions"><button type="submit" class="primary">\(t("Show", "Показать"))</button></div></form>
-                \(if: name != "rfm", "<p class=\"muted\">\(format.date(period.from)) — \(format.date(shownTo)) · \(t("compared with the previous period of the same length", "в сравнении с предыдущим периодом той же длины"))</p>")
+                \(if: periodic, "<p class=\"muted\">\(format.date(period.from)) — \(format.date(shownTo)) · \(t("compared with the previous period of the same length", "в сравнении с предыдущим периодом той же длины"))</p>")
                 \(body)
                 """)
+    }
+
+    /// The user's dashboard: their widgets (each a report over the last 30 days), with controls to move,
+    /// remove and add widgets.
+    func dashboardPage(_ viewer: Viewer) async throws -> HTML {
+        let t = viewer.t
+        let widgets = try await store.dashboards.widgets(by: viewer.actor)
+        let period = try await store.reports.period(from: nil, to: nil, by: viewer.actor)
+        let pipeline = try await store.pipelines.list(by: viewer.actor).first?.id
+        var cards: [HTML] = []
+        for (index, name) in widgets.enumerated() {
+            let body = (try? await content(name, viewer, period: period, pipelineID: pipeline, segmentID: nil)) ?? .empty
+            func button(_ step: String, _ label: String, _ title: String) -> HTML {
+                "<button type=\"submit\" name=\"do\" value=\"\(step):\(index)\" class=\"small\" title=\"\(title)\">\(label)</button>"
+            }
+            cards.append(
+                """
+                <section class="card widget" aria-labelledby="widget-\(index)"><div class="page-head"><h2 id="widget-\(index)"><a href="\(WebURL.report(name))">\(title(name, t))</a></h2>
+                <form method="post" action="/dashboard" class="widget-tools">\(Form.csrf(viewer))
+                \(if: index > 0, button("up", "↑", t("Move up", "Выше")))\(if: index + 1 < widgets.count, button("down", "↓", t("Move down", "Ниже")))\(button("remove", "✕", t("Remove", "Убрать")))
+                </form></div>\(body)</section>
+                """)
+        }
+        let addable = Dashboard.widgets.filter { !widgets.contains($0) }
+        return Layout.page(
+            viewer, title: t("Dashboard", "Дашборд"), section: .reports,
+            body: """
+                <div class="page-head"><h1>\(t("Dashboard", "Дашборд"))</h1>
+                <form method="post" action="/dashboard" class="inline-form">\(Form.csrf(viewer))
+                \(addable.isEmpty ? HTML.empty : """
+                <label class="visually-hidden" for="add-widget">\(t("Add a report", "Добавить отчёт"))</label>
+                <select id="add-widget" name="do">\(options: addable.map { ("add:\($0)", title($0, t)) }, selected: nil, blank: nil)</select>
+                <button type="submit">\(Icon.plus) \(t("Add", "Добавить"))</button>
+                """ as HTML)
+                <button type="submit" name="do" value="reset" class="link">\(t("Reset to my role's default", "Вернуть набор по роли"))</button></form></div>
+                <p class="muted">\(viewer.format.date(period.from)) — \(viewer.format.date(period.to.addingTimeInterval(-1)))</p>
+                \(cards.isEmpty ? Parts.empty(t("No widgets: add a report above.", "Виджетов нет: добавьте отчёт выше.")) : "<div class=\"widgets\">\(cards)</div>" as HTML)
+                """)
+    }
+
+    /// A report's chart and table for a period: the page's body, and a dashboard widget.
+    func content(_ name: String, _ viewer: Viewer, period: ReportPeriod, pipelineID: Pipeline.ID?, segmentID: Segment.ID?) async throws
+        -> HTML
+    {
+        let t = viewer.t
+        var body: HTML = .empty
+        switch name {
+        case "funnel":
+            guard let pipelineID else { break }
+            body = funnel(try await store.reports.funnel(pipeline: pipelineID, period: period, ownerID: nil, by: viewer.actor), viewer)
+        case "sales":
+            let current = try await store.reports.sales(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
+            let previous = try await store.reports.sales(period: period.previous, pipelineID: nil, ownerID: nil, by: viewer.actor)
+            body = comparison(ReportTables.sales(current, previous, t: t), viewer)
+        case "purchases":
+            let current = try await store.reports.purchases(period: period, segment: segmentID, by: viewer.actor)
+            let previous = try await store.reports.purchases(period: period.previous, segment: segmentID, by: viewer.actor)
+            body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
+        case "stage-time":
+            guard let pipelineID else { break }
+            let report = try await store.reports.stageTime(pipeline: pipelineID, period: period, by: viewer.actor)
+            body = tableReport(ReportTables.stageTime(report, t: t), chart: 2, totals: false, viewer)
+        case "lost-reasons":
+            let report = try await store.reports.lostReasons(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
+            body = tableReport(ReportTables.lostReasons(report, t: t), chart: 1, totals: true, viewer)
+        case "forecast":
+            let (report, _) = try await store.reports.forecast(pipelineID: nil, ownerID: nil, by: viewer.actor)
+            body = tableReport(ReportTables.forecast(report, t: t), chart: 3, totals: true, viewer)
+        case "managers":
+            body = tableReport(
+                ReportTables.managers(try await store.reports.managers(period: period, by: viewer.actor), t: t), chart: 3,
+                totals: false, viewer)
+        case "sources":
+            body = tableReport(
+                ReportTables.sources(try await store.reports.sources(period: period, by: viewer.actor), t: t), chart: 4, totals: false,
+                viewer)
+        case "cohorts":
+            body = tableReport(
+                ReportTables.cohorts(try await store.reports.cohorts(months: 12, by: viewer.actor), t: t), chart: 1, totals: false,
+                viewer)
+        case "clv":
+            body = tableReport(ReportTables.clv(try await store.reports.clv(by: viewer.actor), t: t), chart: 1, totals: true, viewer)
+        default:
+            body = rfm(try await store.reports.rfmGrid(segment: segmentID, by: viewer.actor), viewer)
+        }
+        return body
     }
 
     private func funnel(_ report: FunnelReport, _ viewer: Viewer) -> HTML {
@@ -138,6 +237,47 @@ struct ReportPages {
             <table class="list report"><thead><tr><th scope="col">\(t("Stage", "Этап"))</th><th scope="col" class="num">\(t("Reached", "Дошли"))</th>
             <th scope="col" class="num">\(t("From previous", "От предыдущего"))</th><th scope="col" class="num">\(t("From start", "От начала"))</th></tr></thead>
             <tbody>\(rows)<tr><td>\(t("Lost", "Проиграно"))</td><td class="num">\(format.number(report.lost))</td><td></td><td></td></tr></tbody></table>
+            """
+    }
+
+    /// Any report's table, with a bar chart of one numeric column (the totals row, if any, left out of it).
+    private func tableReport(_ table: Table, chart column: Int, totals: Bool, _ viewer: Viewer) -> HTML {
+        let format = viewer.format
+        func text(_ cell: TableCell) -> String {
+            switch cell {
+            case .text(let value): value
+            case .integer(let value): format.number(value)
+            case .decimal(let value, let digits):
+                digits == 2
+                    ? format.money(Money(amount: value, currency: viewer.workspace.currency))
+                    : String(Double(value) / pow(10, Double(digits)))
+            case .percent(let value): format.percent(Int((value * 100).rounded()))
+            case .date(let day): format.date(day)
+            case .empty: "—"
+            }
+        }
+        func number(_ cell: TableCell) -> Double {
+            switch cell {
+            case .integer(let value): Double(value)
+            case .decimal(let value, _): Double(value)
+            case .percent(let value): value
+            default: 0
+            }
+        }
+        let charted = totals ? Array(table.rows.dropLast()) : table.rows
+        let bars = charted.filter { $0.count > column }.prefix(20).map {
+            Charts.Bar(label: String(text($0[0]).prefix(24)), value: number($0[column]), caption: text($0[column]))
+        }
+        let head: [HTML] = table.columns.enumerated().map { "<th scope=\"col\"\(if: $0.offset > 0, " class=\"num\"")>\($0.element)</th>" }
+        let rows: [HTML] = table.rows.map { row in
+            let cells: [HTML] = row.enumerated().map { "<td\(if: $0.offset > 0, " class=\"num\"")>\(text($0.element))</td>" }
+            return "<tr>\(cells)</tr>"
+        }
+        return """
+            \(bars.isEmpty ? HTML.empty : "<section class=\"card\">\(Charts.bars(Array(bars), title: "\(table.title): \(table.columns[column])"))</section>" as HTML)
+            \(table.rows.isEmpty ? Parts.empty(viewer.t("Nothing to show for this period.", "За этот период показать нечего.")) : """
+            <div class="table-scroll"><table class="list report"><thead><tr>\(head)</tr></thead><tbody>\(rows)</tbody></table></div>
+            """ as HTML)
             """
     }
 
