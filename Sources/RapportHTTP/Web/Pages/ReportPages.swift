@@ -242,28 +242,8 @@ struct ReportPages {
 
     /// Any report's table, with a bar chart of one numeric column (the totals row, if any, left out of it).
     private func tableReport(_ table: Table, chart column: Int, totals: Bool, _ viewer: Viewer) -> HTML {
-        let format = viewer.format
-        func text(_ cell: TableCell) -> String {
-            switch cell {
-            case .text(let value): value
-            case .integer(let value): format.number(value)
-            case .decimal(let value, let digits):
-                digits == 2
-                    ? format.money(Money(amount: value, currency: viewer.workspace.currency))
-                    : String(Double(value) / pow(10, Double(digits)))
-            case .percent(let value): format.percent(Int((value * 100).rounded()))
-            case .date(let day): format.date(day)
-            case .empty: "—"
-            }
-        }
-        func number(_ cell: TableCell) -> Double {
-            switch cell {
-            case .integer(let value): Double(value)
-            case .decimal(let value, _): Double(value)
-            case .percent(let value): value
-            default: 0
-            }
-        }
+        let text = { (cell: TableCell) in Self.text(cell, viewer) }
+        let number = Self.number
         let charted = totals ? Array(table.rows.dropLast()) : table.rows
         let bars = charted.filter { $0.count > column }.prefix(20).map {
             Charts.Bar(label: String(text($0[0]).prefix(24)), value: number($0[column]), caption: text($0[column]))
@@ -281,28 +261,38 @@ struct ReportPages {
             """
     }
 
+    /// A cell as the reader reads it: grouped numbers, money in the workspace currency, local dates.
+    static func text(_ cell: TableCell, _ viewer: Viewer) -> String {
+        let format = viewer.format
+        switch cell {
+        case .text(let value): return value
+        case .integer(let value): return format.number(value)
+        case .decimal(let value, let digits):
+            return digits == 2
+                ? format.money(Money(amount: value, currency: viewer.workspace.currency))
+                : String(Double(value) / pow(10, Double(digits)))
+        case .percent(let value): return format.percent(Int((value * 100).rounded()))
+        case .date(let day): return format.date(day)
+        case .empty: return "—"
+        }
+    }
+
+    /// A cell's magnitude for a chart (0 for text).
+    static func number(_ cell: TableCell) -> Double {
+        switch cell {
+        case .integer(let value): Double(value)
+        case .decimal(let value, _): Double(value)
+        case .percent(let value): value
+        default: 0
+        }
+    }
+
     /// A two-period table (period, previous) with a bar chart of the period's first money or count rows.
     private func comparison(_ table: Table, _ viewer: Viewer) -> HTML {
         let t = viewer.t
         let format = viewer.format
-        func text(_ cell: TableCell) -> String {
-            switch cell {
-            case .text(let value): value
-            case .integer(let value): format.number(value)
-            case .decimal(let value, let digits):
-                digits == 2 ? format.money(Money(amount: value, currency: viewer.workspace.currency)) : String(Double(value) / 10)
-            case .percent(let value): format.percent(Int((value * 100).rounded()))
-            case .date(let day): format.date(day)
-            case .empty: "—"
-            }
-        }
-        func number(_ cell: TableCell) -> Double {
-            switch cell {
-            case .integer(let value): Double(value)
-            case .decimal(let value, _): Double(value)
-            default: 0
-            }
-        }
+        let text = { (cell: TableCell) in Self.text(cell, viewer) }
+        let number = Self.number
         let rows: [HTML] = table.rows.map { row in
             let change: HTML = {
                 guard row.count == 3 else { return .empty }
