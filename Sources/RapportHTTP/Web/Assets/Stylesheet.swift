@@ -242,6 +242,7 @@ extension Assets {
         .delta { font-size: .8rem; margin-left: .35rem; }
         .delta.up { color: #067647; }
         .delta.down { color: #b42318; }
+        svg.chart.rfm { max-width: 560px; }
         svg.chart.rfm text.count { font-size: 18px; font-weight: 700; fill: #101828; }
         svg.chart.rfm text.small { font-size: 10px; fill: #101828; }
         """#

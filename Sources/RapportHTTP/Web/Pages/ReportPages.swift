@@ -359,10 +359,16 @@ extension Charts {
                 let count = cell?.customers ?? 0
                 let shade = String(format: "%.2f", 0.08 + 0.82 * Double(count) / Double(largest))
                 let name = t.label(RFMClass.classify(recency: recency, frequency: frequency))
+                // Class names take two short lines at most, so they fit the cell.
+                let words = name.split(separator: " ")
+                let split = words.count > 1 ? [words.dropLast().joined(separator: " "), String(words.last ?? "")] : [name]
+                let lines: [HTML] = split.enumerated().map {
+                    "<tspan x=\"\(x + 8)\" dy=\"\($0.offset == 0 ? 0 : 12)\">\(String($0.element.prefix(16)))</tspan>"
+                }
                 parts.append(
                     """
                     <g><title>\(name): \(count)</title><rect class="bar" x="\(x)" y="\(y)" width="\(size - 4)" height="\(size - 4)" rx="6" fill-opacity="\(shade)"></rect>
-                    <text x="\(x + 8)" y="\(y + 24)" class="count">\(count)</text><text x="\(x + 8)" y="\(y + size - 14)" class="small">\(String(name.prefix(14)))</text></g>
+                    <text x="\(x + 8)" y="\(y + 24)" class="count">\(count)</text><text x="\(x + 8)" y="\(y + size - 28)" class="small">\(lines)</text></g>
                     """)
             }
         }
