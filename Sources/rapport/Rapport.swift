@@ -14,7 +14,7 @@ struct Rapport: AsyncParsableCommand {
         discussion: "Settings come from command-line options, then environment variables, then defaults:\n"
             + Configuration.environmentHelp.map { "  \($0.0.padding(toLength: 30, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
                 separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, Seed.self, OpenAPI.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, Seed.self, OpenAPI.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -170,6 +170,42 @@ struct UserCommand: AsyncParsableCommand {
             let system = Actor(userID: user.id, workspaceID: user.workspaceID, teamID: nil, role: .owner)
             _ = try await store.users.update(user.id, change, expectedVersion: user.version, by: system)
             print("Deactivated \(user.email).")
+            await store.database.close()
+        }
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import records from files.", subcommands: [Orders.self])
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import orders from a CSV file (UTF-8 or Windows-1251), matching clients by e-mail, phone or INN.",
+            discussion: "An order number already in the workspace is skipped, so importing the same file twice adds nothing.")
+        @Argument(help: "The CSV file.") var file: String
+        @Flag(help: "Check the file and print what would happen, writing nothing.") var dryRun = false
+        @Flag(help: "Print the summary as JSON.") var json = false
+        @Option(help: "Import as this user (default: the workspace's first owner).") var email: String?
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
+            let store = try await database.openStore(logger: commandLogger())
+            let users = try await store.users.listAll()
+            let user = email.map { wanted in users.first { $0.email == wanted.lowercased() } } ?? users.first { $0.role == .owner }
+            guard let user else { throw ValidationError("No such user.") }
+            let report = try await store.orderImporter.run(Array(data), dryRun: dryRun, by: user.actor)
+            if json {
+                print(#"{"created": \#(report.created), "skipped": \#(report.skipped), "failed": \#(report.failed), "dryRun": \#(dryRun)}"#)
+            } else {
+                print(
+                    "\(dryRun ? "Would create" : "Created") \(report.created), skipped \(report.skipped), failed \(report.failed) (\(report.encoding.rawValue))."
+                )
+                for row in report.rows {
+                    let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
+                    print("  line \(row.row)\(row.number.map { " (№\($0))" } ?? ""): \(row.outcome) — \(reasons)")
+                }
+            }
             await store.database.close()
         }
     }

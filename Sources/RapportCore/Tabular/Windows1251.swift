@@ -30,8 +30,30 @@ enum Windows1251 {
         return upperHalf[value] ?? replacement
     }
 
+    /// Decodes bytes of the code page (0x98, unassigned, reads as U+FFFD).
+    static func decode(_ bytes: some Collection<UInt8>) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            switch byte {
+            case 0..<0x80: scalars.append(Unicode.Scalar(byte))
+            case 0xC0...0xFF: scalars.append(Unicode.Scalar(UInt32(byte) - 0xC0 + 0x0410) ?? "\u{FFFD}")
+            default: scalars.append(upperScalars[Int(byte) - 0x80].flatMap(Unicode.Scalar.init) ?? "\u{FFFD}")
+            }
+        }
+        return String(scalars)
+    }
+
     /// The bytes 0x80…0xBF by Unicode scalar; 0x98 is unassigned in the code page.
     private static let upperHalf: [UInt32: UInt8] = {
+        var table: [UInt32: UInt8] = [:]
+        for (offset, scalar) in upperScalars.enumerated() {
+            if let scalar { table[scalar] = UInt8(0x80 + offset) }
+        }
+        return table
+    }()
+
+    /// The scalars of bytes 0x80…0xBF, in byte order.
+    private static let upperScalars: [UInt32?] = {
         let scalars: [UInt32?] = [
             0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,  // 0x80 Ђ Ѓ ‚ ѓ „ … † ‡
             0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,  // 0x88 € ‰ Љ ‹ Њ Ќ Ћ Џ
@@ -42,10 +64,6 @@ enum Windows1251 {
             0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,  // 0xB0 ° ± І і ґ µ ¶ ·
             0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,  // 0xB8 ё № є » ј Ѕ ѕ ї
         ]
-        var table: [UInt32: UInt8] = [:]
-        for (offset, scalar) in scalars.enumerated() {
-            if let scalar { table[scalar] = UInt8(0x80 + offset) }
-        }
-        return table
+        return scalars
     }()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RapportCore
 import RapportStore
 
@@ -86,6 +87,16 @@ struct CommerceAPI {
                 try body.finish()
                 return OrderBody(try await store.orders.create(input, by: try context.requireActor()))
             }
+        }
+        // The file is the body (text/csv), UTF-8 or Windows-1251, separated by commas, semicolons or tabs.
+        group.post("orders/import") { request, context in
+            let actor = try context.requireActor()
+            var request = request
+            let buffer: ByteBuffer
+            do { buffer = try await request.collectBody(upTo: 32 << 20) } catch { throw APIError.payloadTooLarge }
+            let dryRun = ["true", "1"].contains(formQuery(request)["dryRun"] ?? "")
+            let report = try await store.orderImporter.run(Array(buffer.readableBytesView), dryRun: dryRun, by: actor)
+            return try Handlers.json(OrderImportBody(report, dryRun: dryRun, locale: context.locale))
         }
         group.get("orders/{id}") { _, context in
             try Handlers.json(OrderBody(try await store.orders.get(try Handlers.id(context), by: try context.requireActor())))
@@ -420,5 +431,43 @@ struct WinEstimateBody: Encodable, Sendable {
         examples = estimate.examples
         accuracy = estimate.accuracy.map { ($0 * 1000).rounded() / 1000 }
         trainedAt = estimate.trainedAt
+    }
+}
+
+struct IssueBody: Encodable, Sendable {
+    var field: String
+    var code: String
+    var message: String
+}
+
+struct OrderImportBody: Encodable, Sendable {
+    struct Row: Encodable, Sendable {
+        var row: Int
+        var number: String?
+        var outcome: String
+        var errors: [IssueBody]
+    }
+    var dryRun: Bool
+    var encoding: String
+    var columns: [String: String]
+    var created: Int
+    var skipped: Int
+    var failed: Int
+    var rows: [Row]
+
+    init(_ report: OrderImportReport, dryRun: Bool, locale: AppLocale) {
+        self.dryRun = dryRun
+        encoding = report.encoding.rawValue
+        columns = Dictionary(uniqueKeysWithValues: report.columns.map { ($0.key.rawValue, $0.value) })
+        created = report.created
+        skipped = report.skipped
+        failed = report.failed
+        rows = report.rows.map { row in
+            Row(
+                row: row.row, number: row.number, outcome: row.outcome,
+                errors: row.issues.map {
+                    IssueBody(field: $0.field, code: $0.code.rawValue, message: Messages.text(for: $0, locale: locale))
+                })
+        }
     }
 }

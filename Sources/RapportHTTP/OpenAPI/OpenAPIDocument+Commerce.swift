@@ -36,6 +36,10 @@ extension OpenAPIDocument {
                 summary: "Purchase metrics: orders, revenue, average check, CLV, RFM", tag: "Companies",
                 parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
             Operation(
+                method: "post", path: "/api/v1/orders/import", id: "importOrders",
+                summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab), matching clients by e-mail, phone or INN",
+                tag: "Orders", parameters: ["dryRun"], body: "CSVFile", response: "OrderImportReport", errors: [400, 401, 403, 413, 422]),
+            Operation(
                 method: "post", path: "/api/v1/deals/{id}/order", id: "orderFromDeal",
                 summary:
                     "Create the order of a won deal (asking again answers with the order made the first time, like an idempotent replay)",
@@ -158,6 +162,21 @@ extension OpenAPIDocument {
             "MemberIds": object(["ids": array(string)], required: ["ids"]),
             "Count": object(["count": integer], required: ["count"]),
             "CustomerMetrics": metrics,
+            "CSVFile": .object(["type": "string", "description": "The CSV file's bytes as the request body (Content-Type: text/csv)."]),
+            "OrderImportReport": object(
+                [
+                    "dryRun": boolean, "encoding": enumeration(["utf-8", "windows-1251"]),
+                    "columns": .object(["type": "object", "additionalProperties": string, "description": "Recognised column → header."]),
+                    "created": integer, "skipped": integer, "failed": integer,
+                    "rows": array(
+                        object(
+                            [
+                                "row": integer, "number": nullable("string"), "outcome": enumeration(["skipped", "failed"]),
+                                "errors": array(
+                                    object(["field": string, "code": string, "message": string], required: ["field", "code", "message"])),
+                            ], required: ["row", "outcome", "errors"])),
+                ], required: ["dryRun", "encoding", "columns", "created", "skipped", "failed", "rows"],
+                description: "An order number already in the workspace is skipped, so the same file imports once."),
             "WinEstimate": object(
                 [
                     "available": boolean, "percent": nullable("integer"), "stageDefault": integer,

@@ -200,6 +200,7 @@ extension OpenAPIDocument {
             "pipelineId": query("pipelineId", string, "Deals in this pipeline."),
             "status": query("status", enumeration(DealStatus.self), "Deal status."),
             "orderStatus": query("status", enumeration(OrderStatus.self), "Order status."),
+            "dryRun": query("dryRun", boolean, "Check the file and count what would happen, writing nothing."),
             "from": query("from", date, "First day of the report, included (workspace time zone; default: 29 days before `to`)."),
             "to": query("to", date, "Last day of the report, included (default: today)."),
             "format": query(
@@ -248,7 +249,8 @@ extension OpenAPIDocument {
             ]
             if let body = op.body {
                 operation["requestBody"] = .object([
-                    "required": true, "content": .object(["application/json": .object(["schema": ref(body)])]),
+                    "required": true,
+                    "content": .object([body == "CSVFile" ? "text/csv" : "application/json": .object(["schema": ref(body)])]),
                 ])
             }
             if op.isPublic { operation["security"] = .array([]) }

@@ -2,7 +2,7 @@ import RapportCore
 
 /// The sections of the navigation.
 enum Section: String, Sendable, CaseIterable {
-    case home, contacts, companies, deals, tasks, segments, reports, trash, settings, search
+    case home, contacts, companies, deals, tasks, orders, segments, reports, trash, settings, search
 }
 
 /// The frame of every page: head, navigation, the global search, the one-time message.
@@ -44,6 +44,7 @@ enum Layout {
             link(.companies, .companies, Icon.companies, t("Companies", "Компании")),
             link(.deals, .deals, Icon.deals, t("Deals", "Сделки")),
             link(.tasks, .tasks, Icon.tasks, t("Tasks", "Задачи")),
+            link(.orders, .orders, Icon.orders, t("Orders", "Заказы")),
             link(.segments, .segments, Icon.segments, t("Segments", "Сегменты")),
             link(.reports, .reports, Icon.reports, t("Reports", "Отчёты")),
             link(.trash, .trash, Icon.trash, t("Trash", "Корзина")),
@@ -100,6 +101,7 @@ enum Icon {
     static var tasks: HTML { named("tasks") }
     static var trash: HTML { named("trash") }
     static var segments: HTML { named("segments") }
+    static var orders: HTML { named("orders") }
     static var reports: HTML { named("reports") }
     static var settings: HTML { named("settings") }
     static var menu: HTML { named("menu") }

@@ -66,7 +66,7 @@ enum Flash: String, Sendable {
 
 /// An `application/x-www-form-urlencoded` body or query: names may repeat (checkbox lists).
 struct FormData: Sendable {
-    private(set) var pairs: [(name: String, value: String)] = []
+    var pairs: [(name: String, value: String)] = []
 
     /// Decodes the text as browsers encode forms (`+` is a space, `%2B` a plus), keeping every byte; the
     /// API's query reader names a NUL as a bad field.
@@ -124,12 +124,80 @@ struct FormData: Sendable {
         return form
     }
 
+    /// Reads a `multipart/form-data` POST (a file upload): its text fields and its files' bytes, CSRF checked.
+    static func readUpload(_ request: Request, _ context: AppRequestContext, limit: Int) async throws -> (FormData, [String: [UInt8]]) {
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: limit) } catch { throw APIError.payloadTooLarge }
+        let type = request.headers[.contentType] ?? ""
+        guard let range = type.range(of: "boundary=") else { throw APIError.malformedBody("Expected multipart/form-data.") }
+        let boundary = String(type[range.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        let (fields, files) = Multipart.parse(Array(buffer.readableBytesView), boundary: boundary)
+        var form = FormData()
+        form.pairs = fields
+        form = form.withoutNUL()
+        guard case .session(_, let expected) = context.authentication else { throw APIError.unauthenticated }
+        guard let sent = form["_csrf"] ?? request.headers[.csrfToken], AuthMiddleware.equal(sent, expected) else {
+            throw APIError.csrfFailed
+        }
+        return (form, files)
+    }
+
     /// Reads a POSTed form that needs no session (sign-in, first run).
     static func readPublic(_ request: Request) async throws -> FormData {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: BodyReader.maximumBytes) } catch { throw APIError.payloadTooLarge }
         return parse(Substring(String(decoding: buffer.readableBytesView, as: UTF8.self))).withoutNUL()
+    }
+}
+
+/// `multipart/form-data` bodies: the parts between boundary lines, each with a `name` (and a `filename`
+/// for files). Text fields are UTF-8.
+enum Multipart {
+    static func parse(_ body: [UInt8], boundary: String) -> (fields: [(name: String, value: String)], files: [String: [UInt8]]) {
+        let marker = Array("--\(boundary)".utf8)
+        var fields: [(name: String, value: String)] = []
+        var files: [String: [UInt8]] = [:]
+        var starts: [Int] = []
+        var index = 0
+        while index + marker.count <= body.count {
+            if body[index] == marker[0], body[index..<index + marker.count].elementsEqual(marker) {
+                starts.append(index)
+                index += marker.count
+            } else {
+                index += 1
+            }
+        }
+        for (start, end) in zip(starts, starts.dropFirst()) {
+            // A part: CRLF, headers, a blank line, the content, then CRLF before the next boundary.
+            let part = body[(start + marker.count)..<end]
+            guard let split = firstBlankLine(part) else { continue }
+            let headers = String(decoding: part[part.startIndex..<split], as: UTF8.self)
+            var content = Array(part[(split + 4)...])
+            if content.suffix(2) == [0x0D, 0x0A] { content.removeLast(2) }
+            guard let name = attribute("name", in: headers) else { continue }
+            if attribute("filename", in: headers) != nil {
+                files[name] = content
+            } else {
+                fields.append((name, String(decoding: content, as: UTF8.self)))
+            }
+        }
+        return (fields, files)
+    }
+
+    private static func firstBlankLine(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var index = bytes.startIndex
+        while index + 3 < bytes.endIndex {
+            if bytes[index] == 0x0D, bytes[index + 1] == 0x0A, bytes[index + 2] == 0x0D, bytes[index + 3] == 0x0A { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func attribute(_ key: String, in headers: String) -> String? {
+        guard let range = headers.range(of: " \(key)=\"") ?? headers.range(of: ";\(key)=\"") else { return nil }
+        return String(headers[range.upperBound...].prefix { $0 != "\"" })
     }
 }
 

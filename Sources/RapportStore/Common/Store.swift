@@ -27,6 +27,7 @@ public struct Store: Sendable {
     public let reports: ReportRepository
     public let winModels: WinModelRepository
     public let dashboards: DashboardRepository
+    public let orderImporter: OrderImporter
 
     /// Builds the repositories.
     /// - Parameters:
@@ -61,6 +62,7 @@ public struct Store: Sendable {
         reports = ReportRepository(context: context)
         winModels = WinModelRepository(context: context)
         dashboards = DashboardRepository(context: context)
+        orderImporter = OrderImporter(context: context)
     }
 
     /// The database.

@@ -1,0 +1,195 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+/// What an order import did (or would do, in a dry run), row by row where a row was not imported.
+public struct OrderImportReport: Sendable, Hashable {
+    /// One row's fate.
+    public struct Row: Sendable, Hashable {
+        /// The line in the file (the header is line 1).
+        public var row: Int
+        /// The order number the row belongs to, if any.
+        public var number: String?
+        /// `created`, `skipped` or `failed`.
+        public var outcome: String
+        /// Why it was skipped or failed (field issues, localized by the caller).
+        public var issues: [FieldIssue]
+    }
+
+    /// The encoding and separator the file was read with.
+    public var encoding: CSVReader.Encoding
+    /// Which columns were recognised.
+    public var columns: [OrderImport.Column: String]
+    /// Orders created (or that would be).
+    public var created = 0
+    /// Orders skipped (already imported, or no matching client).
+    public var skipped = 0
+    /// Orders refused.
+    public var failed = 0
+    /// Rows not imported, and the created orders' first rows.
+    public var rows: [Row] = []
+}
+
+/// Imports orders from CSV, matching clients by e-mail, phone or INN and products by SKU or name. An
+/// order number already in the workspace is skipped, so importing the same file twice adds nothing.
+public struct OrderImporter: Sendable {
+    let context: StoreContext
+
+    /// Makes the importer.
+    public init(context: StoreContext) { self.context = context }
+
+    /// The most rows one file may have here (bigger files go through the background import).
+    public static let maximumRows = 100_000
+
+    /// Reads and imports (or, with `dryRun`, only checks) a file.
+    public func run(_ bytes: [UInt8], dryRun: Bool, by actor: Actor) async throws -> OrderImportReport {
+        guard
+            AccessPolicy.allows(
+                actor, .create, .order, Ownership(workspaceID: actor.workspaceID, ownerID: actor.userID, ownerTeamID: actor.teamID))
+        else { throw RecordError.forbidden }
+        let document = CSVReader.read(bytes)
+        guard let header = document.records.first else { throw ValidationError("file", .required) }
+        if document.records.count - 1 > Self.maximumRows { throw ValidationError("file", .outOfRange, ["max": String(Self.maximumRows)]) }
+        let mapping = OrderImport.mapColumns(header)
+        var missing = FieldIssues()
+        if mapping[.email] == nil, mapping[.phone] == nil, mapping[.inn] == nil { missing.add("columns.email", .required) }
+        if mapping[.total] == nil, mapping[.price] == nil { missing.add("columns.total", .required) }
+        try missing.throwIfAny()
+        let settings = try await WorkspaceRows.workspace(context.database.reader, actor.workspaceID)
+        let timeZone = TimeZone(identifier: settings.timeZone) ?? .gmt
+        let (lines, problems) = OrderImport.lines(document.records, mapping: mapping, currency: settings.currency, timeZone: timeZone)
+        var report = OrderImportReport(
+            encoding: document.encoding, columns: Dictionary(uniqueKeysWithValues: mapping.map { ($0.key, header[$0.value]) }))
+        for problem in problems {
+            report.rows.append(.init(row: problem.row, number: nil, outcome: "failed", issues: [FieldIssue(problem.column, problem.code)]))
+        }
+        report.failed += Set(problems.map(\.row)).count
+        // Rows of one number are one order's lines, in file order.
+        var groups: [[OrderImport.Line]] = []
+        var byNumber: [String: Int] = [:]
+        for line in lines {
+            if let number = line.number, let index = byNumber[number] {
+                groups[index].append(line)
+            } else {
+                if let number = line.number { byNumber[number] = groups.count }
+                groups.append([line])
+            }
+        }
+        let repository = OrderRepository(context: context)
+        let normalizer = PhoneNormalizer(defaultRegion: settings.phoneRegion)
+        for group in groups {
+            let first = group[0]
+            let (input, issues, skip) = try await orderInput(group, normalizer: normalizer, actor: actor)
+            if let skip {
+                report.skipped += 1
+                report.rows.append(.init(row: first.row, number: first.number, outcome: "skipped", issues: [skip]))
+                continue
+            }
+            guard issues.isEmpty else {
+                report.failed += 1
+                report.rows.append(.init(row: first.row, number: first.number, outcome: "failed", issues: issues))
+                continue
+            }
+            do {
+                if dryRun {
+                    try await check(input, actor: actor, currency: settings.currency)
+                } else {
+                    _ = try await repository.create(input, by: actor)
+                }
+                report.created += 1
+            } catch let error as ValidationError {
+                report.failed += 1
+                report.rows.append(.init(row: first.row, number: first.number, outcome: "failed", issues: error.issues))
+            }
+        }
+        report.rows.sort { $0.row < $1.row }
+        return report
+    }
+
+    /// The order a group of lines describes, the lines' problems, or why it is skipped.
+    private func orderInput(_ group: [OrderImport.Line], normalizer: PhoneNormalizer, actor: Actor) async throws
+        -> (OrderInput, [FieldIssue], FieldIssue?)
+    {
+        let db = context.database.reader
+        let workspace = actor.workspaceID.rawValue
+        let first = group[0]
+        var input = OrderInput()
+        input.number = first.number
+        input.orderedAt = first.orderedAt
+        input.status = first.status ?? .paid
+        input.channel = first.channel.map { .set($0) }
+        if let number = first.number,
+            try await db.raw("SELECT id FROM orders WHERE workspace_id = \(bind: workspace) AND number = \(bind: number)").first() != nil
+        {
+            return (input, [], FieldIssue("number", .duplicate))
+        }
+        // The client: the e-mail's contact, else the phone's, else the INN's company.
+        if let email = first.email.map({ $0.lowercased() }),
+            let row = try await db.raw(
+                "SELECT e.record_id FROM emails e JOIN contacts c ON c.id = e.record_id WHERE e.workspace_id = \(bind: workspace) AND e.record_kind = 'contact' AND e.address = \(bind: email) AND c.deleted_at IS NULL LIMIT 1"
+            ).first()
+        {
+            input.contactID = .set(Contact.ID(try row.string("record_id")))
+        } else if let phone = first.phone, let e164 = normalizer.normalize(phone).e164,
+            let row = try await db.raw(
+                "SELECT p.record_id FROM phones p JOIN contacts c ON c.id = p.record_id WHERE p.workspace_id = \(bind: workspace) AND p.record_kind = 'contact' AND p.e164 = \(bind: e164) AND c.deleted_at IS NULL LIMIT 1"
+            ).first()
+        {
+            input.contactID = .set(Contact.ID(try row.string("record_id")))
+        } else if let inn = first.inn,
+            let row = try await db.raw(
+                "SELECT id FROM companies WHERE workspace_id = \(bind: workspace) AND inn = \(bind: inn) AND deleted_at IS NULL LIMIT 1"
+            ).first()
+        {
+            input.companyID = .set(Company.ID(try row.string("id")))
+        } else {
+            let field = first.email != nil ? "email" : first.phone != nil ? "phone" : "inn"
+            return (input, [], FieldIssue(field, .unknownReference))
+        }
+        var lines: [OrderLineInput] = []
+        var issues: [FieldIssue] = []
+        for line in group {
+            var product: (String, Int64)?
+            if let sku = line.sku ?? line.product {
+                let row = try await db.raw(
+                    """
+                    SELECT id, price FROM products WHERE workspace_id = \(bind: workspace) AND deleted_at IS NULL
+                    AND (sku = \(bind: sku) OR sort_name = \(bind: SearchText.fold(line.product ?? sku))) LIMIT 1
+                    """
+                ).first()
+                if let row { product = (try row.string("id"), try row.int64("price")) }
+            }
+            let price =
+                line.price ?? line.total.map { Money(amount: Money.divideRounded($0.amount, by: line.quantity), currency: $0.currency) }
+            if product == nil, line.product == nil, group.count > 1 { issues.append(FieldIssue("product", .required)) }
+            lines.append(
+                OrderLineInput(
+                    productID: product.map { Product.ID($0.0) },
+                    name: line.product ?? (product == nil ? first.number.map { "№\($0)" } : nil),
+                    quantity: line.quantity, unitPrice: price))
+        }
+        if group.count == 1, first.product == nil, first.sku == nil {
+            // A row with only a total is an order without lines.
+            input.total = first.total ?? first.price
+        } else {
+            input.lines = lines
+        }
+        return (input, issues, nil)
+    }
+
+    /// Checks an order without writing it (the dry run): the same rules a create applies.
+    private func check(_ input: OrderInput, actor: Actor, currency: CurrencyCode) async throws {
+        let ids = (input.lines ?? []).compactMap { $0.productID?.rawValue }
+        let products = try await ProductRepository.load(context.database.reader, ids: ids, workspace: actor.workspaceID)
+        var probe = input
+        if probe.number == nil { probe.number = "dry-run" }
+        _ = try OrderRules.apply(
+            probe,
+            to: Order(
+                id: Order.ID("dry-run"), workspaceID: actor.workspaceID, currency: currency, now: context.effects.now(),
+                createdBy: actor.userID),
+            context: OrderContext(
+                products: Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), currency: currency,
+                now: context.effects.now()))
+    }
+}
