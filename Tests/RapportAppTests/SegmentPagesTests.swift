@@ -127,4 +127,24 @@ import Testing
             #expect(order(try await rep.get("/dashboard").html) == Dashboard.defaultWidgets(for: .salesRep))
         }
     }
+
+    @Test func aCompanyCardShowsItsPurchases() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let company = try await api.post("/api/v1/companies", token, ["name": "ООО «Покупатель»"])
+            for amount in [100_000, 250_000] as [Int64] {
+                let order = try await api.post(
+                    "/api/v1/orders", token, ["companyId": .string(company.id), "total": ["amount": .int(amount), "currency": "RUB"]])
+                #expect(order.status == 201)
+            }
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let card = try await browser.get("/companies/\(company.id)")
+            let format = Formatting(locale: .ru, timeZoneIdentifier: "Europe/Moscow")
+            #expect(card.html.contains(format.money(Money(amount: 350_000, currency: .rub))), "revenue of both orders")
+            #expect(card.html.contains(format.money(Money(amount: 175_000, currency: .rub))), "the average check")
+            #expect(card.html.contains("name=\"companyId\" value=\"\(company.id)\""), "a purchase is recorded for the company")
+        }
+    }
 }

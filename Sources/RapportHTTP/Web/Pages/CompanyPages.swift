@@ -112,6 +112,9 @@ struct CompanyPages {
         async let users = kit.users(viewer)
         async let definitions = store.workspaces.customFields(entity: .company, by: viewer.actor)
         async let pipelines = store.pipelines.list(by: viewer.actor)
+        async let orders = store.orders.list(ListQuery(limit: 10, filters: filter), by: viewer.actor)
+        async let standing = store.customerMetrics.standing(.company, id: id.rawValue, by: viewer.actor)
+        async let products = store.products.list(ListQuery(limit: 200), by: viewer.actor)
         let allUsers = try await users
         let stageNames = Dictionary(try await pipelines.flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let items = try await timeline.items
@@ -154,6 +157,7 @@ struct CompanyPages {
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
                 <section class="card"><h2>\(t("Contacts", "Контакты"))</h2>\(people.isEmpty ? Parts.empty(t("No contacts yet.", "Контактов пока нет.")) : "<ul>\(people)</ul>" as HTML)</section>
                 <section class="card"><h2>\(t("Deals", "Сделки"))</h2>\(dealItems.isEmpty ? Parts.empty(t("No deals yet.", "Сделок пока нет.")) : "<ul>\(dealItems)</ul>" as HTML)</section>
+                \(PurchasesPanel.render(viewer, standing: try await standing, orders: try await orders.items, contactID: nil, companyID: id, products: try await products.items.filter(\.active), now: now))
                 \(RecordViews.openTasks(try await tasks.items, viewer, users: allUsers, now: now))</div>
                 \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>
