@@ -46,9 +46,11 @@ public struct WinModelRepository: Sendable {
         let since = context.effects.now().addingTimeInterval(-Self.lookback).millis
         let rows = try await context.database.reader.raw(
             """
+            -- The last open stage is the one left last (two moves in the same millisecond share an entry time).
             SELECT d.status, d.amount, d.created_at, d.closed_at, COALESCE(d.source, d.utm_source) AS lead_source, d.owner_id,
                 (SELECT h.stage_id FROM stage_history h JOIN stages s ON s.id = h.stage_id
-                 WHERE h.deal_id = d.id AND s.kind = 'open' ORDER BY h.entered_at DESC LIMIT 1) AS last_open_stage,
+                 WHERE h.deal_id = d.id AND s.kind = 'open'
+                 ORDER BY COALESCE(h.left_at, d.closed_at) DESC, h.entered_at DESC, h.id DESC LIMIT 1) AS last_open_stage,
                 (SELECT COUNT(*) FROM activities a WHERE a.deal_id = d.id AND a.deleted_at IS NULL AND a.kind <> 'system'
                  AND a.occurred_at <= d.closed_at) AS activity_count
             FROM deals d
