@@ -3,6 +3,7 @@ import PackageDescription
 
 // The arrows between targets are the architecture (DESIGN §2):
 //   rapport → RapportApp → RapportHTTP → RapportStore → RapportCore
+//                       ↘ RapportJobs ↗
 // RapportCore imports nothing but Foundation; RapportStore never imports Hummingbird;
 // RapportHTTP never writes SQL (it calls the store's use cases).
 let package = Package(
@@ -54,10 +55,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RapportJobs",
+            dependencies: [
+                "RapportCore",
+                "RapportStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RapportApp",
             dependencies: [
                 "RapportCore",
                 "RapportStore",
+                "RapportJobs",
                 "RapportHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,6 +98,7 @@ let package = Package(
             name: "RapportAppTests",
             dependencies: [
                 "RapportApp",
+                "RapportJobs",
                 "RapportHTTP",
                 "RapportStore",
                 "RapportCore",

@@ -4,8 +4,9 @@ public import Logging
 import Prometheus
 public import RapportCore
 public import RapportHTTP
+import RapportJobs
 public import RapportStore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The assembled application: the HTTP server with its services, and the store it serves.
 public struct RapportApplication {
@@ -65,10 +66,8 @@ public func buildApplication(
         router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Rapport"),
-        services: [
-            DatabaseService(database: database, up: databaseUp, logger: logger),
-            MaintenanceService(store: store, retentionDays: configuration.trashRetentionDays, logger: logger),
-        ],
+        services: [DatabaseService(database: database, up: databaseUp, logger: logger)]
+            + workers(configuration, store: store, logger: logger),
         logger: logger)
     return RapportApplication(application: application, store: store, routes: router.routes.map { "\($0.method.rawValue) \($0.path)" })
 }
@@ -91,36 +90,32 @@ struct DatabaseService: Service {
     }
 }
 
-/// Hourly housekeeping: purges the trash past its retention, expired sessions and idempotency keys, and
-/// rescores customers by RFM (the quintiles move as the whole base buys, so they are recomputed on a schedule),
-/// and retrains each workspace's win-probability model on its latest won and lost deals.
-struct MaintenanceService: Service {
-    let store: Store
-    let retentionDays: Int
-    let logger: Logger
+/// `rapport worker`: background workers without the HTTP server, until SIGTERM or SIGINT (the job a worker
+/// is running finishes first).
+public func runWorkers(configuration: Configuration, count: Int, logger: Logger) async throws {
+    let database = try await openDatabase(configuration, logger: logger)
+    let store = Store(database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(
+            services: workers(configuration, store: store, logger: logger, count: count).map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    do {
+        try await group.run()
+    } catch {
+        await database.close()
+        throw error
+    }
+    await database.close()
+}
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do {
-                let purged = try await store.maintenance.purgeTrash(olderThan: Double(retentionDays) * 24 * 3600)
-                if purged > 0 { logger.info("Purged trash", metadata: ["records": "\(purged)"]) }
-            } catch {
-                logger.warning("Trash purge failed", metadata: ["error": "\(error)"])
-            }
-            do {
-                let rescored = try await store.customerMetrics.refreshRFM()
-                if rescored > 0 { logger.info("Rescored customers by RFM", metadata: ["changed": "\(rescored)"]) }
-            } catch {
-                logger.warning("RFM scoring failed", metadata: ["error": "\(error)"])
-            }
-            do { try await store.winModels.refresh() } catch {
-                logger.warning("Training win probability failed", metadata: ["error": "\(error)"])
-            }
-            do { try await store.maintenance.refreshPlannerStatistics() } catch {
-                logger.warning("Refreshing planner statistics failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
-        }
+/// The background workers of a process: `count` of them, named by host and process so leases say who holds a job.
+public func workers(_ configuration: Configuration, store: Store, logger: Logger, count: Int? = nil) -> [any Service] {
+    let registry = JobRegistry.standard(trashRetentionDays: configuration.trashRetentionDays)
+    let process = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    return (0..<(count ?? configuration.workers)).map { index in
+        JobWorker(store: store, registry: registry, name: "\(process)#\(index)", logger: logger)
     }
 }
 

@@ -23,6 +23,9 @@ public struct Configuration: Sendable {
     public var secureCookies: Bool = false
     /// Days a deleted record stays in the trash before it is purged. `RAPPORT_TRASH_RETENTION_DAYS`, default 30.
     public var trashRetentionDays: Int = 30
+    /// Background workers inside `rapport serve` (0 leaves the jobs to `rapport worker` processes).
+    /// `RAPPORT_WORKERS` (0…16), default 1.
+    public var workers: Int = 1
     /// bcrypt cost for passwords. `RAPPORT_BCRYPT_COST` (4…16), default 12.
     public var bcryptCost: Int = 12
     /// Run migrations at start-up. `RAPPORT_AUTO_MIGRATE` (true/false), default true; with false the server
@@ -42,6 +45,7 @@ public struct Configuration: Sendable {
         ("RAPPORT_LOG_LEVEL", "trace|debug|info|notice|warning|error|critical (default info)"),
         ("RAPPORT_SECURE_COOKIES", "true to mark session cookies Secure (default false)"),
         ("RAPPORT_TRASH_RETENTION_DAYS", "days before the trash is purged (default 30)"),
+        ("RAPPORT_WORKERS", "background job workers in `serve` (0–16, default 1; 0 leaves jobs to `rapport worker`)"),
         ("RAPPORT_BCRYPT_COST", "bcrypt cost 4..16 (default 12)"),
         ("RAPPORT_AUTO_MIGRATE", "run migrations at start-up (default true)"),
     ]
@@ -105,6 +109,7 @@ public struct Configuration: Sendable {
         if let secure = flag("RAPPORT_SECURE_COOKIES") { configuration.secureCookies = secure }
         if let days = integer("RAPPORT_TRASH_RETENTION_DAYS", 1...3650) { configuration.trashRetentionDays = days }
         if let cost = integer("RAPPORT_BCRYPT_COST", 4...16) { configuration.bcryptCost = cost }
+        if let workers = integer("RAPPORT_WORKERS", 0...16) { configuration.workers = workers }
         if let migrate = flag("RAPPORT_AUTO_MIGRATE") { configuration.autoMigrate = migrate }
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return configuration

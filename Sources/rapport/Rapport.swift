@@ -14,7 +14,9 @@ struct Rapport: AsyncParsableCommand {
         discussion: "Settings come from command-line options, then environment variables, then defaults:\n"
             + Configuration.environmentHelp.map { "  \($0.0.padding(toLength: 30, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
                 separator: "\n"),
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, Seed.self, OpenAPI.self],
+        subcommands: [
+            Serve.self, Worker.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, Seed.self, OpenAPI.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -172,6 +174,20 @@ struct UserCommand: AsyncParsableCommand {
             print("Deactivated \(user.email).")
             await store.database.close()
         }
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run background job workers without the HTTP server (any number of these may share one PostgreSQL database).")
+    @Option(help: "How many workers in this process.") var count = 1
+    @OptionGroup var database: DatabaseOptions
+    func run() async throws {
+        guard (1...16).contains(count) else { throw ValidationError("--count must be 1…16.") }
+        var logger = Logger(label: "rapport-worker")
+        let configuration = try database.configuration()
+        logger.logLevel = configuration.logLevel
+        try await runWorkers(configuration: configuration, count: count, logger: logger)
     }
 }
 

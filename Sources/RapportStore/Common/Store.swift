@@ -28,6 +28,7 @@ public struct Store: Sendable {
     public let winModels: WinModelRepository
     public let dashboards: DashboardRepository
     public let orderImporter: OrderImporter
+    public let jobs: JobRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -63,6 +64,7 @@ public struct Store: Sendable {
         winModels = WinModelRepository(context: context)
         dashboards = DashboardRepository(context: context)
         orderImporter = OrderImporter(context: context)
+        jobs = JobRepository(context: context)
     }
 
     /// The database.

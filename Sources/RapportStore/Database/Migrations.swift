@@ -19,6 +19,7 @@ public enum Migrations {
         Migration(version: 3, name: "create_saved_views", statements: Schema.v3),
         Migration(version: 4, name: "create_orders_segments_and_customer_metrics", statements: Schema.v4),
         Migration(version: 5, name: "create_win_models_and_dashboards", statements: Schema.v5),
+        Migration(version: 6, name: "create_jobs", statements: Schema.v6),
     ]
 
     /// The newest schema version this binary knows.

@@ -121,6 +121,23 @@ enum Schema {
         ]
     }
 
+    /// Durable background jobs: claimed by one worker at a time under a lease (an expired lease makes a
+    /// job claimable again, so a crash loses nothing), retried with backoff; `unique_key` lets every node
+    /// enqueue a scheduled run and only one row exist.
+    static func v6(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        [
+            """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY, workspace_id TEXT REFERENCES workspaces(id), kind TEXT NOT NULL, payload TEXT NOT NULL,
+                status TEXT NOT NULL, attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL, run_at BIGINT NOT NULL,
+                locked_by TEXT, locked_until BIGINT, progress INTEGER NOT NULL, progress_note TEXT, last_error TEXT,
+                unique_key TEXT UNIQUE, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, finished_at BIGINT)
+            """,
+            "CREATE INDEX jobs_due ON jobs (status, run_at)",
+            "CREATE INDEX jobs_workspace ON jobs (workspace_id, created_at)",
+        ]
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

@@ -30,6 +30,8 @@ struct TestApp: Sendable {
         configuration.bcryptCost = 4
         configuration.logLevel = .error
         configuration.poolSize = 4
+        // Tests run jobs themselves, when they mean to (a background worker would race them).
+        configuration.workers = 0
         let logger = {
             var logger = Logger(label: "rapport-test")
             logger.logLevel = .critical

@@ -1,0 +1,63 @@
+public import Foundation
+public import RapportCore
+public import RapportStore
+
+/// What a running job can do besides its work: report progress (which also renews its lease).
+public struct JobContext: Sendable {
+    /// The job being run.
+    public let job: Job
+    /// The repositories.
+    public let store: Store
+    /// The worker running it.
+    public let worker: String
+
+    /// Records progress and keeps the job claimed by this worker.
+    public func report(progress: Int, note: String? = nil) async throws {
+        try await store.jobs.report(job.id, worker: worker, progress: progress, note: note)
+    }
+}
+
+/// Runs one kind of job; throwing fails the run (it is retried with backoff).
+public typealias JobHandler = @Sendable (JobContext) async throws -> Void
+
+/// Every kind of job, registered in one place, and the recurring ones with their intervals.
+public struct JobRegistry: Sendable {
+    /// Handlers by job kind.
+    public private(set) var handlers: [String: JobHandler] = [:]
+    /// Jobs that recur: kind and interval.
+    public private(set) var schedules: [(kind: String, every: TimeInterval)] = []
+
+    /// An empty registry.
+    public init() {}
+
+    /// Registers a handler for a kind of job.
+    public mutating func register(_ kind: String, _ handler: @escaping JobHandler) { handlers[kind] = handler }
+
+    /// Makes a registered kind recur.
+    public mutating func schedule(_ kind: String, every interval: TimeInterval) { schedules.append((kind, interval)) }
+
+    /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), win-model
+    /// training, the trash purge, planner statistics, and pruning finished jobs.
+    public static func standard(trashRetentionDays: Int) -> JobRegistry {
+        var registry = JobRegistry()
+        registry.register("rfm.refresh") { context in
+            try await context.store.customerMetrics.refreshRFM()
+        }
+        registry.register("win-model.train") { context in
+            try await context.store.winModels.refresh()
+        }
+        registry.register("trash.purge") { context in
+            try await context.store.maintenance.purgeTrash(olderThan: Double(trashRetentionDays) * 86_400)
+        }
+        registry.register("planner.statistics") { context in
+            try await context.store.maintenance.refreshPlannerStatistics()
+        }
+        registry.register("jobs.prune") { context in
+            try await context.store.jobs.prune(olderThan: 7 * 86_400)
+        }
+        for kind in ["rfm.refresh", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"] {
+            registry.schedule(kind, every: 3600)
+        }
+        return registry
+    }
+}
