@@ -45,6 +45,17 @@ import Testing
             #expect(high > 70 && low < 30, "learned \(high) % and \(low) % from 90 % and 10 % win rates")
             let factors = good["factors"].arrayValue
             #expect(factors.first?["feature"] == "stage", "the stage drove it")
+
+            // The hourly job writes each open deal's chance; the forecast weighs by it. By hand, from the two
+            // new deals' chances and the open one created before training (no expected date: one bucket).
+            try await app.store.winModels.refresh()
+            let untrainedNow = try await api.get("/api/v1/deals/\(before.id)/win-probability", token)
+            let chances = [high, low, try #require(untrainedNow["percent"].intValue)]
+            let expected = chances.reduce(Int64(0)) { $0 + (100_000 * $1 + 50) / 100 }
+            let forecast = try await api.get("/api/v1/reports/forecast", token)
+            #expect(forecast["total"]["learnedWeighted"] == .int(expected))
+            #expect(
+                forecast["total"]["weighted"] != forecast["total"]["learnedWeighted"], "the learned chances differ from the stage defaults")
         }
     }
 

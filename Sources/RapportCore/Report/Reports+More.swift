@@ -173,12 +173,16 @@ public struct ForecastMonth: Hashable, Sendable {
     /// The sum of each deal's amount × probability ÷ 100, each rounded half away from zero.
     public var weighted: Int64
 
+    /// The same weighted by each deal's learned chance where the model has scored it (else its probability).
+    public var learnedWeighted: Int64
+
     /// Makes a month.
-    public init(month: String?, deals: Int, amount: Int64, weighted: Int64) {
+    public init(month: String?, deals: Int, amount: Int64, weighted: Int64, learnedWeighted: Int64? = nil) {
         self.month = month
         self.deals = deals
         self.amount = amount
         self.weighted = weighted
+        self.learnedWeighted = learnedWeighted ?? weighted
     }
 }
 
@@ -199,7 +203,9 @@ public struct ForecastReport: Hashable, Sendable {
             }
         }
         let total = sorted.reduce(ForecastMonth(month: nil, deals: 0, amount: 0, weighted: 0)) {
-            ForecastMonth(month: nil, deals: $0.deals + $1.deals, amount: $0.amount + $1.amount, weighted: $0.weighted + $1.weighted)
+            ForecastMonth(
+                month: nil, deals: $0.deals + $1.deals, amount: $0.amount + $1.amount, weighted: $0.weighted + $1.weighted,
+                learnedWeighted: $0.learnedWeighted + $1.learnedWeighted)
         }
         return ForecastReport(months: sorted, total: total)
     }

@@ -156,12 +156,15 @@ extension ReportTables {
         func row(_ name: String, _ month: ForecastMonth) -> [TableCell] {
             [
                 .text(name), .integer(Int64(month.deals)), .decimal(month.amount, fractionDigits: 2),
-                .decimal(month.weighted, fractionDigits: 2),
+                .decimal(month.weighted, fractionDigits: 2), .decimal(month.learnedWeighted, fractionDigits: 2),
             ]
         }
         return Table(
             title: t("Forecast", "Прогноз"),
-            columns: [t("Expected close", "Ожидаемое закрытие"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Weighted", "Взвешенная")],
+            columns: [
+                t("Expected close", "Ожидаемое закрытие"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Weighted", "Взвешенная"),
+                t("Weighted by learned chance", "Взвешенная по шансу из опыта"),
+            ],
             rows: report.months.map { row(name($0.month), $0) } + [row(t("Total", "Итого"), report.total)])
     }
 
@@ -301,12 +304,14 @@ struct ForecastMonthBody: Encodable, Sendable {
     var deals: Int
     var amount: Int64
     var weighted: Int64
+    var learnedWeighted: Int64
 
     init(_ month: ForecastMonth) {
         self.month = month.month
         deals = month.deals
         amount = month.amount
         weighted = month.weighted
+        learnedWeighted = month.learnedWeighted
     }
 }
 

@@ -42,8 +42,8 @@ extension OpenAPIDocument {
         let download = "With `format=csv|excel|xlsx` the table is downloaded instead."
         let money = "Money in minor units of the workspace currency."
         let forecastMonth = object(
-            ["month": nullable("string"), "deals": integer, "amount": integer, "weighted": integer],
-            required: ["deals", "amount", "weighted"])
+            ["month": nullable("string"), "deals": integer, "amount": integer, "weighted": integer, "learnedWeighted": integer],
+            required: ["deals", "amount", "weighted", "learnedWeighted"])
         return [
             "StageTimeReport": object(
                 [

@@ -20,6 +20,7 @@ public enum Migrations {
         Migration(version: 4, name: "create_orders_segments_and_customer_metrics", statements: Schema.v4),
         Migration(version: 5, name: "create_win_models_and_dashboards", statements: Schema.v5),
         Migration(version: 6, name: "create_jobs", statements: Schema.v6),
+        Migration(version: 7, name: "add_learned_probability_to_deals", statements: Schema.v7),
     ]
 
     /// The newest schema version this binary knows.

@@ -138,6 +138,12 @@ enum Schema {
         ]
     }
 
+    /// Each open deal's learned chance to be won (written by the hourly model job), so the forecast can
+    /// weigh by it in SQL.
+    static func v7(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        ["ALTER TABLE deals ADD COLUMN learned_probability INTEGER"]
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

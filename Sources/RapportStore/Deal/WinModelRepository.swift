@@ -35,7 +35,11 @@ public struct WinModelRepository: Sendable {
             try $0.id("id", as: Workspace.self)
         }
         var trained = 0
-        for workspace in workspaces where try await train(workspace: workspace) != nil { trained += 1 }
+        for workspace in workspaces {
+            let model = try await train(workspace: workspace)
+            try await score(workspace: workspace, with: model)
+            if model != nil { trained += 1 }
+        }
         return trained
     }
 
@@ -81,6 +85,57 @@ public struct WinModelRepository: Sendable {
             }
         }
         return model
+    }
+
+    /// Writes every open deal's learned chance (the forecast weighs by it), in batches; without a model the
+    /// chances are cleared and the stage probabilities stand.
+    public func score(workspace: Workspace.ID, with model: WinProbabilityModel?) async throws {
+        guard let model else {
+            try await context.database.transaction { db in
+                try await db.raw(
+                    "UPDATE deals SET learned_probability = NULL WHERE workspace_id = \(bind: workspace.rawValue) AND learned_probability IS NOT NULL"
+                ).run()
+            }
+            return
+        }
+        let now = context.effects.now()
+        var after = ""
+        while true {
+            let rows = try await context.database.reader.raw(
+                """
+                SELECT id, stage_id, created_at, amount, COALESCE(source, utm_source) AS lead_source, owner_id FROM deals
+                WHERE workspace_id = \(bind: workspace.rawValue) AND status = 'open' AND deleted_at IS NULL AND id > \(bind: after)
+                ORDER BY id LIMIT 1000
+                """
+            ).all()
+            guard let last = rows.last else { return }
+            after = try last.string("id")
+            let ids = try rows.map { try $0.string("id") }
+            var activities: [String: Int] = [:]
+            for row in try await context.database.reader.raw(
+                """
+                SELECT deal_id, COUNT(*) AS n FROM activities WHERE deal_id IN \(inList(ids)) AND deleted_at IS NULL AND kind <> 'system'
+                GROUP BY deal_id
+                """
+            ).all() {
+                activities[try row.string("deal_id")] = try row.int("n")
+            }
+            var chances: [(String, Int)] = []
+            for row in rows {
+                let id = try row.string("id")
+                let features = WinFeatures(
+                    stage: try row.string("stage_id"), ageDays: now.timeIntervalSince(try row.date("created_at")) / 86_400,
+                    amount: try row.int64("amount"), source: try row.optionalString("lead_source"), activityCount: activities[id] ?? 0,
+                    owner: try row.optionalString("owner_id"))
+                chances.append((id, model.predict(features).percent))
+            }
+            let batch = chances
+            try await context.database.transaction { db in
+                for (id, percent) in batch {
+                    try await db.raw("UPDATE deals SET learned_probability = \(bind: percent) WHERE id = \(bind: id)").run()
+                }
+            }
+        }
     }
 
     /// The learned chance of a deal the actor may see.

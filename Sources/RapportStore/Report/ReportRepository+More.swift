@@ -92,7 +92,8 @@ extension ReportRepository {
         let rows = try await db.raw(
             """
             SELECT SUBSTR(d.expected_close_date, 1, 7) AS month, COUNT(*) AS n, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) AS amount,
-                CAST(COALESCE(SUM((d.amount * d.probability + 50) / 100), 0) AS BIGINT) AS weighted
+                CAST(COALESCE(SUM((d.amount * d.probability + 50) / 100), 0) AS BIGINT) AS weighted,
+                CAST(COALESCE(SUM((d.amount * COALESCE(d.learned_probability, d.probability) + 50) / 100), 0) AS BIGINT) AS learned
             FROM deals d WHERE
             """ + conditions.anded() + " GROUP BY SUBSTR(d.expected_close_date, 1, 7)"
         ).all()
@@ -103,7 +104,8 @@ extension ReportRepository {
             let previous = months[month] ?? ForecastMonth(month: month, deals: 0, amount: 0, weighted: 0)
             months[month] = ForecastMonth(
                 month: month, deals: previous.deals + (try row.int("n")), amount: previous.amount + (try row.int64("amount")),
-                weighted: previous.weighted + (try row.int64("weighted")))
+                weighted: previous.weighted + (try row.int64("weighted")),
+                learnedWeighted: previous.learnedWeighted + (try row.int64("learned")))
         }
         return (ForecastReport.build(Array(months.values)), settings.currency)
     }
