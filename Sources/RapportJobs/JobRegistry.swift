@@ -55,6 +55,12 @@ public struct JobRegistry: Sendable {
         registry.register("jobs.prune") { context in
             try await context.store.jobs.prune(olderThan: 7 * 86_400)
         }
+        registry.register(ImportRepository.jobKind) { context in
+            guard case .object(let payload) = context.job.payload, case .string(let id)? = payload["importId"] else { return }
+            try await context.store.imports.process(ImportRun.ID(id)) { done, total in
+                try await context.report(progress: total == 0 ? 100 : done * 100 / total, note: "\(done) / \(total)")
+            }
+        }
         for kind in ["rfm.refresh", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"] {
             registry.schedule(kind, every: 3600)
         }

@@ -98,6 +98,36 @@ struct CommerceAPI {
             let report = try await store.orderImporter.run(Array(buffer.readableBytesView), dryRun: dryRun, by: actor)
             return try Handlers.json(OrderImportBody(report, dryRun: dryRun, locale: context.locale))
         }
+        // Contacts from CSV, run as a background job; poll the import for progress and the report.
+        group.post("imports") { request, context in
+            let actor = try context.requireActor()
+            var request = request
+            let buffer: ByteBuffer
+            do { buffer = try await request.collectBody(upTo: 256 << 20) } catch { throw APIError.payloadTooLarge }
+            let query = formQuery(request)
+            var issues = FieldIssues()
+            if (query["entity"] ?? "contacts") != "contacts" { issues.add("entity", .invalidOption, ["options": "contacts"]) }
+            let policy = DuplicatePolicy(rawValue: query["onDuplicate"] ?? "skip")
+            if policy == nil {
+                issues.add("onDuplicate", .invalidOption, ["options": DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            try issues.throwIfAny()
+            let run = try await store.imports.start(
+                Array(buffer.readableBytesView), fileName: query["fileName"], dryRun: ["true", "1"].contains(query["dryRun"] ?? ""),
+                policy: policy ?? .skip, by: actor)
+            return try Handlers.json(ImportBody(run), status: .accepted)
+        }
+        group.get("imports/{id}") { _, context in
+            try Handlers.json(ImportBody(try await store.imports.get(try Handlers.id(context), by: try context.requireActor())))
+        }
+        group.get("imports/{id}/rows") { request, context in
+            let all = ["true", "1"].contains(formQuery(request)["all"] ?? "")
+            let rows = try await store.imports.report(try Handlers.id(context), all: all, by: try context.requireActor())
+            return try Handlers.json(ListResponse(data: rows.map { ImportRowBody($0, locale: context.locale) }, nextCursor: nil))
+        }
+        group.post("imports/{id}/undo") { _, context in
+            try Handlers.json(ImportBody(try await store.imports.undo(try Handlers.id(context), by: try context.requireActor())))
+        }
         group.get("orders/{id}") { _, context in
             try Handlers.json(OrderBody(try await store.orders.get(try Handlers.id(context), by: try context.requireActor())))
         }
@@ -469,5 +499,53 @@ struct OrderImportBody: Encodable, Sendable {
                     IssueBody(field: $0.field, code: $0.code.rawValue, message: Messages.text(for: $0, locale: locale))
                 })
         }
+    }
+}
+
+struct ImportBody: Encodable, Sendable {
+    var id: String
+    var entity: String
+    var status: String
+    var dryRun: Bool
+    var onDuplicate: String
+    var encoding: String
+    var totalRows: Int
+    var processedRows: Int
+    var created: Int
+    var updated: Int
+    var skipped: Int
+    var failed: Int
+    var createdAt: Date
+    var finishedAt: Date?
+
+    init(_ run: ImportRun) {
+        id = run.id.rawValue
+        entity = run.entity
+        status = run.status
+        dryRun = run.dryRun
+        onDuplicate = run.policy.rawValue
+        encoding = run.encoding
+        totalRows = run.totalRows
+        processedRows = run.processedRows
+        created = run.created
+        updated = run.updated
+        skipped = run.skipped
+        failed = run.failed
+        createdAt = run.createdAt
+        finishedAt = run.finishedAt
+    }
+}
+
+struct ImportRowBody: Encodable, Sendable {
+    var row: Int
+    var outcome: String
+    var recordId: String?
+    var errors: [IssueBody]
+
+    init(_ outcome: ImportRowOutcome, locale: AppLocale) {
+        row = outcome.row
+        self.outcome = outcome.outcome
+        recordId = outcome.recordID
+        errors = outcome.issues.map { IssueBody(field: $0.field, code: $0.code.rawValue, message: Messages.text(for: $0, locale: locale)) }
     }
 }

@@ -40,6 +40,22 @@ extension OpenAPIDocument {
                 summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab), matching clients by e-mail, phone or INN",
                 tag: "Orders", parameters: ["dryRun"], body: "CSVFile", response: "OrderImportReport", errors: [400, 401, 403, 413, 422]),
             Operation(
+                method: "post", path: "/api/v1/imports", id: "startImport",
+                summary: "Import contacts from CSV as a background job (UTF-8 or Windows-1251; headers of amoCRM, Bitrix24, HubSpot…)",
+                tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile", status: 202,
+                response: "Import", errors: [400, 401, 403, 413, 422]),
+            Operation(
+                method: "get", path: "/api/v1/imports/{id}", id: "getImport", summary: "An import's progress and counts", tag: "Imports",
+                parameters: ["id"], response: "Import", errors: [401, 404]),
+            Operation(
+                method: "get", path: "/api/v1/imports/{id}/rows", id: "importRows",
+                summary: "The report: every row not simply created, with its reasons (all=true: every row)", tag: "Imports",
+                parameters: ["id", "all"], response: "ImportRowList", errors: [401, 404]),
+            Operation(
+                method: "post", path: "/api/v1/imports/{id}/undo", id: "undoImport",
+                summary: "Move the contacts an import created to the trash", tag: "Imports",
+                parameters: ["id"], response: "Import", errors: [401, 403, 404, 422]),
+            Operation(
                 method: "post", path: "/api/v1/deals/{id}/order", id: "orderFromDeal",
                 summary:
                     "Create the order of a won deal (asking again answers with the order made the first time, like an idempotent replay)",
@@ -162,6 +178,32 @@ extension OpenAPIDocument {
             "MemberIds": object(["ids": array(string)], required: ["ids"]),
             "Count": object(["count": integer], required: ["count"]),
             "CustomerMetrics": metrics,
+            "Import": object(
+                [
+                    "id": string, "entity": enumeration(["contacts"]),
+                    "status": enumeration(["queued", "running", "done", "failed", "undone"]),
+                    "dryRun": boolean, "onDuplicate": enumeration(DuplicatePolicy.self),
+                    "encoding": enumeration(["utf-8", "windows-1251"]),
+                    "totalRows": integer, "processedRows": integer, "created": integer, "updated": integer, "skipped": integer,
+                    "failed": integer, "createdAt": timestamp, "finishedAt": nullable("string", format: "date-time"),
+                ],
+                required: [
+                    "id", "entity", "status", "dryRun", "onDuplicate", "encoding", "totalRows", "processedRows", "created", "updated",
+                    "skipped",
+                    "failed", "createdAt",
+                ]),
+            "ImportRowList": object(
+                [
+                    "data": array(
+                        object(
+                            [
+                                "row": integer, "outcome": enumeration(["created", "updated", "skipped", "failed"]),
+                                "recordId": nullable("string"),
+                                "errors": array(
+                                    object(["field": string, "code": string, "message": string], required: ["field", "code", "message"])),
+                            ], required: ["row", "outcome", "errors"])),
+                    "nextCursor": nullable("string"),
+                ], required: ["data"]),
             "CSVFile": .object(["type": "string", "description": "The CSV file's bytes as the request body (Content-Type: text/csv)."]),
             "OrderImportReport": object(
                 [

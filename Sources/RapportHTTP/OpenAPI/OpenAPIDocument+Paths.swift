@@ -200,6 +200,13 @@ extension OpenAPIDocument {
             "pipelineId": query("pipelineId", string, "Deals in this pipeline."),
             "status": query("status", enumeration(DealStatus.self), "Deal status."),
             "orderStatus": query("status", enumeration(OrderStatus.self), "Order status."),
+            "importEntity": query("entity", enumeration(["contacts"]), "What the file holds (contacts; companies and deals come next)."),
+            "onDuplicate": query(
+                "onDuplicate", enumeration(DuplicatePolicy.self),
+                "A row matching a contact by e-mail or phone (or an earlier row): skip (default), fill empty fields, overwrite, or create anyway."
+            ),
+            "fileName": query("fileName", string, "The file's name, for the import's record."),
+            "all": query("all", boolean, "Every row, not only those that were not created."),
             "dryRun": query("dryRun", boolean, "Check the file and count what would happen, writing nothing."),
             "from": query("from", date, "First day of the report, included (workspace time zone; default: 29 days before `to`)."),
             "to": query("to", date, "Last day of the report, included (default: today)."),

@@ -29,6 +29,7 @@ public struct Store: Sendable {
     public let dashboards: DashboardRepository
     public let orderImporter: OrderImporter
     public let jobs: JobRepository
+    public let imports: ImportRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -65,6 +66,7 @@ public struct Store: Sendable {
         dashboards = DashboardRepository(context: context)
         orderImporter = OrderImporter(context: context)
         jobs = JobRepository(context: context)
+        imports = ImportRepository(context: context)
     }
 
     /// The database.

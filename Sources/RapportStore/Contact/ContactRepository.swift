@@ -17,19 +17,27 @@ public struct ContactRepository: Sendable {
 
     /// Creates a contact owned by the actor unless the input names another owner.
     public func create(_ input: ContactInput, by actor: Actor) async throws -> Contact {
-        try await context.database.transaction { db in
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .contact)
-            let blank = Contact(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
-            let contact = try blank.applying(input, context: rules)
-            try await checkReferences(db, contact, actor: actor, operation: .create)
-            try await insert(db, contact)
-            try await writeParts(db, contact)
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .contact, id: contact.id.rawValue), action: .create,
-                changes: AuditDiff.creation(contact.auditSnapshot))
-            return contact
+        try await context.database.transaction { db in try await create(db, input, by: actor) }
+    }
+
+    /// Creates a contact inside the caller's transaction (an import batch).
+    func create(_ db: any SQLDatabase, _ input: ContactInput, by actor: Actor, rules given: RecordContext? = nil) async throws -> Contact {
+        let rules: RecordContext
+        if let given {
+            rules = given
+        } else {
+            rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .contact)
         }
+        let blank = Contact(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
+        let contact = try blank.applying(input, context: rules)
+        try await checkReferences(db, contact, actor: actor, operation: .create)
+        try await insert(db, contact)
+        try await writeParts(db, contact)
+        try await AuditRows.append(
+            db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+            record: RecordRef(kind: .contact, id: contact.id.rawValue), action: .create,
+            changes: AuditDiff.creation(contact.auditSnapshot))
+        return contact
     }
 
     /// A contact the actor may see (including one in the trash, with `deletedAt` set).
@@ -47,17 +55,22 @@ public struct ContactRepository: Sendable {
     /// Applies an update if `expectedVersion` is still current; otherwise throws
     /// ``RecordError/versionConflict(_:currentVersion:)`` and changes nothing.
     public func update(_ id: Contact.ID, _ input: ContactInput, expectedVersion: Int64, by actor: Actor) async throws -> Contact {
-        try await context.database.transaction { db in
-            let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
-                current, rules in
-                let next = try current.applying(input, context: rules)
-                try await checkReferences(db, next, actor: actor, operation: .update)
-                return next
-            } write: { next in
-                try await save(db, next, expectedVersion: expectedVersion)
-                try await writeParts(db, next)
-            }
+        try await context.database.transaction { db in try await update(db, id, input, expectedVersion: expectedVersion, by: actor) }
+    }
+
+    /// Updates a contact inside the caller's transaction (an import batch).
+    func update(_ db: any SQLDatabase, _ id: Contact.ID, _ input: ContactInput, expectedVersion: Int64, by actor: Actor) async throws
+        -> Contact
+    {
+        let current = try await lockForWrite(db, id, actor: actor, operation: .update)
+        return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+            current, rules in
+            let next = try current.applying(input, context: rules)
+            try await checkReferences(db, next, actor: actor, operation: .update)
+            return next
+        } write: { next in
+            try await save(db, next, expectedVersion: expectedVersion)
+            try await writeParts(db, next)
         }
     }
 

@@ -21,6 +21,7 @@ public enum Migrations {
         Migration(version: 5, name: "create_win_models_and_dashboards", statements: Schema.v5),
         Migration(version: 6, name: "create_jobs", statements: Schema.v6),
         Migration(version: 7, name: "add_learned_probability_to_deals", statements: Schema.v7),
+        Migration(version: 8, name: "create_imports", statements: Schema.v8),
     ]
 
     /// The newest schema version this binary knows.

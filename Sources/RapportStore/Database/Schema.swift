@@ -144,6 +144,27 @@ enum Schema {
         ["ALTER TABLE deals ADD COLUMN learned_probability INTEGER"]
     }
 
+    /// Imports: the uploaded file's text, where the run is (rows processed, committed with each batch so a
+    /// crash resumes after the last whole batch), and every row's outcome (the report, and undo).
+    static func v8(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        [
+            """
+            CREATE TABLE imports (
+                id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id), user_id TEXT NOT NULL REFERENCES users(id),
+                entity TEXT NOT NULL, status TEXT NOT NULL, dry_run BOOLEAN NOT NULL, policy TEXT NOT NULL, file_name TEXT,
+                encoding TEXT NOT NULL, content TEXT NOT NULL, total_rows INTEGER NOT NULL, processed_rows INTEGER NOT NULL,
+                created INTEGER NOT NULL, updated INTEGER NOT NULL, skipped INTEGER NOT NULL, failed INTEGER NOT NULL,
+                created_at BIGINT NOT NULL, finished_at BIGINT)
+            """,
+            "CREATE INDEX imports_workspace ON imports (workspace_id, created_at)",
+            """
+            CREATE TABLE import_rows (
+                import_id TEXT NOT NULL REFERENCES imports(id), row_number INTEGER NOT NULL, outcome TEXT NOT NULL, record_id TEXT,
+                issues TEXT, PRIMARY KEY (import_id, row_number))
+            """,
+        ]
+    }
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """

@@ -1,0 +1,161 @@
+import Foundation
+
+/// What to do with a row that matches an existing record (by e-mail or phone) or an earlier row.
+public enum DuplicatePolicy: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Leave the existing record alone; the row is reported as skipped.
+    case skip
+    /// Fill only the existing record's empty fields (and add new phones and e-mails).
+    case fill
+    /// Replace the existing record's fields with the row's non-empty values.
+    case overwrite
+    /// Create a new record anyway.
+    case create
+}
+
+/// Reading contacts from a spreadsheet: columns found by the headers Russian users and the exports of
+/// amoCRM, Bitrix24 and HubSpot use; a full name split into its parts; several phones or e-mails per cell.
+public enum ContactImport {
+    /// What a column can hold.
+    public enum Field: String, CaseIterable, Sendable, Hashable, Codable {
+        case fullName, lastName, firstName, middleName, phone, email, company, position, city, address, birthday, tags, owner, source
+    }
+
+    static let aliases: [Field: [String]] = [
+        .fullName: ["фио", "полное имя", "имя контакта", "контакт", "name", "full name", "contact name", "клиент"],
+        .lastName: ["фамилия", "last name", "lastname", "surname"],
+        .firstName: ["имя", "first name", "firstname", "given name"],
+        .middleName: ["отчество", "middle name", "patronymic"],
+        .phone: [
+            "телефон", "тел", "тел.", "мобильный", "мобильный телефон", "рабочий телефон", "домашний телефон", "рабочий прямой телефон",
+            "другой телефон", "phone", "phone number", "mobile", "mobile phone", "mobile phone number", "work phone",
+        ],
+        .email: [
+            "email", "e-mail", "e mail", "почта", "эл. почта", "рабочий email", "личный email", "рабочий e-mail", "другой email",
+            "email address",
+        ],
+        .company: ["компания", "название компании", "компания контакта", "организация", "company", "company name", "associated company"],
+        .position: ["должность", "position", "job title", "title"],
+        .city: ["город", "city"],
+        .address: ["адрес", "address", "street address"],
+        .birthday: ["день рождения", "дата рождения", "birthday", "date of birth"],
+        .tags: ["теги", "тег", "tags"],
+        .owner: ["ответственный", "ответственный менеджер", "contact owner", "owner"],
+        .source: ["источник", "источник контакта", "source", "lead source", "original source"],
+    ]
+
+    /// Each recognised column and what it holds (phones and e-mails may come from several columns).
+    public static func mapColumns(_ header: [String]) -> [(column: Int, field: Field)] {
+        var mapping: [(column: Int, field: Field)] = []
+        for (index, title) in header.enumerated() {
+            let key = SearchText.fold(title.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'*:")))
+            guard let field = Field.allCases.first(where: { aliases[$0]?.contains(key) == true }) else { continue }
+            if [.phone, .email].contains(field) || !mapping.contains(where: { $0.field == field }) { mapping.append((index, field)) }
+        }
+        return mapping
+    }
+
+    /// One row as a contact to create or merge, with the keys it is matched by.
+    public struct Row: Sendable, Hashable {
+        /// Its line number in the file (the header is line 1).
+        public var row: Int
+        /// The contact fields the row sets.
+        public var input: ContactInput
+        /// Its normalized e-mails, for matching.
+        public var emails: [String]
+        /// Its phones in E.164, for matching.
+        public var phones: [String]
+        /// A company to link by name (found or created).
+        public var company: String?
+        /// The owner named by name or e-mail.
+        public var owner: String?
+    }
+
+    /// Reads one record.
+    public static func read(_ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion) -> Row {
+        var input = ContactInput()
+        var phones: [PhoneInput] = []
+        var emails: [EmailInput] = []
+        var company: String?
+        var owner: String?
+        let normalizer = PhoneNormalizer(defaultRegion: region)
+        for (column, field) in mapping where column < record.count {
+            guard let value = record[column].trimmedOrNil else { continue }
+            switch field {
+            case .fullName: input.fullName = value
+            case .lastName: input.lastName = .set(value)
+            case .firstName: input.firstName = .set(value)
+            case .middleName: input.middleName = .set(value)
+            case .phone: phones += split(value).map { PhoneInput(number: $0) }
+            case .email: emails += split(value).map { EmailInput(address: $0) }
+            case .company: company = value
+            case .position: input.position = .set(value)
+            case .city: input.city = .set(value)
+            case .address: input.address = .set(value)
+            case .birthday:
+                if let day = LocalDate(iso: value) ?? dottedDate(value) { input.birthday = .set(day) }
+            case .tags: input.tags = split(value)
+            case .owner: owner = value
+            case .source: input.source = LeadSource(source: value)
+            }
+        }
+        if !phones.isEmpty { input.phones = phones }
+        if !emails.isEmpty { input.emails = emails }
+        return Row(
+            row: row, input: input, emails: emails.compactMap { EmailAddress.normalize($0.address) },
+            phones: phones.compactMap { normalizer.normalize($0.number).e164 }, company: company, owner: owner)
+    }
+
+    /// What to write to an existing contact under a policy: `fill` keeps every value the contact has and
+    /// adds phones and e-mails it lacks; `overwrite` takes the row's values. Nil when nothing changes.
+    public static func merge(_ row: ContactInput, into existing: Contact, policy: DuplicatePolicy, region: PhoneRegion) -> ContactInput? {
+        guard policy == .fill || policy == .overwrite else { return nil }
+        var change = ContactInput()
+        let fill = policy == .fill
+        func pick(_ incoming: Edit<String>?, _ current: String?) -> Edit<String>? {
+            guard let incoming, case .set(let value) = incoming else { return nil }
+            if fill, current != nil { return nil }
+            return value == current ? nil : .set(value)
+        }
+        if let full = row.fullName, row.lastName == nil, row.firstName == nil {
+            let name = PersonName.split(full)
+            change.lastName = pick(name.lastName.map { .set($0) }, existing.lastName)
+            change.firstName = pick(name.firstName.map { .set($0) }, existing.firstName)
+            change.middleName = pick(name.middleName.map { .set($0) }, existing.middleName)
+        } else {
+            change.lastName = pick(row.lastName, existing.lastName)
+            change.firstName = pick(row.firstName, existing.firstName)
+            change.middleName = pick(row.middleName, existing.middleName)
+        }
+        change.position = pick(row.position, existing.position)
+        change.city = pick(row.city, existing.city)
+        change.address = pick(row.address, existing.address)
+        if let birthday = row.birthday, !(fill && existing.birthday != nil), birthday.value != existing.birthday {
+            change.birthday = birthday
+        }
+        let knownPhones = Set(existing.phones.map { $0.number.e164 ?? $0.number.raw })
+        let normalizer = PhoneNormalizer(defaultRegion: region)
+        let newPhones = (row.phones ?? []).filter { !knownPhones.contains(normalizer.normalize($0.number).e164 ?? $0.number) }
+        if !newPhones.isEmpty {
+            change.phones = existing.phones.map { PhoneInput(number: $0.number.raw, kind: $0.kind) } + newPhones
+        }
+        let knownEmails = Set(existing.emails.map(\.address))
+        let newEmails = (row.emails ?? []).filter { !knownEmails.contains(EmailAddress.normalize($0.address) ?? $0.address) }
+        if !newEmails.isEmpty {
+            change.emails = existing.emails.map { EmailInput(address: $0.address, kind: $0.kind) } + newEmails
+        }
+        if let tags = row.tags {
+            let merged = existing.tags + tags.filter { tag in !existing.tags.contains { SearchText.fold($0) == SearchText.fold(tag) } }
+            if merged != existing.tags { change.tags = merged }
+        }
+        return change == ContactInput() ? nil : change
+    }
+
+    private static func split(_ value: String) -> [String] {
+        value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).compactMap { String($0).trimmedOrNil }
+    }
+
+    private static func dottedDate(_ value: String) -> LocalDate? {
+        let parts = value.split(separator: ".").compactMap { Int($0) }
+        return parts.count == 3 ? LocalDate(year: parts[2], month: parts[1], day: parts[0]) : nil
+    }
+}

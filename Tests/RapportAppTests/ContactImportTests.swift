@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import NIOCore
+import RapportCore
+import RapportJobs
+import RapportStore
+import Testing
+
+/// Importing contacts as a background job: an amoCRM export saved by Russian Excel, duplicates in the
+/// base and in the file, a crash in the middle, undo.
+@Suite struct ContactImportTests {
+    static let amo = """
+        Полное имя;Рабочий телефон;Мобильный телефон;Рабочий email;Компания;Должность;Теги;Ответственный
+        Смирнова Ольга Петровна;+7 (495) 123-45-67;8 912 000-11-22;olga@example.ru;ООО «Ромашка»;Директор;vip, опт;
+        Кузнецов Иван;;8-912-555-66-77;;;;;
+        Попов Пётр Ильич;;;petr@example.ru;;;;
+        Попов П.;;;PETR@example.ru;;;;
+        Ошибкин Олег;;;не почта;;;;
+
+        """.replacingOccurrences(of: "\n", with: "\r\n")
+
+    func post(_ api: API, _ token: String, _ body: [UInt8], query: String) async throws -> API.Reply {
+        let response = try await api.client.executeRequest(
+            uri: "/api/v1/imports?\(query)", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "text/csv"],
+            body: ByteBuffer(bytes: body))
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(String(buffer: response.body).utf8))
+        return API.Reply(status: Int(response.status.code), json: json, headers: response.headers)
+    }
+
+    func runJobs(_ store: Store) async throws {
+        let worker = JobWorker(
+            store: store, registry: JobRegistry.standard(trashRetentionDays: 30), name: "test", logger: Logger(label: "t"))
+        while try await worker.runNext() {}
+    }
+
+    @Test func anAmoCRMExportImportsWithNamesSplitPhonesNormalizedAndDuplicatesCaught() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            // Already in the base: Ivan, under another way of writing his number.
+            _ = try await api.post("/api/v1/contacts", token, ["fullName": "Кузнецов Иван", "phones": [["number": "+79125556677"]]])
+            let started = try await post(api, token, OrderImportTests.cp1251(Self.amo), query: "entity=contacts&onDuplicate=skip")
+            #expect(started.status == 202)
+            #expect(started["status"] == "queued")
+            #expect(started["encoding"] == "windows-1251")
+            #expect(started["totalRows"] == 5)
+            try await runJobs(app.store)
+            let done = try await api.get("/api/v1/imports/\(started.id)", token)
+            #expect(done["status"] == "done")
+            // By hand: Olga and Pyotr are new; Ivan is in the base (phone), the second Pyotr repeats the first
+            // (e-mail, case aside), Oleg's e-mail is not one.
+            #expect(done["created"] == 2)
+            #expect(done["skipped"] == 2)
+            #expect(done["failed"] == 1)
+            let rows = try await api.get("/api/v1/imports/\(started.id)/rows", token).data
+            #expect(rows.map { $0["row"].intValue } == [3, 5, 6])
+            #expect(rows.map { $0["outcome"].stringValue } == ["skipped", "skipped", "failed"])
+            #expect(rows[2]["errors"][0]["field"].stringValue?.hasPrefix("emails") == true)
+
+            let olga = try await api.get("/api/v1/contacts?q=olga@example.ru", token).data.first
+            #expect(olga?["lastName"] == "Смирнова")
+            #expect(olga?["firstName"] == "Ольга")
+            #expect(olga?["middleName"] == "Петровна")
+            #expect(olga?["phones"].arrayValue.compactMap { $0["e164"].stringValue } == ["+74951234567", "+79120001122"])
+            #expect(olga?["tags"] == ["vip", "опт"])
+            #expect(try await api.get("/api/v1/contacts", token).data.count == 3)
+
+            let undone = try await api.post("/api/v1/imports/\(started.id)/undo", token)
+            #expect(undone["status"] == "undone")
+            #expect(try await api.get("/api/v1/contacts", token).data.count == 1, "only the contact from before the import")
+        }
+    }
+
+    @Test func fillAddsWhatIsMissingAndKeepsWhatIsThere() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let existing = try await api.post(
+                "/api/v1/contacts", token, ["fullName": "Попов Пётр", "emails": [["address": "petr@example.ru"]]])
+            let file = "ФИО,E-mail,Город,Телефон\nПопов Пётр Иванович,petr@example.ru,Казань,8 900 123 45 67\n"
+            let started = try await post(api, token, Array(file.utf8), query: "onDuplicate=fill")
+            try await runJobs(app.store)
+            #expect(try await api.get("/api/v1/imports/\(started.id)", token)["updated"] == 1)
+            let contact = try await api.get("/api/v1/contacts/\(existing.id)", token)
+            #expect(contact["city"] == "Казань")
+            #expect(contact["middleName"] == "Иванович", "an empty part of the name is filled")
+            #expect(contact["phones"][0]["e164"] == "+79001234567")
+            #expect(contact["lastName"] == "Попов")
+        }
+    }
+
+    @Test func anImportInterruptedAfterABatchResumesWithoutDuplicates() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let rows = (1...450).map { "Клиент\($0) Тест,client\($0)@example.ru" }
+            let file = (["ФИО,Email"] + rows).joined(separator: "\n")
+            let started = try await post(api, token, Array(file.utf8), query: "dryRun=false")
+            // A worker claims the job and dies after its first batch has committed (as after kill -9).
+            struct Killed: Error {}
+            let job = try #require(try await app.store.jobs.claim(worker: "doomed", kinds: [ImportRepository.jobKind]))
+            await #expect(throws: Killed.self) {
+                try await app.store.imports.process(ImportRun.ID(started.id)) { done, _ in if done >= 200 { throw Killed() } }
+            }
+            #expect(try await api.get("/api/v1/imports/\(started.id)", token)["processedRows"] == 200)
+            _ = job
+            // Its lease runs out; another worker picks the job up and finishes from row 201.
+            clock.advance(days: 301.0 / 86_400)
+            try await runJobs(app.store)
+            let done = try await api.get("/api/v1/imports/\(started.id)", token)
+            #expect(done["status"] == "done")
+            #expect(done["created"] == 450)
+            #expect(done["skipped"] == 0)
+            let count = try await app.store.database.reader.raw("SELECT COUNT(*) AS n FROM contacts WHERE deleted_at IS NULL").first()
+            #expect(try count?.decode(column: "n", as: Int.self) == 450, "every row once")
+            let outcomes = try await api.get("/api/v1/imports/\(started.id)/rows?all=true", token).data
+            #expect(outcomes.count == 450)
+        }
+    }
+}
