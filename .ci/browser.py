@@ -6,7 +6,8 @@ English, what a new employee does: sign in; create a company, a contact (named w
 and a deal; drag the deal to the next stage on the kanban and see it there after a reload; complete a
 task on Home; find the contact with the global search; open the kanban and the contact card at phone
 width without horizontal scrolling; build a segment ("bought two times or more, nothing in the last 90
-days") in the builder, count it, open its members and export them; open the funnel and RFM reports. Fails on any JavaScript error or CSP violation in the console.
+days") in the builder, count it, open its members and export them; open the funnel and RFM reports;
+import contacts from a Windows-1251 CSV through the upload page, follow it to the end and undo it. Fails on any JavaScript error or CSP violation in the console.
 
     python3 .ci/browser.py [--screenshots docs/screenshots]
 
@@ -288,6 +289,7 @@ class Flow:
                 self.shot(f"{name}-desktop-{suffix}")
 
         self.marketing(lang, t, suffix)
+        self.importing(lang, t, suffix)
 
         errors = self.console_errors()
         check(not errors, f"[{lang}] no JavaScript errors or CSP violations" + (f": {errors}" if errors else ""))
@@ -354,6 +356,39 @@ class Flow:
         check(len(cells) == 25 and self.d.find_elements(By.CSS_SELECTOR, "table.report tbody tr"),
               f"[{lang}] the RFM report draws the 5×5 grid and the classes")
         self.shot(f"report-rfm-{suffix}")
+
+    def importing(self, lang, t, suffix):
+        """Import a CSV saved by Russian Excel through the upload page; follow it to the end; undo it."""
+        Select = __import__("selenium.webdriver.support.select", fromlist=["Select"]).Select
+        rows = [f"Импортов{suffix} Иван Петрович;8 (900) 111-22-3{n};import{n}.{suffix}@example.ru" for n in range(3)]
+        rows.append(f"Импортов{suffix} И.;;IMPORT0.{suffix}@example.ru")  # the first row again, by e-mail
+        path = os.path.join(tempfile.mkdtemp(), f"contacts-{suffix}.csv")
+        with open(path, "wb") as f:
+            f.write(("ФИО;Телефон;E-mail\r\n" + "\r\n".join(rows) + "\r\n").encode("cp1251"))
+        self.go("/contacts")
+        self.css('main a[href="/imports/new"]').click()
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, 'input[type="file"]'))).send_keys(path)
+        Select(self.css('select[name="onDuplicate"]')).select_by_value("skip")
+        self.submit('main form[action="/imports"]')
+        self.wait.until(lambda d: re.search(r"/imports/[0-9a-f-]{36}$", d.current_url))
+        status = ""
+        for _ in range(60):
+            status = self.css("[data-import-status]").get_attribute("data-import-status")
+            if status == "done":
+                break
+            time.sleep(0.5)
+            self.d.refresh()
+        created = self.css("[data-created]").text
+        check(status == "done" and created == "3", f"[{lang}] the import wizard imports a Windows-1251 file ({status}, {created} created)")
+        check(len(self.d.find_elements(By.CSS_SELECTOR, "table.report tbody tr")) == 1, f"[{lang}] the duplicate row is explained")
+        self.shot(f"import-{suffix}")
+        self.d.execute_script("window.confirm = () => true;")
+        self.css('main form[action$="/undo"] button').click()
+        self.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-import-status]").get_attribute("data-import-status") == "undone")
+        self.go(f"/contacts?q=import0.{suffix}@example.ru")
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+        left = len(self.d.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
+        check(left == 0, f"[{lang}] undoing the import takes its contacts away ({left} left)")
 
 
 def main():

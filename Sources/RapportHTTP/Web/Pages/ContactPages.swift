@@ -259,7 +259,8 @@ struct ContactPages {
             viewer, title: t("Contacts", "Контакты"), section: .contacts,
             body: """
                 <div class="page-head"><h1>\(t("Contacts", "Контакты"))</h1>
-                <a class="button primary" href="\(WebURL.newContact)">\(Icon.plus) \(t("New contact", "Новый контакт"))</a></div>
+                <div class="actions"><a class="button" href="/imports/new">\(t("Import", "Импорт"))</a>
+                <a class="button primary" href="\(WebURL.newContact)">\(Icon.plus) \(t("New contact", "Новый контакт"))</a></div></div>
                 \(Form.summary(errors, t))
                 <form method="get" action="/contacts" class="list-search" role="search">
                 <div class="bulk"><div class="field grow"><label for="f-q">\(t("Find in contacts", "Найти в контактах"))</label>
