@@ -147,4 +147,29 @@ import Testing
             #expect(card.html.contains("name=\"companyId\" value=\"\(company.id)\""), "a purchase is recorded for the company")
         }
     }
+
+    @Test func aContactListExportsWithItsFiltersAsXLSXAndVCard() async throws {
+        try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            _ = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let list = try await browser.get("/contacts?city=Казань")
+            #expect(list.html.contains("/contacts/export?city="))
+            let xlsx = try await browser.get("/contacts/export?city=%D0%9A%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C&format=xlsx")
+            #expect(xlsx.status == 200)
+            #expect(xlsx.headers[.contentType]?.contains("spreadsheetml") == true)
+            let cards = try await browser.get("/contacts/export?city=%D0%9A%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C&format=vcard")
+            #expect(cards.headers[.contentType] == "text/vcard; charset=utf-8")
+            // The fixture has two clients in Kazan.
+            #expect(cards.html.components(separatedBy: "BEGIN:VCARD").count - 1 == 2)
+            #expect(cards.html.contains("N:Антонов;Антон;;;"))
+            let audit = try await app.store.database.reader.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export'").first()
+            #expect(try audit?.decode(column: "n", as: Int.self) == 2, "each export is audited")
+            // A role without the export right cannot.
+            var rep = Browser(client: api.client)
+            try await rep.signIn(crew.user("rep").email)
+            #expect(try await rep.get("/contacts/export?format=csv").status == 403)
+        }
+    }
 }

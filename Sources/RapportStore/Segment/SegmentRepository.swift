@@ -140,9 +140,6 @@ public struct SegmentRepository: Sendable {
         return list
     }
 
-    /// The most rows one export holds.
-    public static let maximumExport = 100_000
-
     /// Every member contact of a segment the actor sees, with its purchase standing, for a download.
     /// Needs the export right; the export is written to the audit log with its size.
     public func exportContacts(_ id: Segment.ID, by actor: Actor) async throws -> [(Contact, CustomerStanding)] {
@@ -151,33 +148,7 @@ public struct SegmentRepository: Sendable {
         guard segment.entity == .contact else { throw ValidationError("entity", .invalidOption, ["options": "contact"]) }
         var query = ListQuery(limit: PageSize.maximum, sort: "name")
         query.filters.segmentID = id
-        var contacts: [Contact] = []
-        let repository = ContactRepository(context: context)
-        while contacts.count < Self.maximumExport {
-            let page = try await repository.list(query, by: actor)
-            contacts += page.items
-            guard let next = page.nextCursor else { break }
-            query.cursor = next.token
-        }
-        var standings: [String: CustomerStanding] = [:]
-        let db = context.database.reader
-        for start in stride(from: 0, to: contacts.count, by: 500) {
-            let ids = contacts[start..<min(start + 500, contacts.count)].map(\.id.rawValue)
-            let rows = try await db.raw(
-                """
-                SELECT id, order_count, revenue, first_order_at, last_order_at, rfm_recency, rfm_frequency, rfm_monetary, rfm_class
-                FROM contacts WHERE id IN \(inList(ids))
-                """
-            ).all()
-            for row in rows { standings[try row.string("id")] = try CustomerMetricsRepository.standing(row) }
-        }
-        let count = Int64(contacts.count)
-        try await context.database.transaction { db in
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID, record: RecordRef(kind: .segment, id: id.rawValue),
-                action: .export, changes: [FieldChange(field: "rows", before: .null, after: .int(count))])
-        }
-        return contacts.map { ($0, standings[$0.id.rawValue] ?? CustomerStanding(totals: .none, rfm: nil, rfmClass: nil)) }
+        return try await ContactRepository(context: context).export(query, record: RecordRef(kind: .segment, id: id.rawValue), by: actor)
     }
 
     private func changeMembers(_ id: Segment.ID, _ recordIDs: [String], add: Bool, by actor: Actor) async throws -> Int {

@@ -233,6 +233,8 @@ extension Assets {
         .report-index a { display: block; font-weight: 600; }
         td.num, th.num { text-align: right; }
         .table-scroll { overflow-x: auto; }
+        .menu-export { position: relative; }
+        .menu-export .export-links { position: absolute; right: 0; z-index: 5; display: flex; flex-direction: column; gap: .25rem; background: #fff; border: 1px solid #e3e7ee; border-radius: 8px; padding: .5rem; min-width: 11rem; }
         .widgets { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 30rem), 1fr)); }
         .widget h2 { font-size: 1.05rem; margin: 0; }
         .widget-tools { display: flex; gap: .25rem; }

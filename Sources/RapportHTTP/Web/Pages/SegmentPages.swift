@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import RapportCore
 import RapportStore
 
@@ -82,6 +83,10 @@ struct SegmentPages {
                     ),
                     status: .unprocessableContent)
             }
+        }
+        router.get("contacts/export") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            return try await ContactExport.download(store: store, viewer: viewer, list: try Handlers.listQuery(request), request: request)
         }
         router.get("segments/{id}/export") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -391,6 +396,31 @@ struct SegmentForm: Sendable {
             errors.add(field, Messages.text(for: issue, locale: locale))
         }
         return errors
+    }
+}
+
+/// Downloads of contact lists, from the API and the pages alike: a table (CSV, CSV for Excel, XLSX) or
+/// vCard cards.
+enum ContactExport {
+    static func download(store: Store, viewer: Viewer, list: ListQuery, request: Request) async throws -> Response {
+        let format = FormData.query(request)["format"] ?? "xlsx"
+        let rows = try await store.contacts.export(list, by: viewer.actor)
+        if format == "vcard" {
+            let refs = rows.flatMap { $0.0.companies.map { RecordRef(kind: .company, id: $0.companyID.rawValue) } }
+            let names = try await store.search.titles(of: refs, by: viewer.actor)
+            var companies: [Company.ID: String] = [:]
+            for (ref, name) in names { companies[Company.ID(ref.id)] = name }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/vcard; charset=utf-8", .contentDisposition: "attachment; filename=\"contacts.vcf\""],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: VCardWriter.encode(rows.map(\.0), companyNames: companies))))
+        }
+        guard let table = ExportFormat(rawValue: format) else {
+            throw ValidationError(
+                "format", .invalidOption, ["options": (ExportFormat.allCases.map(\.rawValue) + ["vcard"]).joined(separator: ", ")])
+        }
+        let users = try await store.users.list(by: viewer.actor)
+        return ExportFormat.download(SegmentExport.table(viewer.t("Contacts", "Контакты"), rows, users: users, viewer), format: table)
     }
 }
 
