@@ -166,6 +166,13 @@ import Testing
             #expect(cards.html.contains("N:Антонов;Антон;;;"))
             let audit = try await app.store.database.reader.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export'").first()
             #expect(try audit?.decode(column: "n", as: Int.self) == 2, "each export is audited")
+            // The API gives the same list to a script.
+            let csv = try await api.call(
+                .get, "/api/v1/contacts/export?format=csv&city=%D0%9A%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C", token: crew.token("owner"),
+                validate: false)
+            #expect(csv.status == 200)
+            #expect(csv.json.stringValue?.contains("Антонов") == true)
+            #expect(csv.json.stringValue?.contains("Борисова") == false)
             // A role without the export right cannot.
             var rep = Browser(client: api.client)
             try await rep.signIn(crew.user("rep").email)

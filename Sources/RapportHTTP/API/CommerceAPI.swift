@@ -19,6 +19,14 @@ struct CommerceAPI {
             let standing = try await store.customerMetrics.standing(.contact, id: id.rawValue, by: try context.requireActor())
             return try Handlers.json(MetricsBody(standing, now: store.context.effects.now()))
         }
+        group.get("contacts/export") { request, context in
+            let actor = try context.requireActor()
+            let workspace = try await store.workspaces.get(by: actor)
+            return try await ContactExport.download(
+                store: store, actor: actor, t: Lang(locale: context.locale),
+                format: Formatting(locale: context.locale, timeZoneIdentifier: workspace.timeZone), list: try Handlers.listQuery(request),
+                request: request)
+        }
         group.post("deals/{id}/order") { _, context in
             // A repeat answers like an idempotent replay: the same order, the same status.
             let (order, _) = try await store.orders.create(fromDeal: try Handlers.id(context), by: try context.requireActor())

@@ -40,6 +40,12 @@ extension OpenAPIDocument {
                 summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab), matching clients by e-mail, phone or INN",
                 tag: "Orders", parameters: ["dryRun"], body: "CSVFile", response: "OrderImportReport", errors: [400, 401, 403, 413, 422]),
             Operation(
+                method: "get", path: "/api/v1/contacts/export", id: "exportContacts",
+                summary: "Download the contact list as filtered: XLSX, CSV (UTF-8), CSV for Russian Excel or vCard; audited",
+                tag: "Contacts",
+                parameters: listParameters + ["city", "readiness", "lifecycle", "companyId", "dealId", "segment", "exportFormat"],
+                response: "FileDownload", errors: [400, 401, 403, 422]),
+            Operation(
                 method: "post", path: "/api/v1/imports", id: "startImport",
                 summary: "Import contacts from CSV as a background job (UTF-8 or Windows-1251; headers of amoCRM, Bitrix24, HubSpot…)",
                 tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile", status: 202,
@@ -204,6 +210,9 @@ extension OpenAPIDocument {
                             ], required: ["row", "outcome", "errors"])),
                     "nextCursor": nullable("string"),
                 ], required: ["data"]),
+            "FileDownload": .object([
+                "type": "string", "description": "The file (Content-Disposition: attachment), not JSON.",
+            ]),
             "CSVFile": .object(["type": "string", "description": "The CSV file's bytes as the request body (Content-Type: text/csv)."]),
             "OrderImportReport": object(
                 [

@@ -207,6 +207,8 @@ extension OpenAPIDocument {
             ),
             "fileName": query("fileName", string, "The file's name, for the import's record."),
             "all": query("all", boolean, "Every row, not only those that were not created."),
+            "exportFormat": query(
+                "format", enumeration(["xlsx", "csv", "excel", "vcard"]), "The file: XLSX (default), CSV, CSV for Excel, vCard."),
             "dryRun": query("dryRun", boolean, "Check the file and count what would happen, writing nothing."),
             "from": query("from", date, "First day of the report, included (workspace time zone; default: 29 days before `to`)."),
             "to": query("to", date, "Last day of the report, included (default: today)."),

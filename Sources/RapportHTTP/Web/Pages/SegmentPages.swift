@@ -403,11 +403,17 @@ struct SegmentForm: Sendable {
 /// vCard cards.
 enum ContactExport {
     static func download(store: Store, viewer: Viewer, list: ListQuery, request: Request) async throws -> Response {
+        try await download(store: store, actor: viewer.actor, t: viewer.t, format: viewer.format, list: list, request: request)
+    }
+
+    static func download(store: Store, actor: Actor, t: Lang, format formatting: Formatting, list: ListQuery, request: Request) async throws
+        -> Response
+    {
         let format = FormData.query(request)["format"] ?? "xlsx"
-        let rows = try await store.contacts.export(list, by: viewer.actor)
+        let rows = try await store.contacts.export(list, by: actor)
         if format == "vcard" {
             let refs = rows.flatMap { $0.0.companies.map { RecordRef(kind: .company, id: $0.companyID.rawValue) } }
-            let names = try await store.search.titles(of: refs, by: viewer.actor)
+            let names = try await store.search.titles(of: refs, by: actor)
             var companies: [Company.ID: String] = [:]
             for (ref, name) in names { companies[Company.ID(ref.id)] = name }
             return Response(
@@ -419,15 +425,19 @@ enum ContactExport {
             throw ValidationError(
                 "format", .invalidOption, ["options": (ExportFormat.allCases.map(\.rawValue) + ["vcard"]).joined(separator: ", ")])
         }
-        let users = try await store.users.list(by: viewer.actor)
-        return ExportFormat.download(SegmentExport.table(viewer.t("Contacts", "Контакты"), rows, users: users, viewer), format: table)
+        let users = try await store.users.list(by: actor)
+        return ExportFormat.download(
+            SegmentExport.table(t("Contacts", "Контакты"), rows, users: users, t: t, format: formatting), format: table)
     }
 }
 
 /// The table a segment export downloads.
 enum SegmentExport {
     static func table(_ name: String, _ rows: [(Contact, CustomerStanding)], users: [User], _ viewer: Viewer) -> Table {
-        let t = viewer.t
+        table(name, rows, users: users, t: viewer.t, format: viewer.format)
+    }
+
+    static func table(_ name: String, _ rows: [(Contact, CustomerStanding)], users: [User], t: Lang, format: Formatting) -> Table {
         return Table(
             title: name,
             columns: [
@@ -442,7 +452,7 @@ enum SegmentExport {
                     .text(contact.city ?? ""), .text(users.name(of: contact.ownerID) ?? ""), .text(t.label(contact.lifecycle)),
                     .text(contact.tags.joined(separator: ", ")), .integer(Int64(standing.totals.orderCount)),
                     .decimal(standing.totals.revenue, fractionDigits: 2),
-                    standing.totals.lastOrderAt.map { .date(viewer.format.localDate($0)) } ?? .empty,
+                    standing.totals.lastOrderAt.map { .date(format.localDate($0)) } ?? .empty,
                     .text(standing.rfmClass.map { t.label($0) } ?? ""),
                 ]
             })
