@@ -13,13 +13,19 @@ enum ContractCheck {
         let concrete = path.split(separator: "?").first.map(String.init) ?? path
         let segments = concrete.split(separator: "/")
         guard case .object(let paths) = document["paths"] else { return nil }
+        // Like the router: where a literal segment and a parameter both match (`/contacts/export` and
+        // `/contacts/{id}`), the template with more literal segments wins.
+        var best: (template: String, operation: JSONValue, literals: Int)?
         for (template, item) in paths {
             let parts = template.split(separator: "/")
             guard parts.count == segments.count else { continue }
             let matches = zip(parts, segments).allSatisfy { pattern, actual in pattern.hasPrefix("{") || pattern == actual }
-            if matches, case .object = item[method.lowercased()] { return (template, item[method.lowercased()]) }
+            let literals = parts.filter { !$0.hasPrefix("{") }.count
+            if matches, case .object = item[method.lowercased()], literals > (best?.literals ?? -1) {
+                best = (template, item[method.lowercased()], literals)
+            }
         }
-        return nil
+        return best.map { ($0.template, $0.operation) }
     }
 
     static func validate(method: String, path: String, status: Int, body: JSONValue) -> [String] {
