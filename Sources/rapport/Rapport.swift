@@ -310,13 +310,16 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Contacts to add.") var contacts: Int = 0
     @Option(help: "Companies to add.") var companies: Int = 0
     @Option(help: "Deals to add.") var deals: Int = 0
+    @Option(help: "Orders to add, over the workspace's contacts (then purchase totals and RFM scores are set).") var orders: Int = 0
     @Option(help: "Random seed (the same seed gives the same data).") var seed: UInt64 = 1
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         let store = try await database.openStore(logger: commandLogger())
         let started = ContinuousClock.now
-        let summary = try await BulkSeeder(store: store).seed(contacts: contacts, companies: companies, deals: deals, seed: seed) { line in
+        let summary = try await BulkSeeder(store: store).seed(
+            contacts: contacts, companies: companies, deals: deals, orders: orders, seed: seed
+        ) { line in
             print(line)
         }
         print("\(summary) in \(ContinuousClock.now - started).")

@@ -191,13 +191,30 @@ import Testing
             let inKazan = try await api.get("/api/v1/contacts?segment=\(segment.id)&city=Казань", token)
             #expect(inKazan.data.compactMap { $0["id"].stringValue } == [ids["Антонов Антон"]!])
 
+            // Products: Borisova bought the course; Vasiliev bought it in a category order too.
+            let course = try await api.post(
+                "/api/v1/products", token, ["name": "Курс", "category": "Обучение", "price": ["amount": 10_000, "currency": "RUB"]])
+            let book = try await api.post(
+                "/api/v1/products", token, ["name": "Книга", "category": "Книги", "price": ["amount": 1_000, "currency": "RUB"]])
+            for (name, product) in [("Борисова Бэлла", course.id), ("Васильев Вадим", book.id)] {
+                let order = try await api.post(
+                    "/api/v1/orders", token,
+                    ["contactId": .string(ids[name]!), "orderedAt": iso(1), "lines": [["productId": .string(product), "quantity": 1]]])
+                #expect(order.status == 201)
+            }
             let cases: [(JSONValue, (String) -> Bool)] = [
+                (["field": "orders", "op": "exists", "value": ["productIds": [.string(course.id)]]], { $0 == "Борисова Бэлла" }),
+                (["field": "orders", "op": "notExists", "value": ["productIds": [.string(course.id)]]], { $0 != "Борисова Бэлла" }),
+                (["field": "orders", "op": "exists", "value": ["categories": ["книги"]]], { $0 == "Васильев Вадим" }),
                 (["field": "tag", "op": "hasAny", "value": ["VIP"]], { ["Антонов Антон", "Григорьева Галина"].contains($0) }),
                 (["not": ["field": "city", "op": "is", "value": "казань"]], { !["Антонов Антон", "Васильев Вадим"].contains($0) }),
                 (["field": "revenue", "op": "gte", "value": 500_000], { ["Антонов Антон", "Васильев Вадим"].contains($0) }),
                 (["field": "averageCheck", "op": "gt", "value": 60_000], { ["Антонов Антон", "Васильев Вадим"].contains($0) }),
                 (["field": "orders", "op": "notExists", "value": [:]], { $0 == "Дмитриев Денис" }),
-                (["field": "orders", "op": "exists", "value": ["after": ["daysAgo": 31]]], { $0 == "Борисова Бэлла" }),
+                (
+                    ["field": "orders", "op": "exists", "value": ["after": ["daysAgo": 31]]],
+                    { ["Борисова Бэлла", "Васильев Вадим"].contains($0) }
+                ),
                 (
                     [
                         "any": [

@@ -84,17 +84,19 @@ public struct ReportRepository: Sendable {
                 "o.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: actor.workspaceID.rawValue) AND c.deleted_at IS NULL AND "
                     + membership + ")")
         }
+        // One pass: the period's orders grouped by buyer (orders without a contact form one NULL group, which
+        // counts for orders and revenue but not as a buyer).
         let totals = try await db.raw(
-            "SELECT COUNT(*) AS orders, CAST(COALESCE(SUM(o.total), 0) AS BIGINT) AS revenue, COUNT(DISTINCT o.contact_id) AS buyers FROM orders o WHERE "
-                + conditions.anded()
-        ).first()
-        let repeats = try await db.raw(
-            "SELECT COUNT(*) AS n FROM (SELECT o.contact_id FROM orders o WHERE "
-                + (conditions + ["o.contact_id IS NOT NULL"]).anded() + " GROUP BY o.contact_id HAVING COUNT(*) >= 2) r"
+            """
+            SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) AS orders, CAST(COALESCE(SUM(b.revenue), 0) AS BIGINT) AS revenue,
+                COUNT(b.contact_id) AS buyers,
+                CAST(COALESCE(SUM(CASE WHEN b.contact_id IS NOT NULL AND b.n >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats
+            FROM (SELECT o.contact_id AS contact_id, COUNT(*) AS n, SUM(o.total) AS revenue FROM orders o WHERE
+            """ + conditions.anded() + " GROUP BY o.contact_id) b"
         ).first()
         return PurchaseSummary(
             orders: try totals?.int("orders") ?? 0, revenue: try totals?.int64("revenue") ?? 0, buyers: try totals?.int("buyers") ?? 0,
-            repeatBuyers: try repeats?.int("n") ?? 0)
+            repeatBuyers: try totals?.int("repeats") ?? 0)
     }
 
     /// The RFM grid of the contacts the actor sees (optionally of a segment): clients and revenue per cell.

@@ -119,15 +119,19 @@ struct SegmentCompiler {
                 }
             return "(\(unsafeRaw: count) > 0 AND " + body + ")"
         }
-        let name: String =
-            switch field {
-            case .orderCount: column("order_count")
-            case .revenue: column("revenue")
-            case .rfmRecency: column("rfm_recency")
-            case .rfmFrequency: column("rfm_frequency")
-            default: column("rfm_monetary")
-            }
-        return "COALESCE(" + compare("\(unsafeRaw: name)", test) + ", FALSE)"
+        switch field {
+        case .orderCount, .revenue:
+            // NOT NULL columns: the bare comparison is never NULL, and it can range over the purchases index.
+            return compare("\(unsafeRaw: column(field == .orderCount ? "order_count" : "revenue"))", test)
+        default:
+            let name: String =
+                switch field {
+                case .rfmRecency: column("rfm_recency")
+                case .rfmFrequency: column("rfm_frequency")
+                default: column("rfm_monetary")
+                }
+            return "COALESCE(" + compare("\(unsafeRaw: name)", test) + ", FALSE)"
+        }
     }
 
     private func compare(_ expression: SQLQueryString, _ test: NumberTest) -> SQLQueryString {
@@ -226,26 +230,35 @@ struct SegmentCompiler {
     // MARK: Related records
 
     private func orders(_ criteria: OrderCriteria) -> SQLQueryString {
-        var conditions: [SQLQueryString] = [
-            "o.\(unsafeRaw: entity == .contact ? "contact_id" : "company_id") = \(unsafeRaw: column("id"))", "o.counted = TRUE",
-        ]
+        let client = entity == .contact ? "contact_id" : "company_id"
+        var conditions: [SQLQueryString] = ["o.counted = TRUE"]
         if let after = criteria.after { conditions.append("o.ordered_at >= \(bind: millis(after))") }
         if let before = criteria.before { conditions.append("o.ordered_at < \(bind: millis(before))") }
         if !criteria.channels.isEmpty { conditions.append("LOWER(o.channel) IN \(inList(criteria.channels.map { $0.lowercased() }))") }
+        // The orders holding a line of these products or categories, read off the lines' product index.
+        var lines: [SQLQueryString] = []
         if !criteria.productIDs.isEmpty {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.product_id IN \(inList(criteria.productIDs.map(\.rawValue))))"
-            )
+            lines.append("SELECT l.order_id FROM order_lines l WHERE l.product_id IN \(inList(criteria.productIDs.map(\.rawValue)))")
         }
         if !criteria.categories.isEmpty {
-            conditions.append(
+            lines.append(
                 """
-                EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id
-                        WHERE l.order_id = o.id AND p.category_key IN \(inList(criteria.categories.map(SearchText.fold))))
+                SELECT l.order_id FROM order_lines l JOIN products p ON p.id = l.product_id
+                WHERE p.category_key IN \(inList(criteria.categories.map(SearchText.fold)))
                 """
             )
         }
-        return "EXISTS (SELECT 1 FROM orders o WHERE " + conditions.anded() + ")"
+        guard !lines.isEmpty else {
+            // Any order (of a period or a channel): one probe of the client's orders per record.
+            return "EXISTS (SELECT 1 FROM orders o WHERE " + (["o.\(unsafeRaw: client) = \(unsafeRaw: column("id"))"] + conditions).anded()
+                + ")"
+        }
+        // Products named: the few orders holding them give their clients, instead of probing every record's
+        // orders (a million contacts × their orders × their lines). Neither list holds a NULL, so the test is
+        // TRUE or FALSE, as `NOT` needs.
+        conditions += lines.map { "o.id IN (" + $0 + ")" }
+        conditions.append("o.\(unsafeRaw: client) IS NOT NULL")
+        return "\(unsafeRaw: column("id")) IN (SELECT o.\(unsafeRaw: client) FROM orders o WHERE " + conditions.anded() + ")"
     }
 
     private func deals(_ criteria: DealCriteria) -> SQLQueryString {
