@@ -41,9 +41,3 @@ final class AsyncLock: Sendable {
         next?.resume()
     }
 }
-
-/// A thread-safe incrementing counter, for round-robin choices.
-final class AtomicCounter: Sendable {
-    private let value = Atomic<Int>(0)
-    func next() -> Int { value.add(1, ordering: .relaxed).newValue & Int.max }
-}

@@ -170,18 +170,19 @@ public final class Database: Sendable {
     }
 }
 
-/// SQLite: one writer connection used in turn, and round-robin WAL readers.
+/// SQLite: one writer connection used in turn, and WAL readers each lent to one statement at a time.
 private final class SQLiteBackend: Sendable {
     let writer: SQLiteConnection
     let readers: [SQLiteConnection]
     let threadPool: NIOThreadPool
     let writeLock = AsyncLock()
-    let counter = AtomicCounter()
+    let readerPool: ReaderPool
 
     init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
         self.threadPool = threadPool
+        self.readerPool = ReaderPool(readers.map { $0.sql() })
     }
 
     static func open(path: String, readers readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
@@ -211,9 +212,7 @@ private final class SQLiteBackend: Sendable {
         return SQLiteBackend(writer: writer, readers: readers, threadPool: pool)
     }
 
-    func nextReader() -> any SQLDatabase {
-        readers[counter.next() % readers.count].sql()
-    }
+    func nextReader() -> any SQLDatabase { readerPool }
 
     func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await writeLock.withLock { try await body(self.writer.sql()) }
@@ -264,5 +263,77 @@ private final class PostgresBackend: Sendable {
 
     func close() async {
         try? await pool.shutdownAsync()
+    }
+}
+
+/// SQLite readers lent out one statement at a time. A statement shares its connection's read snapshot with
+/// any statement still open on it, so handing a busy reader to a second request could show that request
+/// data older than what was just committed (a record created a moment ago answering 404). A statement
+/// waits for a free reader instead.
+private final class ReaderPool: SQLDatabase, Sendable {
+    private let readers: [any SQLDatabase]
+    private let state = Mutex<(busy: [Bool], waiting: [CheckedContinuation<Int, Never>])>(([], []))
+
+    init(_ readers: [any SQLDatabase]) {
+        self.readers = readers
+        state.withLock { $0.busy = Array(repeating: false, count: readers.count) }
+    }
+
+    var logger: Logger { readers[0].logger }
+    var eventLoop: any EventLoop { readers[0].eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { readers[0].version }
+    var dialect: any SQLDialect { readers[0].dialect }
+    var queryLogLevel: Logger.Level? { readers[0].queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask { try await self.execute(sql: query, onRow) }
+        return promise.futureResult
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        let index = await lease()
+        defer { release(index) }
+        try await readers[index].execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let index = await lease()
+        defer { release(index) }
+        return try await closure(readers[index])
+    }
+
+    private func lease() async -> Int {
+        if let free = state.withLock({ state -> Int? in
+            guard let index = state.busy.firstIndex(of: false) else { return nil }
+            state.busy[index] = true
+            return index
+        }) {
+            return free
+        }
+        return await withCheckedContinuation { continuation in
+            // Checked again under the lock: a reader may have been released meanwhile.
+            let free = state.withLock { state -> Int? in
+                if let index = state.busy.firstIndex(of: false) {
+                    state.busy[index] = true
+                    return index
+                }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let free { continuation.resume(returning: free) }
+        }
+    }
+
+    private func release(_ index: Int) {
+        // The reader passes straight to the longest waiter, still marked busy.
+        let next = state.withLock { state -> CheckedContinuation<Int, Never>? in
+            if state.waiting.isEmpty {
+                state.busy[index] = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume(returning: index)
     }
 }
