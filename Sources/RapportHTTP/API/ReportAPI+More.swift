@@ -10,109 +10,55 @@ import RapportStore
 extension ReportAPI {
     func registerMore(on group: RouterGroup<AppRequestContext>) {
         group.get("reports/stage-time") { request, context in
-            let options = try await moreOptions(request, context)
+            let options = try await options(request, context)
             guard let pipeline = options.pipelineID else { throw ValidationError("pipelineId", .required) }
             let report = try await store.reports.stageTime(pipeline: pipeline, period: options.period, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 StageTimeBody(report, pipeline: pipeline, period: options.period), format: options.format,
                 table: ReportTables.stageTime(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/lost-reasons") { request, context in
-            let options = try await moreOptions(request, context)
+            let options = try await options(request, context)
             let report = try await store.reports.lostReasons(
                 period: options.period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 LostReasonsBody(report, period: options.period), format: options.format,
                 table: ReportTables.lostReasons(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/forecast") { request, context in
-            let options = try await moreOptions(request, context, period: false)
+            let options = try await options(request, context, period: false)
             let (report, currency) = try await store.reports.forecast(
                 pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 ForecastBody(report, currency: currency), format: options.format,
                 table: ReportTables.forecast(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/managers") { request, context in
-            let options = try await moreOptions(request, context)
+            let options = try await options(request, context)
             let rows = try await store.reports.managers(period: options.period, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 ManagersBody(rows, period: options.period), format: options.format,
                 table: ReportTables.managers(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/sources") { request, context in
-            let options = try await moreOptions(request, context)
+            let options = try await options(request, context)
             let rows = try await store.reports.sources(period: options.period, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 SourcesBody(rows, period: options.period), format: options.format,
                 table: ReportTables.sources(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/cohorts") { request, context in
-            let options = try await moreOptions(request, context, period: false)
+            let options = try await options(request, context, period: false)
             let report = try await store.reports.cohorts(months: options.months, by: options.actor)
-            return try moreRespond(
+            return try respond(
                 CohortsBody(report), format: options.format, table: ReportTables.cohorts(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/clv") { request, context in
-            let options = try await moreOptions(request, context, period: false)
+            let options = try await options(request, context, period: false)
             let report = try await store.reports.clv(by: options.actor)
-            return try moreRespond(
+            return try respond(
                 CLVBody(report), format: options.format, table: ReportTables.clv(report, t: Lang(locale: context.locale)))
         }
-    }
-
-    /// What the reports of this file read from the query string.
-    struct MoreOptions {
-        var actor: Actor
-        /// The period; the default 30 days when the report takes none (unused then).
-        var period: ReportPeriod
-        var pipelineID: Pipeline.ID?
-        var ownerID: User.ID?
-        var format: ExportFormat?
-        /// Cohort months, 1…24.
-        var months: Int
-    }
-
-    /// Parses the query: ids, `format`, `months`, and (with `period`) the `from`/`to` days.
-    private func moreOptions(_ request: Request, _ context: AppRequestContext, period: Bool = true) async throws -> MoreOptions {
-        let actor = try context.requireActor()
-        let query = try Handlers.listQuery(request)
-        var issues = FieldIssues()
-        let raw = formQuery(request)
-        func day(_ name: String) -> LocalDate? {
-            guard period, let text = raw[name]?.trimmedOrNil else { return nil }
-            guard let day = LocalDate(iso: text) else {
-                issues.add(name, .invalidDate)
-                return nil
-            }
-            return day
-        }
-        let from = day("from")
-        let to = day("to")
-        var format: ExportFormat?
-        if let text = raw["format"]?.trimmedOrNil {
-            format = ExportFormat(rawValue: text)
-            if format == nil {
-                issues.add("format", .invalidOption, ["options": ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
-            }
-        }
-        var months = CohortReport.defaultMonths
-        if let text = raw["months"]?.trimmedOrNil {
-            if let value = Int(text), (1...CohortReport.maximumMonths).contains(value) {
-                months = value
-            } else {
-                issues.add("months", .outOfRange, ["min": "1", "max": String(CohortReport.maximumMonths)])
-            }
-        }
-        try issues.throwIfAny()
-        return MoreOptions(
-            actor: actor, period: try await store.reports.period(from: from, to: to, by: actor), pipelineID: query.filters.pipelineID,
-            ownerID: query.filters.ownerID, format: format, months: months)
-    }
-
-    private func moreRespond(_ body: some Encodable, format: ExportFormat?, table: Table) throws -> Response {
-        guard let format else { return try Handlers.json(body) }
-        return ExportFormat.download(table, format: format)
     }
 }
 

@@ -14,53 +14,62 @@ struct ReportAPI {
     func register(on group: RouterGroup<AppRequestContext>) {
         registerMore(on: group)
         group.get("reports/funnel") { request, context in
-            let (actor, period, parameters) = try await arguments(request, context)
-            guard let pipeline = parameters.pipelineID else { throw ValidationError("pipelineId", .required) }
-            let report = try await store.reports.funnel(pipeline: pipeline, period: period, ownerID: parameters.ownerID, by: actor)
-            let body = FunnelBody(report, period: period)
-            return try respond(body, format: parameters.format, table: ReportTables.funnel(report, t: Lang(locale: context.locale)))
+            let options = try await options(request, context)
+            guard let pipeline = options.pipelineID else { throw ValidationError("pipelineId", .required) }
+            let report = try await store.reports.funnel(
+                pipeline: pipeline, period: options.period, ownerID: options.ownerID, by: options.actor)
+            return try respond(
+                FunnelBody(report, period: options.period), format: options.format,
+                table: ReportTables.funnel(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/sales") { request, context in
-            let (actor, period, parameters) = try await arguments(request, context)
-            let current = try await store.reports.sales(
-                period: period, pipelineID: parameters.pipelineID, ownerID: parameters.ownerID, by: actor)
+            let options = try await options(request, context)
+            let (period, actor) = (options.period, options.actor)
+            let current = try await store.reports.sales(period: period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: actor)
             let previous = try await store.reports.sales(
-                period: period.previous, pipelineID: parameters.pipelineID, ownerID: parameters.ownerID, by: actor)
+                period: period.previous, pipelineID: options.pipelineID, ownerID: options.ownerID, by: actor)
             let body = SalesReportBody(current: SalesBody(current, period: period), previous: SalesBody(previous, period: period.previous))
-            return try respond(
-                body, format: parameters.format, table: ReportTables.sales(current, previous, t: Lang(locale: context.locale)))
+            return try respond(body, format: options.format, table: ReportTables.sales(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/purchases") { request, context in
-            let (actor, period, parameters) = try await arguments(request, context)
-            let current = try await store.reports.purchases(period: period, segment: parameters.segmentID, by: actor)
-            let previous = try await store.reports.purchases(period: period.previous, segment: parameters.segmentID, by: actor)
+            let options = try await options(request, context)
+            let (period, actor) = (options.period, options.actor)
+            let current = try await store.reports.purchases(period: period, segment: options.segmentID, by: actor)
+            let previous = try await store.reports.purchases(period: period.previous, segment: options.segmentID, by: actor)
             let body = PurchasesReportBody(
                 current: PurchasesBody(current, period: period), previous: PurchasesBody(previous, period: period.previous))
             return try respond(
-                body, format: parameters.format, table: ReportTables.purchases(current, previous, t: Lang(locale: context.locale)))
+                body, format: options.format, table: ReportTables.purchases(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/rfm") { request, context in
-            let (actor, _, parameters) = try await arguments(request, context)
-            let cells = try await store.reports.rfmGrid(segment: parameters.segmentID, by: actor)
+            let options = try await options(request, context, period: false)
+            let cells = try await store.reports.rfmGrid(segment: options.segmentID, by: options.actor)
             let body = ListResponse(data: cells.map(RFMCellBody.init), nextCursor: nil)
-            return try respond(body, format: parameters.format, table: ReportTables.rfm(cells, t: Lang(locale: context.locale)))
+            return try respond(body, format: options.format, table: ReportTables.rfm(cells, t: Lang(locale: context.locale)))
         }
     }
 
-    struct Parameters {
+    /// What every report reads from the query string.
+    struct Options {
+        var actor: Actor
+        /// The period; the default 30 days when the report takes none (unused then).
+        var period: ReportPeriod
         var pipelineID: Pipeline.ID?
         var ownerID: User.ID?
         var segmentID: Segment.ID?
         var format: ExportFormat?
+        /// Cohort months, 1…24.
+        var months: Int
     }
 
-    private func arguments(_ request: Request, _ context: AppRequestContext) async throws -> (Actor, ReportPeriod, Parameters) {
+    /// Parses the query once for every report: ids, `format`, `months`, and (with `period`) the `from`/`to` days.
+    func options(_ request: Request, _ context: AppRequestContext, period: Bool = true) async throws -> Options {
         let actor = try context.requireActor()
         let query = try Handlers.listQuery(request)
         var issues = FieldIssues()
         let raw = formQuery(request)
         func day(_ name: String) -> LocalDate? {
-            guard let text = raw[name]?.trimmedOrNil else { return nil }
+            guard period, let text = raw[name]?.trimmedOrNil else { return nil }
             guard let day = LocalDate(iso: text) else {
                 issues.add(name, .invalidDate)
                 return nil
@@ -76,14 +85,22 @@ struct ReportAPI {
                 issues.add("format", .invalidOption, ["options": ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
             }
         }
+        var months = CohortReport.defaultMonths
+        if let text = raw["months"]?.trimmedOrNil {
+            if let value = Int(text), (1...CohortReport.maximumMonths).contains(value) {
+                months = value
+            } else {
+                issues.add("months", .outOfRange, ["min": "1", "max": String(CohortReport.maximumMonths)])
+            }
+        }
         try issues.throwIfAny()
-        let period = try await store.reports.period(from: from, to: to, by: actor)
-        let parameters = Parameters(
-            pipelineID: query.filters.pipelineID, ownerID: query.filters.ownerID, segmentID: query.filters.segmentID, format: format)
-        return (actor, period, parameters)
+        return Options(
+            actor: actor, period: try await store.reports.period(from: from, to: to, by: actor), pipelineID: query.filters.pipelineID,
+            ownerID: query.filters.ownerID, segmentID: query.filters.segmentID, format: format, months: months)
     }
 
-    private func respond(_ body: some Encodable, format: ExportFormat?, table: Table) throws -> Response {
+    /// JSON, or the report's table as a download when `format` asks for one.
+    func respond(_ body: some Encodable, format: ExportFormat?, table: Table) throws -> Response {
         guard let format else { return try Handlers.json(body) }
         return ExportFormat.download(table, format: format)
     }
