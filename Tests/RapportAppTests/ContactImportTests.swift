@@ -101,12 +101,11 @@ import Testing
             let started = try await post(api, token, Array(file.utf8), query: "dryRun=false")
             // A worker claims the job and dies after its first batch has committed (as after kill -9).
             struct Killed: Error {}
-            let job = try #require(try await app.store.jobs.claim(worker: "doomed", kinds: [ImportRepository.jobKind]))
+            _ = try #require(try await app.store.jobs.claim(worker: "doomed", kinds: [ImportRepository.jobKind]))
             await #expect(throws: Killed.self) {
                 try await app.store.imports.process(ImportRun.ID(started.id)) { done, _ in if done >= 200 { throw Killed() } }
             }
             #expect(try await api.get("/api/v1/imports/\(started.id)", token)["processedRows"] == 200)
-            _ = job
             // Its lease runs out; another worker picks the job up and finishes from row 201.
             clock.advance(days: 301.0 / 86_400)
             try await runJobs(app.store)

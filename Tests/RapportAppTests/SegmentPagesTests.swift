@@ -10,7 +10,7 @@ import Testing
     @Test func theBuilderAddsRowsCountsSavesAndNamesTheWrongRow() async throws {
         try await TestApp.with(effects: OrderAndSegmentTests.effects) { app, api in
             let crew = try await Crew.make(app.store)
-            let ids = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
+            _ = try await OrderAndSegmentTests().seed(api, crew.token("owner"))
             var browser = Browser(client: api.client)
             try await browser.signIn(crew.user("owner").email)
             let form = try await browser.get("/segments/new")
@@ -43,7 +43,6 @@ import Testing
             let export = try await browser.get("\(url)/export?format=excel")
             #expect(export.status == 200)
             #expect(export.headers[.contentType] == "text/csv; charset=windows-1251")
-            _ = ids
         }
     }
 

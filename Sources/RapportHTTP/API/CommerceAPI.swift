@@ -29,7 +29,7 @@ struct CommerceAPI {
         }
         group.post("deals/{id}/order") { _, context in
             // A repeat answers like an idempotent replay: the same order, the same status.
-            let (order, _) = try await store.orders.create(fromDeal: try Handlers.id(context), by: try context.requireActor())
+            let order = try await store.orders.create(fromDeal: try Handlers.id(context), by: try context.requireActor())
             return try Handlers.json(OrderBody(order), status: .created)
         }
         group.get("deals/{id}/win-probability") { _, context in

@@ -131,7 +131,7 @@ public struct ImportRepository: Sendable {
         guard let row = try await context.database.reader.raw("SELECT * FROM imports WHERE id = \(bind: id.rawValue)").first() else {
             return
         }
-        var run = try Self.decode(row)
+        let run = try Self.decode(row)
         guard run.status == "queued" || run.status == "running" else { return }
         let workspace: Workspace.ID = try row.id("workspace_id")
         let userID: User.ID = try row.id("user_id")
@@ -154,7 +154,7 @@ public struct ImportRepository: Sendable {
             let batch = Array(next..<end).map { (index: $0, record: records[$0]) }
             let dryRun = run.dryRun
             let policy = run.policy
-            let counts = try await context.database.transaction { db -> (Int, Int, Int, Int) in
+            try await context.database.transaction { db in
                 var (created, updated, skipped, failed) = (0, 0, 0, 0)
                 let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: workspace, entity: .contact)
                 for (index, record) in batch {
@@ -215,9 +215,7 @@ public struct ImportRepository: Sendable {
                     WHERE id = \(bind: id.rawValue)
                     """
                 ).run()
-                return (created, updated, skipped, failed)
             }
-            run.created += counts.0
             next = end
             try await progress(end - 1, records.count - 1)
         }

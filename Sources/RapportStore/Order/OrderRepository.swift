@@ -27,15 +27,19 @@ public struct OrderRepository: Sendable {
         try await context.database.transaction { db in
             let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
             let now = context.effects.now()
-            var order = Order(
+            let blank = Order(
                 id: context.effects.id(), workspaceID: actor.workspaceID, currency: settings.currency, now: now, createdBy: actor.userID)
+            // The defaults are filled in before the rules run (in this transaction, so a refused order
+            // takes no number from the counter).
             var fields = input
-            if input.ownerID == nil { fields.ownerID = .clear }
-            order = try OrderRules.apply(
-                fields.withNumber(input.number ?? "-"), to: order,
+            if input.number?.trimmedOrNil == nil { fields.number = try await nextNumber(db, workspace: actor.workspaceID) }
+            if input.ownerID == nil {
+                let owner = try await clientOwner(db, contact: input.contactID?.value, company: input.companyID?.value)
+                fields.ownerID = .set(owner ?? actor.userID)
+            }
+            let order = try OrderRules.apply(
+                fields, to: blank,
                 context: try await rulesContext(db, input, currency: settings.currency, now: now, workspace: actor.workspaceID))
-            if input.number?.trimmedOrNil == nil { order.number = try await nextNumber(db, workspace: actor.workspaceID) }
-            if input.ownerID == nil { order.ownerID = try await clientOwner(db, order) ?? actor.userID }
             try await checkReferences(db, order, actor: actor, operation: .create)
             try await write(db, order, insert: true)
             try await CustomerMetricsRows.refresh(db, after: [order])
@@ -48,13 +52,13 @@ public struct OrderRepository: Sendable {
 
     /// The order of a won deal: its client, one line named after the deal for its amount, dated when the
     /// deal was won. Asking again returns the order made the first time (so a double click makes one).
-    public func create(fromDeal id: Deal.ID, by actor: Actor) async throws -> (order: Order, created: Bool) {
+    public func create(fromDeal id: Deal.ID, by actor: Actor) async throws -> Order {
         let deal = try await DealRepository(context: context).get(id, by: actor)
         guard deal.status == .won else { throw ValidationError("status", .invalidOption, ["options": DealStatus.won.rawValue]) }
         if let existing = try await context.database.reader.raw(
             "SELECT id FROM orders WHERE workspace_id = \(bind: actor.workspaceID.rawValue) AND deal_id = \(bind: id.rawValue) AND deleted_at IS NULL ORDER BY created_at LIMIT 1"
         ).first() {
-            return (try await get(Order.ID(try existing.string("id")), by: actor), false)
+            return try await get(Order.ID(try existing.string("id")), by: actor)
         }
         var input = OrderInput()
         input.contactID = deal.contactIDs.first.map { .set($0) }
@@ -65,7 +69,7 @@ public struct OrderRepository: Sendable {
         input.source = deal.source
         input.ownerID = deal.ownerID.map { .set($0) }
         input.lines = [OrderLineInput(name: deal.title, quantity: 1, unitPrice: deal.amount)]
-        return (try await create(input, by: actor), true)
+        return try await create(input, by: actor)
     }
 
     /// An order the actor may see.
@@ -169,8 +173,8 @@ public struct OrderRepository: Sendable {
         }
     }
 
-    private func clientOwner(_ db: any SQLDatabase, _ order: Order) async throws -> User.ID? {
-        for (table, id) in [("contacts", order.contactID?.rawValue), ("companies", order.companyID?.rawValue)] {
+    private func clientOwner(_ db: any SQLDatabase, contact: Contact.ID?, company: Company.ID?) async throws -> User.ID? {
+        for (table, id) in [("contacts", contact?.rawValue), ("companies", company?.rawValue)] {
             guard let id else { continue }
             if let owner = try await db.raw("SELECT owner_id FROM \(unsafeRaw: table) WHERE id = \(bind: id)").first()?
                 .optionalID("owner_id", as: User.self)
@@ -299,14 +303,6 @@ public struct OrderRepository: Sendable {
         let raw = try row.string("currency")
         guard let currency = CurrencyCode(rawValue: raw) else { throw StoreError.corruptValue(column: "currency", value: raw) }
         return currency
-    }
-}
-
-extension OrderInput {
-    fileprivate func withNumber(_ number: String) -> OrderInput {
-        var copy = self
-        copy.number = number
-        return copy
     }
 }
 

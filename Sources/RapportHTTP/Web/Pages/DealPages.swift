@@ -94,7 +94,7 @@ struct DealPages {
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
             let id: Deal.ID = try Handlers.id(context)
-            let (order, _) = try await store.orders.create(fromDeal: id, by: viewer.actor)
+            let order = try await store.orders.create(fromDeal: id, by: viewer.actor)
             let back: WebURL = order.contactID.map { .contact($0) } ?? order.companyID.map { .company($0) } ?? .deal(id)
             return WebResponse.redirect(back, flash: .created)
         }
