@@ -95,3 +95,20 @@ struct LocalDateTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Holder.self, from: Data(json.utf8)) }
     }
 }
+
+@Suite("Days as people type them")
+struct TypedDateTests {
+    @Test(
+        "ISO and dotted days",
+        arguments: [("2026-11-30", "2026-11-30"), ("30.11.2026", "2026-11-30"), ("1.2.2026", "2026-02-01"), (" 30.11.2026 ", "2026-11-30")])
+    func typed(_ text: String, _ expected: String) {
+        #expect(LocalDate(typed: text)?.description == expected)
+    }
+
+    @Test(
+        "Impossible or foreign shapes are refused",
+        arguments: ["31.02.2026", "30/11/2026", "30.11", "вчера", "", "1.2.3.4", "aa.bb.cccc", "05.09.86", "005.09.2026"])
+    func refused(_ text: String) {
+        #expect(LocalDate(typed: text) == nil)
+    }
+}

@@ -29,6 +29,23 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
         self.init(year: year, month: month, day: day)
     }
 
+    /// A day as people type it: `YYYY-MM-DD`, or `DD.MM.YYYY` as Russian spreadsheets and forms write it.
+    /// A two-digit year is refused: "05.09.86" is a birthday in 1986 but an order in 2086 would be a typo,
+    /// and guessing wrong silently is worse than asking. Nil for anything else or an impossible day.
+    public init?(typed text: String) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let iso = LocalDate(iso: text) {
+            self = iso
+            return
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)

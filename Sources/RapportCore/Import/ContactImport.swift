@@ -92,7 +92,7 @@ public enum ContactImport {
             case .city: input.city = .set(value)
             case .address: input.address = .set(value)
             case .birthday:
-                if let day = LocalDate(iso: value) ?? dottedDate(value) { input.birthday = .set(day) }
+                if let day = LocalDate(typed: value) { input.birthday = .set(day) }
             case .tags: input.tags = split(value)
             case .owner: owner = value
             case .source: input.source = LeadSource(source: value)
@@ -152,10 +152,5 @@ public enum ContactImport {
 
     private static func split(_ value: String) -> [String] {
         value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).compactMap { String($0).trimmedOrNil }
-    }
-
-    private static func dottedDate(_ value: String) -> LocalDate? {
-        let parts = value.split(separator: ".").compactMap { Int($0) }
-        return parts.count == 3 ? LocalDate(year: parts[2], month: parts[1], day: parts[0]) : nil
     }
 }

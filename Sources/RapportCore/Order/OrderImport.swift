@@ -130,14 +130,7 @@ public enum OrderImport {
         if let instant = try? Date(text, strategy: .iso8601) { return instant }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         guard let dayText = parts.first else { return nil }
-        var day: LocalDate?
-        if let iso = LocalDate(iso: String(dayText)) {
-            day = iso
-        } else {
-            let pieces = dayText.split(separator: ".").compactMap { Int($0) }
-            if pieces.count == 3 { day = LocalDate(year: pieces[2] < 100 ? 2000 + pieces[2] : pieces[2], month: pieces[1], day: pieces[0]) }
-        }
-        guard let day else { return nil }
+        guard let day = LocalDate(typed: String(dayText)) else { return nil }
         let time = parts.count > 1 ? Formatting.timeOfDay(String(parts[1])) : nil
         return Formatting(locale: .en, timeZone: timeZone).instant(on: day, hour: time?.hour ?? 12, minute: time?.minute ?? 0)
     }

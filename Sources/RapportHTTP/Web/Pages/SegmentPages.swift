@@ -359,9 +359,8 @@ struct SegmentForm: Sendable {
             let bounds = text.split(whereSeparator: { $0 == "-" || $0 == "–" || $0 == "—" }).map { $0.trimmingCharacters(in: .whitespaces) }
             return bounds.count == 2 ? .array([number(bounds[0]), number(bounds[1])]) : .string(text)
         case "before", "after":
-            let parts = text.split(separator: ".")
-            if parts.count == 3 { return .string("\(parts[2])-\(parts[1])-\(parts[0])") }
-            return .string(text)
+            // A typed day is passed on in ISO form; anything else as typed, for the language to refuse.
+            return .string(LocalDate(typed: text)?.description ?? text)
         case "exists", "notExists":
             guard let days = Int64(text) else { return .object([:]) }
             return .object(["after": .object(["daysAgo": .int(days)])])
