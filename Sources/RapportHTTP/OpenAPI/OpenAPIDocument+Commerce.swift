@@ -38,7 +38,8 @@ extension OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/v1/orders/import", id: "importOrders",
                 summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab), matching clients by e-mail, phone or INN",
-                tag: "Orders", parameters: ["dryRun"], body: "CSVFile", response: "OrderImportReport", errors: [400, 401, 403, 413, 422]),
+                tag: "Orders", parameters: ["dryRun"], body: "CSVFile", bodyMediaType: "text/csv", response: "OrderImportReport",
+                errors: [400, 401, 403, 413, 422]),
             Operation(
                 method: "get", path: "/api/v1/contacts/export", id: "exportContacts",
                 summary: "Download the contact list as filtered: XLSX, CSV (UTF-8), CSV for Russian Excel or vCard; audited",
@@ -48,7 +49,8 @@ extension OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/v1/imports", id: "startImport",
                 summary: "Import contacts from CSV as a background job (UTF-8 or Windows-1251; headers of amoCRM, Bitrix24, HubSpot…)",
-                tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile", status: 202,
+                tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile",
+                bodyMediaType: "text/csv", status: 202,
                 response: "Import", errors: [400, 401, 403, 413, 422]),
             Operation(
                 method: "get", path: "/api/v1/imports/{id}", id: "getImport", summary: "An import's progress and counts", tag: "Imports",

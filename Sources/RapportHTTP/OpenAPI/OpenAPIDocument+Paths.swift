@@ -11,6 +11,8 @@ extension OpenAPIDocument {
         var tag: String
         var parameters: [String] = []
         var body: String?
+        /// The request body's media type (a file upload is `text/csv`).
+        var bodyMediaType = "application/json"
         var status: Int = 200
         var response: String?
         var errors: [Int] = [400, 401, 403, 404, 422]
@@ -259,7 +261,7 @@ extension OpenAPIDocument {
             if let body = op.body {
                 operation["requestBody"] = .object([
                     "required": true,
-                    "content": .object([body == "CSVFile" ? "text/csv" : "application/json": .object(["schema": ref(body)])]),
+                    "content": .object([op.bodyMediaType: .object(["schema": ref(body)])]),
                 ])
             }
             if op.isPublic { operation["security"] = .array([]) }
