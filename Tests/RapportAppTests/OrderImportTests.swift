@@ -52,6 +52,9 @@ import Testing
                 "/api/v1/contacts", token, ["fullName": "Аннина Анна", "emails": [["address": "Anna@Example.ru"]]])
             let boris = try await api.post(
                 "/api/v1/contacts", token, ["fullName": "Борисов Борис", "phones": [["number": "+7 912 555 00 01"]]])
+            // "Курс" in the file is this catalog product (by name, case aside); "Доставка" is not in the catalog.
+            let course = try await api.post(
+                "/api/v1/products", token, ["name": "курс", "sku": "C-1", "price": ["amount": 1_000, "currency": "RUB"]])
 
             let dry = try await importing(api, token, dryRun: true)
             #expect(dry.status == 200)
@@ -78,6 +81,9 @@ import Testing
             #expect(borisMetrics["revenue"] == .int(499_990))
             let orders = try await api.get("/api/v1/orders?contactId=\(anna.id)", token).data
             #expect(Set(orders.compactMap { $0["number"].stringValue }) == ["5001", "5005"])
+            let lines = orders.first { $0["number"] == "5001" }?["lines"].arrayValue ?? []
+            #expect(lines.map { $0["productId"] } == [.string(course.id), .null])
+            #expect(lines.first?["unitPrice"]["amount"] == .int(150_000), "the file's price, not the catalog's")
 
             let again = try await importing(api, token, dryRun: false)
             #expect(again["created"] == 0)

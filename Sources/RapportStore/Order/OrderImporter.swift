@@ -76,10 +76,11 @@ public struct OrderImporter: Sendable {
             }
         }
         let repository = OrderRepository(context: context)
+        let catalog = try await Catalog.load(context.database.reader, workspace: actor.workspaceID)
         let normalizer = PhoneNormalizer(defaultRegion: settings.phoneRegion)
         for group in groups {
             let first = group[0]
-            let (input, issues, skip) = try await orderInput(group, normalizer: normalizer, actor: actor)
+            let (input, issues, skip) = try await orderInput(group, catalog: catalog, normalizer: normalizer, actor: actor)
             if let skip {
                 report.skipped += 1
                 report.rows.append(.init(row: first.row, number: first.number, outcome: "skipped", issues: [skip]))
@@ -107,7 +108,7 @@ public struct OrderImporter: Sendable {
     }
 
     /// The order a group of lines describes, the lines' problems, or why it is skipped.
-    private func orderInput(_ group: [OrderImport.Line], normalizer: PhoneNormalizer, actor: Actor) async throws
+    private func orderInput(_ group: [OrderImport.Line], catalog: Catalog, normalizer: PhoneNormalizer, actor: Actor) async throws
         -> (OrderInput, [FieldIssue], FieldIssue?)
     {
         let db = context.database.reader
@@ -149,22 +150,13 @@ public struct OrderImporter: Sendable {
         var lines: [OrderLineInput] = []
         var issues: [FieldIssue] = []
         for line in group {
-            var product: (String, Int64)?
-            if let sku = line.sku ?? line.product {
-                let row = try await db.raw(
-                    """
-                    SELECT id, price FROM products WHERE workspace_id = \(bind: workspace) AND deleted_at IS NULL
-                    AND (sku = \(bind: sku) OR sort_name = \(bind: SearchText.fold(line.product ?? sku))) LIMIT 1
-                    """
-                ).first()
-                if let row { product = (try row.string("id"), try row.int64("price")) }
-            }
+            let product = catalog.product(sku: line.sku ?? line.product, name: line.product ?? line.sku)
             let price =
                 line.price ?? line.total.map { Money(amount: Money.divideRounded($0.amount, by: line.quantity), currency: $0.currency) }
             if product == nil, line.product == nil, group.count > 1 { issues.append(FieldIssue("product", .required)) }
             lines.append(
                 OrderLineInput(
-                    productID: product.map { Product.ID($0.0) },
+                    productID: product,
                     name: line.product ?? (product == nil ? first.number.map { "№\($0)" } : nil),
                     quantity: line.quantity, unitPrice: price))
         }
@@ -191,5 +183,31 @@ public struct OrderImporter: Sendable {
             context: OrderContext(
                 products: Dictionary(products.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }), currency: currency,
                 now: context.effects.now()))
+    }
+}
+
+/// The workspace's live products by SKU and by folded name, read once per import instead of once per line.
+private struct Catalog {
+    var bySKU: [String: Product.ID] = [:]
+    var byName: [String: Product.ID] = [:]
+
+    static func load(_ db: any SQLDatabase, workspace: Workspace.ID) async throws -> Catalog {
+        var catalog = Catalog()
+        let rows = try await db.raw(
+            "SELECT id, sku, sort_name FROM products WHERE workspace_id = \(bind: workspace.rawValue) AND deleted_at IS NULL ORDER BY id"
+        ).all()
+        for row in rows {
+            let id: Product.ID = try row.id("id")
+            if let sku = try row.optionalString("sku"), catalog.bySKU[sku] == nil { catalog.bySKU[sku] = id }
+            let name = try row.string("sort_name")
+            if catalog.byName[name] == nil { catalog.byName[name] = id }
+        }
+        return catalog
+    }
+
+    /// The product a line names: by SKU first, then by name (case- and ё-insensitive).
+    func product(sku: String?, name: String?) -> Product.ID? {
+        if let sku, let id = bySKU[sku] { return id }
+        return name.flatMap { byName[SearchText.fold($0)] }
     }
 }
