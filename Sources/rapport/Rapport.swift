@@ -35,6 +35,20 @@ struct DatabaseOptions: ParsableArguments {
         return try Configuration.load(environment: ProcessInfo.processInfo.environment, options: options)
     }
 
+    /// Runs a command's work on the store and closes the database afterwards, also when the work throws
+    /// (an unclosed SQLite connection is a crash in debug builds and a leak in release ones).
+    func withStore<R>(_ body: (Store) async throws -> R) async throws -> R {
+        let store = try await openStore(logger: commandLogger())
+        do {
+            let result = try await body(store)
+            await store.database.close()
+            return result
+        } catch {
+            await store.database.close()
+            throw error
+        }
+    }
+
     func openStore(logger: Logger) async throws -> Store {
         let configuration = try configuration()
         let database = try await openDatabase(configuration, logger: logger)
@@ -114,19 +128,19 @@ struct UserCommand: AsyncParsableCommand {
             guard let password = password ?? ProcessInfo.processInfo.environment["RAPPORT_PASSWORD"] else {
                 throw ValidationError("Give --password or set RAPPORT_PASSWORD.")
             }
-            let store = try await database.openStore(logger: commandLogger())
-            let new = UserRepository.NewUser(email: email, name: name, password: password, role: role)
-            let user: User
-            if let existing = try await store.workspaces.all().first {
-                user = try await store.users.create(new, by: nil, workspace: existing.id)
-            } else {
-                user = try await store.workspaces.create(
-                    WorkspaceRepository.Setup(
-                        name: workspace, timeZone: "Europe/Moscow", currency: "RUB", locale: .ru, phoneRegion: .ru, owner: new)
-                ).1
+            try await database.withStore { store in
+                let new = UserRepository.NewUser(email: email, name: name, password: password, role: role)
+                let user: User
+                if let existing = try await store.workspaces.all().first {
+                    user = try await store.users.create(new, by: nil, workspace: existing.id)
+                } else {
+                    user = try await store.workspaces.create(
+                        WorkspaceRepository.Setup(
+                            name: workspace, timeZone: "Europe/Moscow", currency: "RUB", locale: .ru, phoneRegion: .ru, owner: new)
+                    ).1
+                }
+                print("Created \(user.role.rawValue) \(user.email) (\(user.id)).")
             }
-            print("Created \(user.role.rawValue) \(user.email) (\(user.id)).")
-            await store.database.close()
         }
     }
 
@@ -134,11 +148,11 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
-            let store = try await database.openStore(logger: commandLogger())
-            for user in try await store.users.listAll() {
-                print("\(user.email)\t\(user.name)\t\(user.role.rawValue)\t\(user.isActive ? "active" : "inactive")\t\(user.id)")
+            try await database.withStore { store in
+                for user in try await store.users.listAll() {
+                    print("\(user.email)\t\(user.name)\t\(user.role.rawValue)\t\(user.isActive ? "active" : "inactive")\t\(user.id)")
+                }
             }
-            await store.database.close()
         }
     }
 
@@ -152,11 +166,11 @@ struct UserCommand: AsyncParsableCommand {
             guard let password = password ?? ProcessInfo.processInfo.environment["RAPPORT_PASSWORD"] else {
                 throw ValidationError("Give --password or set RAPPORT_PASSWORD.")
             }
-            let store = try await database.openStore(logger: commandLogger())
-            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
-            try await store.users.setPassword(user.id, password: password)
-            print("Password changed for \(user.email).")
-            await store.database.close()
+            try await database.withStore { store in
+                guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+                try await store.users.setPassword(user.id, password: password)
+                print("Password changed for \(user.email).")
+            }
         }
     }
 
@@ -165,14 +179,14 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The user's e-mail.") var email: String
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
-            let store = try await database.openStore(logger: commandLogger())
-            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
-            var change = UserRepository.UserChange()
-            change.isActive = false
-            let system = Actor(userID: user.id, workspaceID: user.workspaceID, teamID: nil, role: .owner)
-            _ = try await store.users.update(user.id, change, expectedVersion: user.version, by: system)
-            print("Deactivated \(user.email).")
-            await store.database.close()
+            try await database.withStore { store in
+                guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+                var change = UserRepository.UserChange()
+                change.isActive = false
+                let system = Actor(userID: user.id, workspaceID: user.workspaceID, teamID: nil, role: .owner)
+                _ = try await store.users.update(user.id, change, expectedVersion: user.version, by: system)
+                print("Deactivated \(user.email).")
+            }
         }
     }
 }
@@ -189,6 +203,18 @@ struct Worker: AsyncParsableCommand {
         logger.logLevel = configuration.logLevel
         try await runWorkers(configuration: configuration, count: count, logger: logger)
     }
+}
+
+/// The user an import acts as (and whose rights it has): the one named, else the workspace's first owner.
+func importingUser(_ store: Store, email: String?) async throws -> User {
+    if let email {
+        guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+        return user
+    }
+    guard let owner = try await store.users.listAll().first(where: { $0.role == .owner }) else {
+        throw ValidationError("No owner yet: create one with `rapport user create`.")
+    }
+    return owner
 }
 
 struct ImportCommand: AsyncParsableCommand {
@@ -211,32 +237,30 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("--on-duplicate: skip, fill, overwrite or create.")
             }
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
-            let store = try await database.openStore(logger: commandLogger())
-            let users = try await store.users.listAll()
-            let user = email.map { wanted in users.first { $0.email == wanted.lowercased() } } ?? users.first { $0.role == .owner }
-            guard let user else { throw ValidationError("No such user.") }
-            let started = try await store.imports.start(
-                Array(data), fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, policy: policy, by: user.actor)
-            let quiet = json
-            try await store.imports.process(started.id) { done, total in
-                if !quiet { FileHandle.standardError.write(Data("\r\(done) / \(total)".utf8)) }
-            }
-            let run = try await store.imports.get(started.id, by: user.actor)
-            if json {
-                print(
-                    #"{"id": "\#(run.id)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
-                )
-            } else {
-                FileHandle.standardError.write(Data("\n".utf8))
-                print(
-                    "\(dryRun ? "Would create" : "Created") \(run.created), updated \(run.updated), skipped \(run.skipped), failed \(run.failed)."
-                )
-                for row in try await store.imports.report(started.id, by: user.actor) {
-                    let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
-                    print("  line \(row.row): \(row.outcome)\(reasons.isEmpty ? "" : " — \(reasons)")")
+            try await database.withStore { store in
+                let user = try await importingUser(store, email: email)
+                let started = try await store.imports.start(
+                    Array(data), fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, policy: policy, by: user.actor)
+                let quiet = json
+                try await store.imports.process(started.id) { done, total in
+                    if !quiet { FileHandle.standardError.write(Data("\r\(done) / \(total)".utf8)) }
+                }
+                let run = try await store.imports.get(started.id, by: user.actor)
+                if json {
+                    print(
+                        #"{"id": "\#(run.id)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
+                    )
+                } else {
+                    FileHandle.standardError.write(Data("\n".utf8))
+                    print(
+                        "\(dryRun ? "Would create" : "Created") \(run.created), updated \(run.updated), skipped \(run.skipped), failed \(run.failed)."
+                    )
+                    for row in try await store.imports.report(started.id, by: user.actor) {
+                        let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
+                        print("  line \(row.row): \(row.outcome)\(reasons.isEmpty ? "" : " — \(reasons)")")
+                    }
                 }
             }
-            await store.database.close()
         }
     }
 
@@ -251,23 +275,23 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
-            let store = try await database.openStore(logger: commandLogger())
-            let users = try await store.users.listAll()
-            let user = email.map { wanted in users.first { $0.email == wanted.lowercased() } } ?? users.first { $0.role == .owner }
-            guard let user else { throw ValidationError("No such user.") }
-            let report = try await store.orderImporter.run(Array(data), dryRun: dryRun, by: user.actor)
-            if json {
-                print(#"{"created": \#(report.created), "skipped": \#(report.skipped), "failed": \#(report.failed), "dryRun": \#(dryRun)}"#)
-            } else {
-                print(
-                    "\(dryRun ? "Would create" : "Created") \(report.created), skipped \(report.skipped), failed \(report.failed) (\(report.encoding.rawValue))."
-                )
-                for row in report.rows {
-                    let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
-                    print("  line \(row.row)\(row.number.map { " (№\($0))" } ?? ""): \(row.outcome) — \(reasons)")
+            try await database.withStore { store in
+                let user = try await importingUser(store, email: email)
+                let report = try await store.orderImporter.run(Array(data), dryRun: dryRun, by: user.actor)
+                if json {
+                    print(
+                        #"{"created": \#(report.created), "skipped": \#(report.skipped), "failed": \#(report.failed), "dryRun": \#(dryRun)}"#
+                    )
+                } else {
+                    print(
+                        "\(dryRun ? "Would create" : "Created") \(report.created), skipped \(report.skipped), failed \(report.failed) (\(report.encoding.rawValue))."
+                    )
+                    for row in report.rows {
+                        let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
+                        print("  line \(row.row)\(row.number.map { " (№\($0))" } ?? ""): \(row.outcome) — \(reasons)")
+                    }
                 }
             }
-            await store.database.close()
         }
     }
 }
@@ -282,12 +306,12 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A name to recognise the token by.") var name: String = "CLI"
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
-            let store = try await database.openStore(logger: commandLogger())
-            guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
-            let (secret, info) = try await store.auth.createToken(for: user.id, name: name, by: nil)
-            print(secret)
-            FileHandle.standardError.write(Data("Token \(info.id) for \(user.email). Store it now: it is not shown again.\n".utf8))
-            await store.database.close()
+            try await database.withStore { store in
+                guard let user = try await store.users.find(email: email) else { throw ValidationError("No user \(email).") }
+                let (secret, info) = try await store.auth.createToken(for: user.id, name: name, by: nil)
+                print(secret)
+                FileHandle.standardError.write(Data("Token \(info.id) for \(user.email). Store it now: it is not shown again.\n".utf8))
+            }
         }
     }
 
@@ -296,10 +320,10 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "The token id.") var id: String
         @OptionGroup var database: DatabaseOptions
         func run() async throws {
-            let store = try await database.openStore(logger: commandLogger())
-            let info = try await store.auth.revokeToken(id, by: nil)
-            print("Revoked token \(info.id) (\(info.name)).")
-            await store.database.close()
+            try await database.withStore { store in
+                let info = try await store.auth.revokeToken(id, by: nil)
+                print("Revoked token \(info.id) (\(info.name)).")
+            }
         }
     }
 }
@@ -315,15 +339,15 @@ struct Seed: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try await database.openStore(logger: commandLogger())
-        let started = ContinuousClock.now
-        let summary = try await BulkSeeder(store: store).seed(
-            contacts: contacts, companies: companies, deals: deals, orders: orders, seed: seed
-        ) { line in
-            print(line)
+        try await database.withStore { store in
+            let started = ContinuousClock.now
+            let summary = try await BulkSeeder(store: store).seed(
+                contacts: contacts, companies: companies, deals: deals, orders: orders, seed: seed
+            ) { line in
+                print(line)
+            }
+            print("\(summary) in \(ContinuousClock.now - started).")
         }
-        print("\(summary) in \(ContinuousClock.now - started).")
-        await store.database.close()
     }
 }
 
