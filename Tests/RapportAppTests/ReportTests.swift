@@ -89,6 +89,59 @@ import Testing
         }
     }
 
+    /// The funnel reads each deal's furthest stage off its row: a step back does not undo it, reordering the
+    /// pipeline's stages re-ranks the visits, and a deal moved to another pipeline counts only what it
+    /// reached there.
+    @Test func theFurthestStageFollowsMovesReordersAndPipelineChanges() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let created = try await api.post(
+                "/api/v1/pipelines", token,
+                [
+                    "name": "Тендеры",
+                    "stages": [
+                        ["name": "Заявка", "kind": "open"], ["name": "Экспертиза", "kind": "open"], ["name": "Выигран", "kind": "won"],
+                        ["name": "Проигран", "kind": "lost"],
+                    ],
+                ])
+            let stages = created["stages"].arrayValue
+            let (application, review) = (stages[0]["id"], stages[1]["id"])
+            let back = try await api.post("/api/v1/deals", token, ["title": "Вперёд и назад", "pipelineId": created["id"]])
+            _ = try await api.post("/api/v1/deals/\(back.id)/move", token, ["stageId": review])
+            _ = try await api.post("/api/v1/deals/\(back.id)/move", token, ["stageId": application])
+            let stays = try await api.post("/api/v1/deals", token, ["title": "На заявке", "pipelineId": created["id"]])
+            func reached() async throws -> [JSONValue] {
+                let funnel = try await api.get("/api/v1/reports/funnel?pipelineId=\(created.id)", token)
+                #expect(funnel.status == 200)
+                return funnel["steps"].arrayValue.map { $0["reached"] }
+            }
+            #expect(try await reached() == [2, 1, 0], "a step back keeps the furthest stage")
+
+            let reordered = try await api.patch(
+                "/api/v1/pipelines/\(created.id)", token,
+                [
+                    "version": .int(created.version),
+                    "stages": [
+                        ["id": review, "name": "Экспертиза", "kind": "open"], ["id": application, "name": "Заявка", "kind": "open"],
+                        ["id": stages[2]["id"], "name": "Выигран", "kind": "won"],
+                        ["id": stages[3]["id"], "name": "Проигран", "kind": "lost"],
+                    ],
+                ])
+            #expect(reordered.status == 200)
+            // Now "Заявка" comes second: the deal that visited both has reached it, the other one too.
+            #expect(try await reached() == [2, 2, 0])
+
+            let sales = try await api.get("/api/v1/pipelines", token).data.first { $0["id"] != created["id"] }!
+            let moved = try await api.patch(
+                "/api/v1/deals/\(stays.id)", token, ["version": .int(stays.version), "pipelineId": sales["id"]])
+            #expect(moved.status == 200)
+            #expect(try await reached() == [1, 1, 0], "a deal moved away leaves this funnel")
+            let salesFunnel = try await api.get("/api/v1/reports/funnel?pipelineId=\(sales["id"].stringValue!)", token)
+            #expect(salesFunnel["steps"].arrayValue.first?["reached"] == 1, "and counts from its first stage in the new one")
+        }
+    }
+
     @Test func purchasesAndTheRFMGridMatchAHandCount() async throws {
         let clock = TestClock()
         try await TestApp.with(effects: clock.effects) { app, api in

@@ -229,6 +229,20 @@ public struct DealRepository: Sendable {
                     NULL, \(bind: user?.rawValue))
             """
         ).run()
+        try await Self.refreshFurthestStage(db, where: "id = \(bind: deal.id.rawValue)")
+    }
+
+    /// Sets the furthest stage (read by the funnel) of the deals matching a condition on `deals` from their
+    /// visits in their current pipeline: won stages rank after every open stage, lost stages never count.
+    static func refreshFurthestStage(_ db: any SQLDatabase, where condition: SQLQueryString) async throws {
+        try await db.raw(
+            """
+            UPDATE deals SET furthest_stage_id = (
+                SELECT s.id FROM stage_history h JOIN stages s ON s.id = h.stage_id
+                WHERE h.deal_id = deals.id AND h.pipeline_id = deals.pipeline_id AND s.kind <> 'lost'
+                ORDER BY CASE WHEN s.kind = 'won' THEN 1000000 + s.position ELSE s.position END DESC LIMIT 1)
+            """ + " WHERE " + condition
+        ).run()
     }
 
     private func moveVisit(_ db: any SQLDatabase, _ deal: Deal, by user: User.ID?) async throws {

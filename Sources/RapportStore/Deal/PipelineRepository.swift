@@ -108,6 +108,11 @@ public struct PipelineRepository: Sendable {
                     "UPDATE stages SET archived = \(bind: true) WHERE pipeline_id = \(bind: id.rawValue) AND id NOT IN \(inList(keep))"
                 ).run()
                 try await writeStages(db, next)
+                // Reordering stages, or turning one won or lost, changes which visit is a deal's furthest.
+                if current.stages.map({ [$0.id.rawValue, $0.kind.rawValue] }) != next.stages.map({ [$0.id.rawValue, $0.kind.rawValue] }) {
+                    try await DealRepository.refreshFurthestStage(
+                        db, where: "workspace_id = \(bind: actor.workspaceID.rawValue) AND pipeline_id = \(bind: id.rawValue)")
+                }
                 // Deals keep following their stage's default probability unless it was set by hand.
                 for stage in next.stages {
                     try await db.raw(

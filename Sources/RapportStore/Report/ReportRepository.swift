@@ -29,16 +29,16 @@ public struct ReportRepository: Sendable {
         }
         var conditions = dealConditions(period: period, closed: false, ownerID: ownerID, actor: actor)
         conditions.append("d.pipeline_id = \(bind: id.rawValue)")
-        // Won stages rank after every open stage, whatever their position, so "furthest" means furthest on the way to winning.
-        let rows = try await db.raw(
-            """
-            SELECT f.furthest AS stage_id, COUNT(*) AS n FROM (
-                SELECT (SELECT s.id FROM stage_history h JOIN stages s ON s.id = h.stage_id
-                        WHERE h.deal_id = d.id AND h.pipeline_id = d.pipeline_id AND s.kind <> 'lost'
-                        ORDER BY CASE WHEN s.kind = 'won' THEN 1000000 + s.position ELSE s.position END DESC LIMIT 1) AS furthest
-                FROM deals d WHERE
-            """ + conditions.anded() + ") f WHERE f.furthest IS NOT NULL GROUP BY f.furthest"
-        ).all()
+        // Each deal's furthest stage is kept on its row (DealRepository.refreshFurthestStage); naming the
+        // stages lets the index answer one range per stage.
+        let reachable = pipeline.stages.filter { $0.kind != .lost }.map(\.id.rawValue)
+        let rows =
+            reachable.isEmpty
+            ? []
+            : try await db.raw(
+                "SELECT d.furthest_stage_id AS stage_id, COUNT(*) AS n FROM deals d WHERE "
+                    + (conditions + ["d.furthest_stage_id IN \(inList(reachable))"]).anded() + " GROUP BY d.furthest_stage_id"
+            ).all()
         var furthest: [Stage.ID: Int] = [:]
         for row in rows { furthest[try row.id("stage_id")] = try row.int("n") }
         let lost = try await db.raw("SELECT COUNT(*) AS n FROM deals d WHERE " + (conditions + ["d.status = 'lost'"]).anded()).first()

@@ -154,6 +154,11 @@ public struct BulkSeeder: Sendable {
         try await seedDeals(
             deals, pipelines: pipelines, workspace: workspace.id.rawValue, timeZone: workspace.timeZone, owners: owners,
             companies: companyIDs, random: &random, progress: progress)
+        if deals > 0 {
+            try await store.database.transaction { db in
+                try await DealRepository.refreshFurthestStage(db, where: "workspace_id = \(bind: workspace.id.rawValue)")
+            }
+        }
         if orders > 0 {
             try await seedOrders(orders, workspace: workspace.id.rawValue, random: &random, progress: progress)
         }
