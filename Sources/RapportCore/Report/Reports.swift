@@ -158,3 +158,28 @@ extension Money {
         return quotient
     }
 }
+
+/// What a report is narrowed to, beyond what its viewer may see: a pipeline (deal reports), an owner, an
+/// owner's team, and a segment (deals of its clients, orders of its clients, or its contacts). Every part
+/// is optional; the parts given all hold.
+public struct ReportFilter: Hashable, Sendable {
+    /// Deals of this pipeline.
+    public var pipelineID: Pipeline.ID?
+    /// Records owned by this user.
+    public var ownerID: User.ID?
+    /// Records owned by a member of this team.
+    public var teamID: Team.ID?
+    /// Records of this segment's clients.
+    public var segmentID: Segment.ID?
+
+    /// Makes a filter.
+    public init(pipelineID: Pipeline.ID? = nil, ownerID: User.ID? = nil, teamID: Team.ID? = nil, segmentID: Segment.ID? = nil) {
+        self.pipelineID = pipelineID
+        self.ownerID = ownerID
+        self.teamID = teamID
+        self.segmentID = segmentID
+    }
+
+    /// No narrowing.
+    public static let none = ReportFilter()
+}

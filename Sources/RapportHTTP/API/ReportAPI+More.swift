@@ -11,51 +11,52 @@ extension ReportAPI {
     func registerMore(on group: RouterGroup<AppRequestContext>) {
         group.get("reports/stage-time") { request, context in
             let options = try await options(request, context)
-            guard let pipeline = options.pipelineID else { throw ValidationError("pipelineId", .required) }
-            let report = try await store.reports.stageTime(pipeline: pipeline, period: options.period, by: options.actor)
+            let (period, filter, actor) = (options.period, options.filter, options.actor)
+            let report = try await store.reports.stageTime(period: period, filter: filter, by: actor)
+            let previous = try await store.reports.stageTime(period: period.previous, filter: filter, by: actor)
             return try respond(
-                StageTimeBody(report, pipeline: pipeline, period: options.period), format: options.format,
-                table: ReportTables.stageTime(report, t: Lang(locale: context.locale)))
+                StageTimeBody(report, previous: previous, pipeline: filter.pipelineID, period: period), format: options.format,
+                table: ReportTables.stageTime(report, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/lost-reasons") { request, context in
             let options = try await options(request, context)
-            let report = try await store.reports.lostReasons(
-                period: options.period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
+            let (period, filter, actor) = (options.period, options.filter, options.actor)
+            let report = try await store.reports.lostReasons(period: period, filter: filter, by: actor)
+            let previous = try await store.reports.lostReasons(period: period.previous, filter: filter, by: actor)
             return try respond(
-                LostReasonsBody(report, period: options.period), format: options.format,
-                table: ReportTables.lostReasons(report, t: Lang(locale: context.locale)))
+                LostReasonsBody(report, previous: previous, period: period), format: options.format,
+                table: ReportTables.lostReasons(report, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/forecast") { request, context in
             let options = try await options(request, context, period: false)
-            let (report, currency) = try await store.reports.forecast(
-                pipelineID: options.pipelineID, ownerID: options.ownerID, by: options.actor)
+            let (report, currency) = try await store.reports.forecast(filter: options.filter, by: options.actor)
             return try respond(
                 ForecastBody(report, currency: currency), format: options.format,
                 table: ReportTables.forecast(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/managers") { request, context in
             let options = try await options(request, context)
-            let rows = try await store.reports.managers(period: options.period, by: options.actor)
+            let rows = try await store.reports.managers(period: options.period, filter: options.filter, by: options.actor)
             return try respond(
                 ManagersBody(rows, period: options.period), format: options.format,
                 table: ReportTables.managers(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/sources") { request, context in
             let options = try await options(request, context)
-            let rows = try await store.reports.sources(period: options.period, by: options.actor)
+            let rows = try await store.reports.sources(period: options.period, filter: options.filter, by: options.actor)
             return try respond(
                 SourcesBody(rows, period: options.period), format: options.format,
                 table: ReportTables.sources(rows, t: Lang(locale: context.locale)))
         }
         group.get("reports/cohorts") { request, context in
             let options = try await options(request, context, period: false)
-            let report = try await store.reports.cohorts(months: options.months, by: options.actor)
+            let report = try await store.reports.cohorts(months: options.months, filter: options.filter, by: options.actor)
             return try respond(
                 CohortsBody(report), format: options.format, table: ReportTables.cohorts(report, t: Lang(locale: context.locale)))
         }
         group.get("reports/clv") { request, context in
             let options = try await options(request, context, period: false)
-            let report = try await store.reports.clv(by: options.actor)
+            let report = try await store.reports.clv(filter: options.filter, by: options.actor)
             return try respond(
                 CLVBody(report), format: options.format, table: ReportTables.clv(report, t: Lang(locale: context.locale)))
         }
@@ -65,32 +66,43 @@ extension ReportAPI {
 // MARK: - Tables
 
 extension ReportTables {
-    static func stageTime(_ report: StageTimeReport, t: Lang) -> Table {
-        Table(
+    static func stageTime(_ report: StageTimeReport, _ previous: StageTimeReport, t: Lang) -> Table {
+        let earlier = Dictionary(previous.stages.map { ($0.stageID, $0.averageHours) }, uniquingKeysWith: { first, _ in first })
+        func hours(_ value: Double?) -> TableCell { value.map { .decimal(Int64(($0 * 10).rounded()), fractionDigits: 1) } ?? .empty }
+        return Table(
             title: t("Time in stage", "Время на этапах"),
             columns: [
                 t("Stage", "Этап"), t("Visits", "Прохождений"), t("Average time, hours", "Среднее время, ч"),
                 t("Norm, days", "Норма, дней"), t("Open deals over the norm", "Открытых сделок сверх нормы"),
+                t("Average time, hours, previous period", "Среднее время, ч, прошлый период"),
             ],
             rows: report.stages.map {
                 [
-                    .text($0.name), .integer(Int64($0.visits)),
-                    $0.averageHours.map { .decimal(Int64(($0 * 10).rounded()), fractionDigits: 1) } ?? .empty,
-                    $0.rottingDays.map { .integer(Int64($0)) } ?? .empty, .integer(Int64($0.staleDeals)),
+                    .text($0.name), .integer(Int64($0.visits)), hours($0.averageHours),
+                    $0.rottingDays.map { .integer(Int64($0)) } ?? .empty, .integer(Int64($0.staleDeals)), hours(earlier[$0.stageID] ?? nil),
                 ]
             })
     }
 
-    static func lostReasons(_ report: LostReasonReport, t: Lang) -> Table {
-        Table(
+    static func lostReasons(_ report: LostReasonReport, _ previous: LostReasonReport, t: Lang) -> Table {
+        let earlier = Dictionary(previous.reasons.map { ($0.reason, $0.deals) }, uniquingKeysWith: +)
+        return Table(
             title: t("Lost reasons", "Причины проигрыша"),
-            columns: [t("Reason", "Причина"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Share, %", "Доля, %")],
+            columns: [
+                t("Reason", "Причина"), t("Deals", "Сделки"), t("Amount", "Сумма"), t("Share, %", "Доля, %"),
+                t("Deals, previous period", "Сделки, прошлый период"),
+            ],
             rows: report.reasons.map {
                 [
                     .text($0.reason ?? t("(none)", "(не указана)")), .integer(Int64($0.deals)), .decimal($0.amount, fractionDigits: 2),
-                    .integer(Int64($0.share)),
+                    .integer(Int64($0.share)), .integer(Int64(earlier[$0.reason] ?? 0)),
                 ]
-            } + [[.text(t("Total", "Итого")), .integer(Int64(report.deals)), .decimal(report.amount, fractionDigits: 2), .empty]])
+            } + [
+                [
+                    .text(t("Total", "Итого")), .integer(Int64(report.deals)), .decimal(report.amount, fractionDigits: 2), .empty,
+                    .integer(Int64(previous.deals)),
+                ]
+            ])
     }
 
     static func forecast(_ report: ForecastReport, t: Lang) -> Table {
@@ -204,22 +216,35 @@ struct StaleDealBody: Encodable, Sendable {
     var daysInStage: Int
 }
 
+struct StageTimePreviousBody: Encodable, Sendable {
+    var period: PeriodBody
+    var stages: [StageTimeStageBody]
+}
+
 struct StageTimeBody: Encodable, Sendable {
     var period: PeriodBody
     var pipelineId: String
     var stages: [StageTimeStageBody]
     var staleDeals: [StaleDealBody]
+    /// Visits and average times of the previous period of the same length (stale deals are of now only).
+    var previous: StageTimePreviousBody
 
-    init(_ report: StageTimeReport, pipeline: Pipeline.ID, period: ReportPeriod) {
+    init(_ report: StageTimeReport, previous: StageTimeReport, pipeline: Pipeline.ID?, period: ReportPeriod) {
         self.period = PeriodBody(from: period.from, to: period.to)
-        pipelineId = pipeline.rawValue
-        stages = report.stages.map {
+        pipelineId = pipeline?.rawValue ?? ""
+        self.previous = StageTimePreviousBody(
+            period: PeriodBody(from: period.previous.from, to: period.previous.to), stages: Self.stages(previous))
+        stages = Self.stages(report)
+        staleDeals = report.staleDeals.map {
+            StaleDealBody(id: $0.id.rawValue, title: $0.title, stageId: $0.stageID.rawValue, daysInStage: $0.daysInStage)
+        }
+    }
+
+    private static func stages(_ report: StageTimeReport) -> [StageTimeStageBody] {
+        report.stages.map {
             StageTimeStageBody(
                 stageId: $0.stageID.rawValue, name: $0.name, kind: $0.kind.rawValue, visits: $0.visits, averageHours: $0.averageHours,
                 rottingDays: $0.rottingDays, staleDeals: $0.staleDeals)
-        }
-        staleDeals = report.staleDeals.map {
-            StaleDealBody(id: $0.id.rawValue, title: $0.title, stageId: $0.stageID.rawValue, daysInStage: $0.daysInStage)
         }
     }
 }
@@ -231,13 +256,29 @@ struct LostReasonBody: Encodable, Sendable {
     var share: Int
 }
 
+struct LostReasonsPreviousBody: Encodable, Sendable {
+    var period: PeriodBody
+    var deals: Int
+    var amount: Int64
+    var reasons: [LostReasonBody]
+}
+
 struct LostReasonsBody: Encodable, Sendable {
     var period: PeriodBody
     var deals: Int
     var amount: Int64
     var reasons: [LostReasonBody]
+    /// The same over the previous period of the same length.
+    var previous: LostReasonsPreviousBody?
 
-    init(_ report: LostReasonReport, period: ReportPeriod) {
+    init(_ report: LostReasonReport, previous: LostReasonReport, period: ReportPeriod) {
+        self.init(report, period: period)
+        let earlier = LostReasonsBody(previous, period: period.previous)
+        self.previous = LostReasonsPreviousBody(
+            period: earlier.period, deals: earlier.deals, amount: earlier.amount, reasons: earlier.reasons)
+    }
+
+    private init(_ report: LostReasonReport, period: ReportPeriod) {
         self.period = PeriodBody(from: period.from, to: period.to)
         deals = report.deals
         amount = report.amount

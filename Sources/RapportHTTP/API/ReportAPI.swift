@@ -15,27 +15,26 @@ struct ReportAPI {
         registerMore(on: group)
         group.get("reports/funnel") { request, context in
             let options = try await options(request, context)
-            guard let pipeline = options.pipelineID else { throw ValidationError("pipelineId", .required) }
-            let report = try await store.reports.funnel(
-                pipeline: pipeline, period: options.period, ownerID: options.ownerID, by: options.actor)
+            let (period, filter, actor) = (options.period, options.filter, options.actor)
+            let report = try await store.reports.funnel(period: period, filter: filter, by: actor)
+            let previous = try await store.reports.funnel(period: period.previous, filter: filter, by: actor)
             return try respond(
-                FunnelBody(report, period: options.period), format: options.format,
-                table: ReportTables.funnel(report, t: Lang(locale: context.locale)))
+                FunnelBody(report, period: period, previous: previous), format: options.format,
+                table: ReportTables.funnel(report, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/sales") { request, context in
             let options = try await options(request, context)
             let (period, actor) = (options.period, options.actor)
-            let current = try await store.reports.sales(period: period, pipelineID: options.pipelineID, ownerID: options.ownerID, by: actor)
-            let previous = try await store.reports.sales(
-                period: period.previous, pipelineID: options.pipelineID, ownerID: options.ownerID, by: actor)
+            let current = try await store.reports.sales(period: period, filter: options.filter, by: actor)
+            let previous = try await store.reports.sales(period: period.previous, filter: options.filter, by: actor)
             let body = SalesReportBody(current: SalesBody(current, period: period), previous: SalesBody(previous, period: period.previous))
             return try respond(body, format: options.format, table: ReportTables.sales(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/purchases") { request, context in
             let options = try await options(request, context)
             let (period, actor) = (options.period, options.actor)
-            let current = try await store.reports.purchases(period: period, segment: options.segmentID, by: actor)
-            let previous = try await store.reports.purchases(period: period.previous, segment: options.segmentID, by: actor)
+            let current = try await store.reports.purchases(period: period, filter: options.filter, by: actor)
+            let previous = try await store.reports.purchases(period: period.previous, filter: options.filter, by: actor)
             let body = PurchasesReportBody(
                 current: PurchasesBody(current, period: period), previous: PurchasesBody(previous, period: period.previous))
             return try respond(
@@ -43,7 +42,7 @@ struct ReportAPI {
         }
         group.get("reports/rfm") { request, context in
             let options = try await options(request, context, period: false)
-            let cells = try await store.reports.rfmGrid(segment: options.segmentID, by: options.actor)
+            let cells = try await store.reports.rfmGrid(filter: options.filter, by: options.actor)
             let body = ListResponse(data: cells.map(RFMCellBody.init), nextCursor: nil)
             return try respond(body, format: options.format, table: ReportTables.rfm(cells, t: Lang(locale: context.locale)))
         }
@@ -54,9 +53,8 @@ struct ReportAPI {
         var actor: Actor
         /// The period; the default 30 days when the report takes none (unused then).
         var period: ReportPeriod
-        var pipelineID: Pipeline.ID?
-        var ownerID: User.ID?
-        var segmentID: Segment.ID?
+        /// Pipeline, owner, team and segment.
+        var filter: ReportFilter
         var format: ExportFormat?
         /// Cohort months, 1…24.
         var months: Int
@@ -95,8 +93,11 @@ struct ReportAPI {
         }
         try issues.throwIfAny()
         return Options(
-            actor: actor, period: try await store.reports.period(from: from, to: to, by: actor), pipelineID: query.filters.pipelineID,
-            ownerID: query.filters.ownerID, segmentID: query.filters.segmentID, format: format, months: months)
+            actor: actor, period: try await store.reports.period(from: from, to: to, by: actor),
+            filter: ReportFilter(
+                pipelineID: query.filters.pipelineID, ownerID: query.filters.ownerID, teamID: query.filters.teamID,
+                segmentID: query.filters.segmentID),
+            format: format, months: months)
     }
 
     /// JSON, or the report's table as a download when `format` asks for one.
@@ -140,18 +141,21 @@ enum ExportFormat: String, CaseIterable, Sendable {
 
 /// The tables behind report downloads, with localized headings.
 enum ReportTables {
-    static func funnel(_ report: FunnelReport, t: Lang) -> Table {
-        Table(
+    /// The funnel's steps, with the previous period's reached count beside each (same pipeline, same stages).
+    static func funnel(_ report: FunnelReport, _ previous: FunnelReport, t: Lang) -> Table {
+        let earlier = Dictionary(previous.steps.map { ($0.stageID, $0.reached) }, uniquingKeysWith: { first, _ in first })
+        return Table(
             title: t("Funnel", "Воронка"),
             columns: [
                 t("Stage", "Этап"), t("Reached", "Дошли"), t("From previous, %", "От предыдущего, %"), t("From start, %", "От начала, %"),
+                t("Reached, previous period", "Дошли, прошлый период"),
             ],
             rows: report.steps.map {
                 [
                     .text($0.name), .integer(Int64($0.reached)), .integer(Int64($0.conversionFromPrevious)),
-                    .integer(Int64($0.conversionFromStart)),
+                    .integer(Int64($0.conversionFromStart)), .integer(Int64(earlier[$0.stageID] ?? 0)),
                 ]
-            } + [[.text(t("Lost", "Проиграно")), .integer(Int64(report.lost)), .empty, .empty]])
+            } + [[.text(t("Lost", "Проиграно")), .integer(Int64(report.lost)), .empty, .empty, .integer(Int64(previous.lost))]])
     }
 
     static func sales(_ current: SalesSummary, _ previous: SalesSummary, t: Lang) -> Table {
@@ -211,13 +215,28 @@ struct FunnelStepBody: Encodable, Sendable {
     var conversionFromStart: Int
 }
 
+struct FunnelPreviousBody: Encodable, Sendable {
+    var period: PeriodBody
+    var total: Int
+    var lost: Int
+    var steps: [FunnelStepBody]
+}
+
 struct FunnelBody: Encodable, Sendable {
     var period: PeriodBody
     var total: Int
     var lost: Int
     var steps: [FunnelStepBody]
+    /// The same funnel over the previous period of the same length.
+    var previous: FunnelPreviousBody?
 
-    init(_ report: FunnelReport, period: ReportPeriod) {
+    init(_ report: FunnelReport, period: ReportPeriod, previous: FunnelReport) {
+        self.init(report, period: period)
+        let earlier = FunnelBody(previous, period: period.previous)
+        self.previous = FunnelPreviousBody(period: earlier.period, total: earlier.total, lost: earlier.lost, steps: earlier.steps)
+    }
+
+    private init(_ report: FunnelReport, period: ReportPeriod) {
         self.period = PeriodBody(from: period.from, to: period.to)
         total = report.total
         lost = report.lost

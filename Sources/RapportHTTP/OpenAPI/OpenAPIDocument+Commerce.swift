@@ -76,18 +76,21 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/v1/reports/funnel", id: "funnelReport",
                 summary: "Sales funnel of a pipeline over the deals created in the period, with stage-to-stage conversion", tag: "Reports",
-                parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "FunnelReport", errors: [400, 401, 422]),
+                parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"], response: "FunnelReport",
+                errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/sales", id: "salesReport",
                 summary: "Deals created, won and lost, win rate, won revenue and sales cycle; with the previous period", tag: "Reports",
-                parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "SalesReport", errors: [400, 401, 422]),
+                parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"], response: "SalesReport",
+                errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/purchases", id: "purchasesReport",
                 summary: "Orders, revenue, buyers, ARPU, average check and repeat-purchase rate; with the previous period",
-                tag: "Reports", parameters: ["segment", "from", "to", "format"], response: "PurchasesReport", errors: [400, 401, 422]),
+                tag: "Reports", parameters: ["ownerId", "teamId", "segment", "from", "to", "format"], response: "PurchasesReport",
+                errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/rfm", id: "rfmReport", summary: "The RFM grid: clients and revenue per R×F cell",
-                tag: "Reports", parameters: ["segment", "format"], response: "RFMGrid", errors: [400, 401, 422]),
+                tag: "Reports", parameters: ["ownerId", "teamId", "segment", "format"], response: "RFMGrid", errors: [400, 401, 422]),
         ] + moreReportOperations
     }
 
@@ -256,18 +259,23 @@ extension OpenAPIDocument {
                 "period": period, "orders": integer, "revenue": integer, "buyers": integer, "repeatBuyers": integer,
                 "arpu": nullable("integer"), "averageCheck": nullable("integer"), "repeatRate": integer,
             ], required: ["period", "orders", "revenue", "buyers", "repeatBuyers", "repeatRate"])
+        let funnel: [String: JSONValue] = [
+            "period": period, "total": integer, "lost": integer,
+            "steps": array(
+                object(
+                    [
+                        "stageId": string, "name": string, "reached": integer, "conversionFromPrevious": integer,
+                        "conversionFromStart": integer,
+                    ], required: ["stageId", "name", "reached", "conversionFromPrevious", "conversionFromStart"])),
+        ]
         return [
             "FunnelReport": object(
-                [
-                    "period": period, "total": integer, "lost": integer,
-                    "steps": array(
-                        object(
-                            [
-                                "stageId": string, "name": string, "reached": integer, "conversionFromPrevious": integer,
-                                "conversionFromStart": integer,
-                            ], required: ["stageId", "name", "reached", "conversionFromPrevious", "conversionFromStart"])),
-                ], required: ["period", "total", "lost", "steps"],
-                description: "With `format=csv|excel|xlsx` the table is downloaded instead."),
+                funnel.merging(["previous": object(funnel, required: ["period", "total", "lost", "steps"])]) { first, _ in first },
+                required: ["period", "total", "lost", "steps", "previous"],
+                description: """
+                    Deals created in the period by the furthest stage they reached; `previous` is the same funnel over the \
+                    period of the same length before it. With `format=csv|excel|xlsx` the table is downloaded instead.
+                    """),
             "SalesReport": object(["current": sales, "previous": sales], required: ["current", "previous"]),
             "PurchasesReport": object(["current": purchases, "previous": purchases], required: ["current", "previous"]),
             "RFMGrid": object(

@@ -7,32 +7,36 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/v1/reports/stage-time", id: "stageTimeReport",
                 summary: "Average time in each stage over the visits that ended in the period; open deals older than their stage's norm",
-                tag: "Reports", parameters: ["pipelineId", "from", "to", "format"], response: "StageTimeReport",
+                tag: "Reports", parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"],
+                response: "StageTimeReport",
                 errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/lost-reasons", id: "lostReasonsReport",
                 summary: "Deals lost in the period by reason (case and spaces ignored), count and amount", tag: "Reports",
-                parameters: ["pipelineId", "ownerId", "from", "to", "format"], response: "LostReasonsReport", errors: [400, 401, 422]),
+                parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"], response: "LostReasonsReport",
+                errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/forecast", id: "forecastReport",
                 summary: "Open deals by expected close month: count, amount and probability-weighted amount", tag: "Reports",
-                parameters: ["pipelineId", "ownerId", "format"], response: "ForecastReport", errors: [400, 401, 422]),
+                parameters: ["pipelineId", "ownerId", "teamId", "segment", "format"], response: "ForecastReport", errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/managers", id: "managersReport",
                 summary: "Per manager: deals created and won, won revenue (and the previous period's), activities, tasks done and overdue",
-                tag: "Reports", parameters: ["from", "to", "format"], response: "ManagersReport", errors: [400, 401, 422]),
+                tag: "Reports", parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"],
+                response: "ManagersReport", errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/sources", id: "sourcesReport",
                 summary: "Leads, deals and revenue of the period by source and UTM source, medium and campaign", tag: "Reports",
-                parameters: ["from", "to", "format"], response: "SourcesReport", errors: [400, 401, 422]),
+                parameters: ["pipelineId", "ownerId", "teamId", "segment", "from", "to", "format"], response: "SourcesReport",
+                errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/cohorts", id: "cohortsReport",
                 summary: "Monthly cohorts by first purchase with retention by month", tag: "Reports",
-                parameters: ["months", "format"], response: "CohortsReport", errors: [400, 401, 422]),
+                parameters: ["ownerId", "teamId", "segment", "months", "format"], response: "CohortsReport", errors: [400, 401, 422]),
             Operation(
                 method: "get", path: "/api/v1/reports/clv", id: "clvReport",
                 summary: "Clients by historic revenue range with the average predicted CLV", tag: "Reports",
-                parameters: ["format"], response: "CLVReport", errors: [400, 401, 422]),
+                parameters: ["ownerId", "teamId", "segment", "format"], response: "CLVReport", errors: [400, 401, 422]),
         ]
     }
 
@@ -44,35 +48,41 @@ extension OpenAPIDocument {
         let forecastMonth = object(
             ["month": nullable("string"), "deals": integer, "amount": integer, "weighted": integer, "learnedWeighted": integer],
             required: ["deals", "amount", "weighted", "learnedWeighted"])
+        let stages = array(
+            object(
+                [
+                    "stageId": string, "name": string, "kind": enumeration(StageKind.self), "visits": integer,
+                    "averageHours": nullable("number"), "rottingDays": nullable("integer"), "staleDeals": integer,
+                ], required: ["stageId", "name", "kind", "visits", "staleDeals"]))
+        let lost: [String: JSONValue] = [
+            "period": period, "deals": integer, "amount": integer,
+            "reasons": array(
+                object(
+                    ["reason": nullable("string"), "deals": integer, "amount": integer, "share": integer],
+                    required: ["deals", "amount", "share"])),
+        ]
         return [
             "StageTimeReport": object(
                 [
-                    "period": period, "pipelineId": string,
-                    "stages": array(
-                        object(
-                            [
-                                "stageId": string, "name": string, "kind": enumeration(StageKind.self), "visits": integer,
-                                "averageHours": nullable("number"), "rottingDays": nullable("integer"), "staleDeals": integer,
-                            ], required: ["stageId", "name", "kind", "visits", "staleDeals"])),
+                    "period": period, "pipelineId": string, "stages": stages,
+                    "previous": object(["period": period, "stages": stages], required: ["period", "stages"]),
                     "staleDeals": array(
                         object(
                             ["id": string, "title": string, "stageId": string, "daysInStage": integer],
                             required: ["id", "title", "stageId", "daysInStage"])),
-                ], required: ["period", "pipelineId", "stages", "staleDeals"],
+                ], required: ["period", "pipelineId", "stages", "staleDeals", "previous"],
                 description: """
                     Per stage: visits that ended in the period and their average length in hours (one decimal); open deals \
                     in it now for more than its `rottingDays` norm. `staleDeals` lists the \(StageTimeReport.staleListLimit) \
-                    stalest. \(download)
+                    stalest. `previous` has the visits of the period of the same length before. \(download)
                     """),
             "LostReasonsReport": object(
-                [
-                    "period": period, "deals": integer, "amount": integer,
-                    "reasons": array(
-                        object(
-                            ["reason": nullable("string"), "deals": integer, "amount": integer, "share": integer],
-                            required: ["deals", "amount", "share"])),
-                ], required: ["period", "deals", "amount", "reasons"],
-                description: "Most deals first; `share` is the percent of the period's lost deals. \(money) \(download)"),
+                lost.merging(["previous": object(lost, required: ["period", "deals", "amount", "reasons"])]) { first, _ in first },
+                required: ["period", "deals", "amount", "reasons", "previous"],
+                description: """
+                    Most deals first; `share` is the percent of the period's lost deals; `previous` is the period of the same \
+                    length before. \(money) \(download)
+                    """),
             "ForecastReport": object(
                 ["currency": string, "months": array(forecastMonth), "total": forecastMonth],
                 required: ["currency", "months", "total"],

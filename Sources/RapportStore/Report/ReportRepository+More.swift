@@ -6,15 +6,19 @@ import SQLKit
 // viewer may see (deals by owner, contacts by owner, orders by owner, tasks by assignee); the arithmetic is in
 // RapportCore/Report/Reports+More.swift.
 extension ReportRepository {
-    /// Average time in each stage of a pipeline over the visits that ended in the period, and the open deals
+    /// Average time in each stage of the filter's pipeline over the visits that ended in the period, and the open deals
     /// that have stayed in their stage longer than its norm (`rotting_days`), now.
     /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
-    public func stageTime(pipeline id: Pipeline.ID, period: ReportPeriod, by actor: Actor) async throws -> StageTimeReport {
+    public func stageTime(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> StageTimeReport {
         let db = context.database.reader
+        guard let id = filter.pipelineID else { throw ValidationError("pipelineId", .required) }
         guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [id.rawValue]).first else {
             throw ValidationError("pipelineId", .unknownReference)
         }
-        let visible = liveDeals(actor)
+        // Visits in this pipeline by deals the filter keeps, wherever those deals are now.
+        var others = filter
+        others.pipelineID = nil
+        let visible = try await liveDeals(others, db, actor: actor)
         let ended: [SQLQueryString] = [
             "h.workspace_id = \(bind: actor.workspaceID.rawValue)", "h.pipeline_id = \(bind: id.rawValue)", "h.left_at IS NOT NULL",
             "h.left_at >= \(bind: period.from.millis)", "h.left_at < \(bind: period.to.millis)",
@@ -60,14 +64,10 @@ extension ReportRepository {
     }
 
     /// Deals lost in the period grouped by reason (amounts in the workspace currency).
-    public func lostReasons(period: ReportPeriod, pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws
-        -> LostReasonReport
-    {
+    public func lostReasons(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> LostReasonReport {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
-        var conditions = liveDeals(actor) + within("d.closed_at", period) + ["d.status = 'lost'"]
-        if let pipelineID { conditions.append("d.pipeline_id = \(bind: pipelineID.rawValue)") }
-        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
+        let conditions = try await deals(closed: period, filter, db, actor: actor) + ["d.status = 'lost'"]
         let rows = try await db.raw(
             """
             SELECT d.lost_reason AS reason, COUNT(*) AS n,
@@ -81,12 +81,11 @@ extension ReportRepository {
 
     /// Open deals in the workspace currency by expected close month, with the probability-weighted sum.
     /// - Returns: the report and the currency it is in.
-    public func forecast(pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws -> (ForecastReport, CurrencyCode) {
+    public func forecast(filter: ReportFilter, by actor: Actor) async throws -> (ForecastReport, CurrencyCode) {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
-        var conditions = liveDeals(actor) + ["d.status = 'open'", "d.currency = \(bind: settings.currency.rawValue)"]
-        if let pipelineID { conditions.append("d.pipeline_id = \(bind: pipelineID.rawValue)") }
-        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
+        let conditions =
+            try await liveDeals(filter, db, actor: actor) + ["d.status = 'open'", "d.currency = \(bind: settings.currency.rawValue)"]
         // `(amount × probability + 50) / 100` in integers is `Money.percentage` (half away from zero) for the
         // non-negative amounts and 0…100 probabilities a deal can have, rounded per deal as on the deal card.
         let rows = try await db.raw(
@@ -111,13 +110,15 @@ extension ReportRepository {
     }
 
     /// Per manager the viewer may see: deals created, deals won and won revenue (and the previous period's),
-    /// activities logged, tasks done in the period and tasks overdue now.
-    public func managers(period: ReportPeriod, by actor: Actor) async throws -> [ManagerRow] {
+    /// activities logged, tasks done in the period and tasks overdue now. The filter's owner or team picks the
+    /// managers; its pipeline and segment narrow the deals (activities and tasks are counted per manager).
+    public func managers(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> [ManagerRow] {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
         let users = try await db.raw(
             "SELECT u.id, u.name, u.active FROM users u WHERE u.workspace_id = \(bind: actor.workspaceID.rawValue) AND "
-                + AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "u.id")
+                + ([AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "u.id")]
+                + owners(filter, column: "u.id", actor: actor)).anded()
         ).all()
         var rows: [User.ID: ManagerRow] = [:]
         var active: Set<User.ID> = []
@@ -135,7 +136,7 @@ extension ReportRepository {
             }
             return result
         }
-        let owned: [SQLQueryString] = liveDeals(actor) + ["d.owner_id IN \(inList(ids))"]
+        let owned: [SQLQueryString] = try await liveDeals(filter, db, actor: actor) + ["d.owner_id IN \(inList(ids))"]
         let currency = settings.currency.rawValue
         let wonSQL = { (period: ReportPeriod) -> SQLQueryString in
             """
@@ -181,7 +182,7 @@ extension ReportRepository {
 
     /// Leads (contacts created), deals created and revenue (counted orders) of the period by source and UTM
     /// source, medium and campaign: the contact's origin for leads, the deal's for deals, the order's own for revenue.
-    public func sources(period: ReportPeriod, by actor: Actor) async throws -> [SourceRow] {
+    public func sources(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> [SourceRow] {
         let db = context.database.reader
         func grouped(_ alias: String, from table: String, conditions: [SQLQueryString], sum: String?) async throws
             -> [SourceKey: (count: Int, revenue: Int64)]
@@ -208,20 +209,21 @@ extension ReportRepository {
             conditions: [
                 "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-            ] + within("c.created_at", period), sum: nil)
-        let deals = try await grouped("d", from: "deals", conditions: liveDeals(actor) + within("d.created_at", period), sum: nil)
+            ] + within("c.created_at", period) + (try await narrowing(filter, .contacts, db, actor: actor)), sum: nil)
+        let deals = try await grouped(
+            "d", from: "deals", conditions: try await self.deals(created: period, filter, db, actor: actor), sum: nil)
         let orders = try await grouped(
             "o", from: "orders",
             conditions: [
                 "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
-            ] + within("o.ordered_at", period), sum: "o.total")
+            ] + within("o.ordered_at", period) + (try await narrowing(filter, .orders, db, actor: actor)), sum: "o.total")
         return SourceRow.merge(leads: leads.mapValues(\.count), deals: deals.mapValues(\.count), orders: orders)
     }
 
     /// Monthly cohorts of the contacts the viewer sees by the month of their first counted order, over the last
     /// `months` months (the current one included, workspace time zone), with how many bought in each later month.
-    public func cohorts(months count: Int, by actor: Actor) async throws -> CohortReport {
+    public func cohorts(months count: Int, filter: ReportFilter, by actor: Actor) async throws -> CohortReport {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
         let format = Formatting(locale: .en, timeZoneIdentifier: settings.timeZone)
@@ -243,7 +245,7 @@ extension ReportRepository {
                     "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
                     "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
                     AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-                ] as [SQLQueryString]).anded()
+                ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
         ).all()
         let purchases = try rows.map {
             CohortPurchase(
@@ -253,12 +255,13 @@ extension ReportRepository {
     }
 
     /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV.
-    public func clv(by actor: Actor) async throws -> CLVReport {
+    public func clv(filter: ReportFilter, by actor: Actor) async throws -> CLVReport {
         let db = context.database.reader
-        let conditions: [SQLQueryString] = [
-            "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
-            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-        ]
+        let conditions: [SQLQueryString] =
+            [
+                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+            ] + (try await narrowing(filter, .contacts, db, actor: actor))
         let rows = try await db.raw(
             "SELECT c.order_count, c.revenue, c.first_order_at, c.last_order_at FROM contacts c WHERE " + conditions.anded()
         ).all()
@@ -269,18 +272,5 @@ extension ReportRepository {
                 lastOrderAt: try $0.optionalDate("last_order_at"))
         }
         return CLVReport.build(totals, now: context.effects.now())
-    }
-
-    /// Live deals of the workspace that the actor sees.
-    private func liveDeals(_ actor: Actor) -> [SQLQueryString] {
-        [
-            "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.deleted_at IS NULL",
-            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "d.owner_id"),
-        ]
-    }
-
-    /// `column` within the period.
-    private func within(_ column: String, _ period: ReportPeriod) -> [SQLQueryString] {
-        ["\(unsafeRaw: column) >= \(bind: period.from.millis)", "\(unsafeRaw: column) < \(bind: period.to.millis)"]
     }
 }

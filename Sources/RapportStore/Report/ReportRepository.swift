@@ -21,14 +21,15 @@ public struct ReportRepository: Sendable {
         return ReportPeriod(from: format.startOfDay(first), to: format.startOfDay(format.adding(days: 1, to: last)))
     }
 
-    /// The sales funnel of a pipeline over the deals created in a period.
-    public func funnel(pipeline id: Pipeline.ID, period: ReportPeriod, ownerID: User.ID?, by actor: Actor) async throws -> FunnelReport {
+    /// The sales funnel of the filter's pipeline over the deals created in a period.
+    /// - Throws: ``ValidationError`` on `pipelineId` when the filter names no pipeline or one that does not exist.
+    public func funnel(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> FunnelReport {
         let db = context.database.reader
+        guard let id = filter.pipelineID else { throw ValidationError("pipelineId", .required) }
         guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [id.rawValue]).first else {
             throw ValidationError("pipelineId", .unknownReference)
         }
-        var conditions = dealConditions(period: period, closed: false, ownerID: ownerID, actor: actor)
-        conditions.append("d.pipeline_id = \(bind: id.rawValue)")
+        let conditions = try await deals(created: period, filter, db, actor: actor)
         // Each deal's furthest stage is kept on its row (DealRepository.refreshFurthestStage); naming the
         // stages lets the index answer one range per stage.
         let reachable = pipeline.stages.filter { $0.kind != .lost }.map(\.id.rawValue)
@@ -46,15 +47,11 @@ public struct ReportRepository: Sendable {
     }
 
     /// Deals created, won and lost in a period (won revenue in the workspace currency).
-    public func sales(period: ReportPeriod, pipelineID: Pipeline.ID?, ownerID: User.ID?, by actor: Actor) async throws -> SalesSummary {
+    public func sales(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> SalesSummary {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
-        var created = dealConditions(period: period, closed: false, ownerID: ownerID, actor: actor)
-        var closed = dealConditions(period: period, closed: true, ownerID: ownerID, actor: actor)
-        if let pipelineID {
-            created.append("d.pipeline_id = \(bind: pipelineID.rawValue)")
-            closed.append("d.pipeline_id = \(bind: pipelineID.rawValue)")
-        }
+        let created = try await deals(created: period, filter, db, actor: actor)
+        let closed = try await deals(closed: period, filter, db, actor: actor)
         let createdCount = try await db.raw("SELECT COUNT(*) AS n FROM deals d WHERE " + created.anded()).first()?.int("n") ?? 0
         let row = try await db.raw(
             """
@@ -69,21 +66,15 @@ public struct ReportRepository: Sendable {
             wonRevenue: try row?.int64("revenue") ?? 0, wonCycleSeconds: Double(try row?.int64("cycle") ?? 0) / 1000)
     }
 
-    /// Orders, revenue, buyers and repeat buyers of a period, optionally among a segment's contacts.
-    public func purchases(period: ReportPeriod, segment: Segment.ID?, by actor: Actor) async throws -> PurchaseSummary {
+    /// Orders, revenue, buyers and repeat buyers of a period (orders of the filter's owner, team or segment).
+    public func purchases(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> PurchaseSummary {
         let db = context.database.reader
-        var conditions: [SQLQueryString] = [
-            "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
-            "o.ordered_at >= \(bind: period.from.millis)", "o.ordered_at < \(bind: period.to.millis)",
-            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
-        ]
-        if let segment {
-            let membership = try await SegmentRepository.listCondition(
-                db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID)
-            conditions.append(
-                "o.contact_id IN (SELECT c.id FROM contacts c WHERE c.workspace_id = \(bind: actor.workspaceID.rawValue) AND c.deleted_at IS NULL AND "
-                    + membership + ")")
-        }
+        let conditions: [SQLQueryString] =
+            [
+                "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
+                "o.ordered_at >= \(bind: period.from.millis)", "o.ordered_at < \(bind: period.to.millis)",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
+            ] + (try await narrowing(filter, .orders, db, actor: actor))
         // One pass: the period's orders grouped by buyer (orders without a contact form one NULL group, which
         // counts for orders and revenue but not as a buyer).
         let totals = try await db.raw(
@@ -99,18 +90,14 @@ public struct ReportRepository: Sendable {
             repeatBuyers: try totals?.int("repeats") ?? 0)
     }
 
-    /// The RFM grid of the contacts the actor sees (optionally of a segment): clients and revenue per cell.
-    public func rfmGrid(segment: Segment.ID?, by actor: Actor) async throws -> [RFMCell] {
+    /// The RFM grid of the contacts the actor sees (narrowed by the filter): clients and revenue per cell.
+    public func rfmGrid(filter: ReportFilter, by actor: Actor) async throws -> [RFMCell] {
         let db = context.database.reader
-        var conditions: [SQLQueryString] = [
-            "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.rfm_recency IS NOT NULL",
-            AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-        ]
-        if let segment {
-            conditions.append(
-                try await SegmentRepository.listCondition(
-                    db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID))
-        }
+        let conditions: [SQLQueryString] =
+            [
+                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.rfm_recency IS NOT NULL",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+            ] + (try await narrowing(filter, .contacts, db, actor: actor))
         let rows = try await db.raw(
             "SELECT c.rfm_recency AS r, c.rfm_frequency AS f, COUNT(*) AS n, CAST(SUM(c.revenue) AS BIGINT) AS revenue FROM contacts c WHERE "
                 + conditions.anded() + " GROUP BY c.rfm_recency, c.rfm_frequency ORDER BY c.rfm_recency DESC, c.rfm_frequency DESC"
@@ -120,15 +107,26 @@ public struct ReportRepository: Sendable {
         }
     }
 
-    /// Live deals the actor sees, created in the period (`closed: false`) or closed in it (`closed: true`).
-    private func dealConditions(period: ReportPeriod, closed: Bool, ownerID: User.ID?, actor: Actor) -> [SQLQueryString] {
-        let column = closed ? "d.closed_at" : "d.created_at"
-        var conditions: [SQLQueryString] = [
+    /// Live deals the actor sees, narrowed by the filter, created in the period.
+    func deals(created period: ReportPeriod, _ filter: ReportFilter, _ db: any SQLDatabase, actor: Actor) async throws -> [SQLQueryString] {
+        try await liveDeals(filter, db, actor: actor) + within("d.created_at", period)
+    }
+
+    /// Live deals the actor sees, narrowed by the filter, closed (won or lost) in the period.
+    func deals(closed period: ReportPeriod, _ filter: ReportFilter, _ db: any SQLDatabase, actor: Actor) async throws -> [SQLQueryString] {
+        try await liveDeals(filter, db, actor: actor) + within("d.closed_at", period)
+    }
+
+    /// Live deals of the workspace that the actor sees, narrowed by the filter.
+    func liveDeals(_ filter: ReportFilter, _ db: any SQLDatabase, actor: Actor) async throws -> [SQLQueryString] {
+        [
             "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.deleted_at IS NULL",
-            "\(unsafeRaw: column) >= \(bind: period.from.millis)", "\(unsafeRaw: column) < \(bind: period.to.millis)",
             AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "d.owner_id"),
-        ]
-        if let ownerID { conditions.append("d.owner_id = \(bind: ownerID.rawValue)") }
-        return conditions
+        ] + (try await narrowing(filter, .deals, db, actor: actor))
+    }
+
+    /// `column` within the period.
+    func within(_ column: String, _ period: ReportPeriod) -> [SQLQueryString] {
+        ["\(unsafeRaw: column) >= \(bind: period.from.millis)", "\(unsafeRaw: column) < \(bind: period.to.millis)"]
     }
 }

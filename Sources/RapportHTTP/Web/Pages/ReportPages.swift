@@ -37,6 +37,11 @@ struct ReportPages {
         }
     }
 
+    /// Reports of one pipeline (the first one unless chosen).
+    static let pipelineReports: Set<String> = ["funnel", "stage-time"]
+    /// Reports over deals, which a pipeline narrows.
+    static let dealReports: Set<String> = ["funnel", "stage-time", "sales", "lost-reasons", "forecast", "managers", "sources"]
+
     static let names = [
         "funnel", "sales", "stage-time", "lost-reasons", "forecast", "managers", "sources", "purchases", "cohorts", "rfm", "clv",
     ]
@@ -74,7 +79,9 @@ struct ReportPages {
         let t = viewer.t
         var errors = FormErrors()
         let pipelines = try await store.pipelines.list(by: viewer.actor)
-        let segments = try await store.segments.list(ListQuery(limit: 200), by: viewer.actor).items.filter { $0.entity == .contact }
+        let segments = try await store.segments.list(ListQuery(limit: 200), by: viewer.actor).items
+        let users = try await kit.users(viewer)
+        let teams = try await store.users.teams(by: viewer.actor)
         func day(_ key: String) -> LocalDate? {
             guard let text = query[key]?.trimmedOrNil else { return nil }
             if let day = LocalDate(iso: text) { return day }
@@ -83,13 +90,16 @@ struct ReportPages {
         }
         let from = day("from")
         let to = day("to")
-        let pipelineID = query["pipelineId"]?.trimmedOrNil.map { Pipeline.ID($0) } ?? pipelines.first?.id
-        let segmentID = query["segment"]?.trimmedOrNil.map { Segment.ID($0) }
+        let needsPipeline = Self.pipelineReports.contains(name)
+        let filter = ReportFilter(
+            pipelineID: query["pipelineId"]?.trimmedOrNil.map { Pipeline.ID($0) } ?? (needsPipeline ? pipelines.first?.id : nil),
+            ownerID: query["ownerId"]?.trimmedOrNil.map { User.ID($0) }, teamID: query["teamId"]?.trimmedOrNil.map { Team.ID($0) },
+            segmentID: query["segment"]?.trimmedOrNil.map { Segment.ID($0) })
         var body: HTML = .empty
         var period = try await store.reports.period(from: nil, to: nil, by: viewer.actor)
         do {
             period = try await store.reports.period(from: from, to: to, by: viewer.actor)
-            body = try await content(name, viewer, period: period, pipelineID: pipelineID, segmentID: segmentID)
+            body = try await content(name, viewer, period: period, filter: filter)
         } catch let error as ValidationError {
             errors = FormErrors(error, locale: viewer.locale)
         }
@@ -104,21 +114,32 @@ struct ReportPages {
             )
             filters.append(Form.field(t("To", "По"), "to", value: query["to"] ?? shownTo.description, errors: errors, type: "date"))
         }
-        if name == "funnel" || name == "stage-time" {
+        if Self.dealReports.contains(name) {
             filters.append(
                 Form.select(
                     t("Pipeline", "Воронка"), "pipelineId", options: pipelines.map { ($0.id.rawValue, $0.name) },
-                    selected: pipelineID?.rawValue))
+                    selected: filter.pipelineID?.rawValue, blank: needsPipeline ? nil : t("All pipelines", "Все воронки")))
         }
-        if name == "purchases" || name == "rfm" {
+        filters.append(
+            Form.select(
+                t("Owner", "Ответственный"), "ownerId", options: users.map { ($0.id.rawValue, $0.name) },
+                selected: filter.ownerID?.rawValue,
+                blank: t("Anyone", "Любой")))
+        if !teams.isEmpty {
             filters.append(
                 Form.select(
-                    t("Segment", "Сегмент"), "segment", options: segments.map { ($0.id.rawValue, $0.name) }, selected: segmentID?.rawValue,
-                    blank: t("All clients", "Все клиенты")))
+                    t("Team", "Команда"), "teamId", options: teams.map { ($0.id.rawValue, $0.name) }, selected: filter.teamID?.rawValue,
+                    blank: t("Every team", "Все команды")))
         }
-        var download: [(String, String?)] = [("from", query["from"]), ("to", query["to"])]
-        if name == "funnel" || name == "stage-time" { download.append(("pipelineId", pipelineID?.rawValue)) }
-        if let segmentID { download.append(("segment", segmentID.rawValue)) }
+        filters.append(
+            Form.select(
+                t("Segment", "Сегмент"), "segment", options: segments.map { ($0.id.rawValue, $0.name) },
+                selected: filter.segmentID?.rawValue, blank: t("All clients", "Все клиенты")))
+        let download: [(String, String?)] = [
+            ("from", query["from"]), ("to", query["to"]), ("pipelineId", filter.pipelineID?.rawValue),
+            ("ownerId", filter.ownerID?.rawValue),
+            ("teamId", filter.teamID?.rawValue), ("segment", filter.segmentID?.rawValue),
+        ]
         func link(_ format: String, _ label: String) -> HTML {
             "<a class=\"button\" href=\"\(WebURL("/api/v1/reports/\(name)", download.filter { $0.1?.isEmpty == false } + [("format", format)]))\" download>\(label)</a>"
         }
@@ -144,7 +165,8 @@ struct ReportPages {
         let pipeline = try await store.pipelines.list(by: viewer.actor).first?.id
         var cards: [HTML] = []
         for (index, name) in widgets.enumerated() {
-            let body = (try? await content(name, viewer, period: period, pipelineID: pipeline, segmentID: nil)) ?? .empty
+            let filter = ReportFilter(pipelineID: Self.pipelineReports.contains(name) ? pipeline : nil)
+            let body = (try? await content(name, viewer, period: period, filter: filter)) ?? .empty
             func button(_ step: String, _ label: String, _ title: String) -> HTML {
                 "<button type=\"submit\" name=\"do\" value=\"\(step):\(index)\" class=\"small\" title=\"\(title)\">\(label)</button>"
             }
@@ -174,69 +196,76 @@ struct ReportPages {
     }
 
     /// A report's chart and table for a period: the page's body, and a dashboard widget.
-    func content(_ name: String, _ viewer: Viewer, period: ReportPeriod, pipelineID: Pipeline.ID?, segmentID: Segment.ID?) async throws
-        -> HTML
-    {
+    func content(_ name: String, _ viewer: Viewer, period: ReportPeriod, filter: ReportFilter) async throws -> HTML {
         let t = viewer.t
         var body: HTML = .empty
         switch name {
         case "funnel":
-            guard let pipelineID else { break }
-            body = funnel(try await store.reports.funnel(pipeline: pipelineID, period: period, ownerID: nil, by: viewer.actor), viewer)
+            guard filter.pipelineID != nil else { break }
+            let current = try await store.reports.funnel(period: period, filter: filter, by: viewer.actor)
+            body = funnel(
+                current, previous: try await store.reports.funnel(period: period.previous, filter: filter, by: viewer.actor), viewer)
         case "sales":
-            let current = try await store.reports.sales(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
-            let previous = try await store.reports.sales(period: period.previous, pipelineID: nil, ownerID: nil, by: viewer.actor)
+            let current = try await store.reports.sales(period: period, filter: filter, by: viewer.actor)
+            let previous = try await store.reports.sales(period: period.previous, filter: filter, by: viewer.actor)
             body = comparison(ReportTables.sales(current, previous, t: t), viewer)
         case "purchases":
-            let current = try await store.reports.purchases(period: period, segment: segmentID, by: viewer.actor)
-            let previous = try await store.reports.purchases(period: period.previous, segment: segmentID, by: viewer.actor)
+            let current = try await store.reports.purchases(period: period, filter: filter, by: viewer.actor)
+            let previous = try await store.reports.purchases(period: period.previous, filter: filter, by: viewer.actor)
             body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
         case "stage-time":
-            guard let pipelineID else { break }
-            let report = try await store.reports.stageTime(pipeline: pipelineID, period: period, by: viewer.actor)
-            body = tableReport(ReportTables.stageTime(report, t: t), chart: 2, totals: false, viewer)
+            guard filter.pipelineID != nil else { break }
+            let report = try await store.reports.stageTime(period: period, filter: filter, by: viewer.actor)
+            let previous = try await store.reports.stageTime(period: period.previous, filter: filter, by: viewer.actor)
+            body = tableReport(ReportTables.stageTime(report, previous, t: t), chart: 2, totals: false, viewer)
         case "lost-reasons":
-            let report = try await store.reports.lostReasons(period: period, pipelineID: nil, ownerID: nil, by: viewer.actor)
-            body = tableReport(ReportTables.lostReasons(report, t: t), chart: 1, totals: true, viewer)
+            let report = try await store.reports.lostReasons(period: period, filter: filter, by: viewer.actor)
+            let previous = try await store.reports.lostReasons(period: period.previous, filter: filter, by: viewer.actor)
+            body = tableReport(ReportTables.lostReasons(report, previous, t: t), chart: 1, totals: true, viewer)
         case "forecast":
-            let (report, _) = try await store.reports.forecast(pipelineID: nil, ownerID: nil, by: viewer.actor)
+            let (report, _) = try await store.reports.forecast(filter: filter, by: viewer.actor)
             body = tableReport(ReportTables.forecast(report, t: t), chart: 3, totals: true, viewer)
         case "managers":
             body = tableReport(
-                ReportTables.managers(try await store.reports.managers(period: period, by: viewer.actor), t: t), chart: 3,
+                ReportTables.managers(try await store.reports.managers(period: period, filter: filter, by: viewer.actor), t: t), chart: 3,
                 totals: false, viewer)
         case "sources":
             body = tableReport(
-                ReportTables.sources(try await store.reports.sources(period: period, by: viewer.actor), t: t), chart: 4, totals: false,
+                ReportTables.sources(try await store.reports.sources(period: period, filter: filter, by: viewer.actor), t: t), chart: 4,
+                totals: false,
                 viewer)
         case "cohorts":
             body = tableReport(
-                ReportTables.cohorts(try await store.reports.cohorts(months: 12, by: viewer.actor), t: t), chart: 1, totals: false,
+                ReportTables.cohorts(try await store.reports.cohorts(months: 12, filter: filter, by: viewer.actor), t: t), chart: 1,
+                totals: false,
                 viewer)
         case "clv":
-            body = tableReport(ReportTables.clv(try await store.reports.clv(by: viewer.actor), t: t), chart: 1, totals: true, viewer)
+            body = tableReport(
+                ReportTables.clv(try await store.reports.clv(filter: filter, by: viewer.actor), t: t), chart: 1, totals: true, viewer)
         default:
-            body = rfm(try await store.reports.rfmGrid(segment: segmentID, by: viewer.actor), viewer)
+            body = rfm(try await store.reports.rfmGrid(filter: filter, by: viewer.actor), viewer)
         }
         return body
     }
 
-    private func funnel(_ report: FunnelReport, _ viewer: Viewer) -> HTML {
+    private func funnel(_ report: FunnelReport, previous: FunnelReport, _ viewer: Viewer) -> HTML {
         let t = viewer.t
         let format = viewer.format
+        let earlier = Dictionary(previous.steps.map { ($0.stageID, $0.reached) }, uniquingKeysWith: { first, _ in first })
         let bars = report.steps.map {
             Charts.Bar(
                 label: $0.name, value: Double($0.reached),
                 caption: "\(format.number($0.reached)) · \(format.percent($0.conversionFromStart))")
         }
         let rows: [HTML] = report.steps.map {
-            "<tr><td>\($0.name)</td><td class=\"num\">\(format.number($0.reached))</td><td class=\"num\">\(format.percent($0.conversionFromPrevious))</td><td class=\"num\">\(format.percent($0.conversionFromStart))</td></tr>"
+            "<tr><td>\($0.name)</td><td class=\"num\">\(format.number($0.reached))</td><td class=\"num\">\(format.percent($0.conversionFromPrevious))</td><td class=\"num\">\(format.percent($0.conversionFromStart))</td><td class=\"num\">\(format.number(earlier[$0.stageID] ?? 0))</td></tr>"
         }
         return """
             <section class="card">\(Charts.bars(bars, title: t("Deals reaching each stage", "Сделки, дошедшие до этапа")))</section>
             <table class="list report"><thead><tr><th scope="col">\(t("Stage", "Этап"))</th><th scope="col" class="num">\(t("Reached", "Дошли"))</th>
-            <th scope="col" class="num">\(t("From previous", "От предыдущего"))</th><th scope="col" class="num">\(t("From start", "От начала"))</th></tr></thead>
-            <tbody>\(rows)<tr><td>\(t("Lost", "Проиграно"))</td><td class="num">\(format.number(report.lost))</td><td></td><td></td></tr></tbody></table>
+            <th scope="col" class="num">\(t("From previous", "От предыдущего"))</th><th scope="col" class="num">\(t("From start", "От начала"))</th>
+            <th scope="col" class="num">\(t("Reached, previous period", "Дошли, прошлый период"))</th></tr></thead>
+            <tbody>\(rows)<tr><td>\(t("Lost", "Проиграно"))</td><td class="num">\(format.number(report.lost))</td><td></td><td></td><td class="num">\(format.number(previous.lost))</td></tr></tbody></table>
             """
     }
 

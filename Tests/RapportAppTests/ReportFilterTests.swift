@@ -1,0 +1,134 @@
+import Foundation
+import RapportCore
+import Testing
+
+/// The reports narrowed by owner, team, pipeline and segment, and the previous period beside the funnel, time
+/// in stage and lost reasons, against counts worked out here from a small fixture.
+@Suite struct ReportFilterTests {
+    /// A deal of the fixture: its owner, whether it is from the previous period, how it ends, its amount,
+    /// and whether its contact lives in Kazan.
+    struct Fixture {
+        var owner: String
+        var earlier = false
+        var end: String?  // "won" | "lost"
+        var reason: String? = nil
+        var amount: Int64
+        var kazan = false
+    }
+
+    static let deals: [Fixture] = [
+        Fixture(owner: "rep", end: "won", amount: 100_00),
+        Fixture(owner: "rep", end: "lost", reason: "Дорого", amount: 50_00, kazan: true),
+        Fixture(owner: "mate", end: "won", amount: 200_00, kazan: true),
+        Fixture(owner: "mate", amount: 70_00),
+        Fixture(owner: "outsider", end: "lost", reason: "Долго", amount: 30_00),
+        Fixture(owner: "rep", earlier: true, end: "lost", reason: "Дорого", amount: 10_00),
+        Fixture(owner: "outsider", earlier: true, end: "won", amount: 40_00),
+    ]
+
+    @Test func ownerTeamPipelineAndSegmentNarrowEveryReportAndThePreviousPeriodIsBeside() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let pipeline = try await api.get("/api/v1/pipelines", token).data[0]
+            let stages = pipeline["stages"].arrayValue
+            let won = stages.first { $0["kind"] == "won" }!["id"]
+            let lost = stages.first { $0["kind"] == "lost" }!["id"]
+            let teams = try await app.store.users.teams(by: crew.actor("owner"))
+            let teamA = teams.first { $0.name == "A" }!.id.rawValue
+            let teamB = teams.first { $0.name == "B" }!.id.rawValue
+            let kazan = try await api.post("/api/v1/contacts", token, ["lastName": "Казанская", "city": "Казань"])
+            let moscow = try await api.post("/api/v1/contacts", token, ["lastName": "Московская", "city": "Москва"])
+            let segment = try await api.post(
+                "/api/v1/segments", token, ["name": "Казань", "filter": ["field": "city", "op": "is", "value": "Казань"]])
+            #expect(segment.status == 201)
+
+            // The earlier deals 35 days back (the previous 30-day period), the others now.
+            clock.advance(days: -35)
+            for deal in Self.deals.filter(\.earlier) { try await make(deal) }
+            clock.advance(days: 35)
+            for deal in Self.deals.filter({ !$0.earlier }) { try await make(deal) }
+            func make(_ deal: Fixture) async throws {
+                let made = try await api.post(
+                    "/api/v1/deals", token,
+                    [
+                        "title": "Сделка", "amount": ["amount": .int(deal.amount), "currency": "RUB"],
+                        "ownerId": .string(crew.user(deal.owner).id.rawValue), "contactIds": [deal.kazan ? kazan["id"] : moscow["id"]],
+                    ])
+                #expect(made.status == 201)
+                if deal.end == "won" { _ = try await api.post("/api/v1/deals/\(made.id)/move", token, ["stageId": won]) }
+                if deal.end == "lost" {
+                    _ = try await api.post("/api/v1/deals/\(made.id)/move", token, ["stageId": lost, "lostReason": .string(deal.reason!)])
+                }
+            }
+
+            // By hand, per filter: the deals of the current period it keeps.
+            let team = ["rep": "A", "mate": "A", "outsider": "B"]
+            let filters: [(query: String, keeps: (Fixture) -> Bool)] = [
+                ("", { _ in true }),
+                ("ownerId=\(crew.user("rep").id.rawValue)", { $0.owner == "rep" }),
+                ("teamId=\(teamA)", { team[$0.owner] == "A" }),
+                ("teamId=\(teamB)", { team[$0.owner] == "B" }),
+                ("segment=\(segment.id)", { $0.kazan }),
+                ("teamId=\(teamA)&segment=\(segment.id)", { team[$0.owner] == "A" && $0.kazan }),
+            ]
+            for (query, keeps) in filters {
+                let current = Self.deals.filter { !$0.earlier && keeps($0) }
+                let previous = Self.deals.filter { $0.earlier && keeps($0) }
+                let sales = try await api.get("/api/v1/reports/sales?\(query)", token)
+                #expect(sales.status == 200)
+                #expect(sales["current"]["created"] == .int(Int64(current.count)), "\(query)")
+                #expect(sales["current"]["won"] == .int(Int64(current.filter { $0.end == "won" }.count)), "\(query)")
+                #expect(
+                    sales["current"]["wonRevenue"] == .int(current.filter { $0.end == "won" }.reduce(0) { $0 + $1.amount }), "\(query)")
+                #expect(sales["previous"]["created"] == .int(Int64(previous.count)), "\(query)")
+
+                let funnel = try await api.get("/api/v1/reports/funnel?pipelineId=\(pipeline["id"].stringValue!)&\(query)", token)
+                // Every deal starts at the first stage, so each one counts in the funnel, lost ones too.
+                #expect(funnel["total"] == .int(Int64(current.count)), "\(query)")
+                #expect(funnel["steps"].arrayValue.last?["reached"] == .int(Int64(current.filter { $0.end == "won" }.count)), "\(query)")
+                #expect(funnel["lost"] == .int(Int64(current.filter { $0.end == "lost" }.count)), "\(query)")
+                #expect(funnel["previous"]["total"] == .int(Int64(previous.count)), "\(query)")
+                #expect(funnel["previous"]["lost"] == .int(Int64(previous.filter { $0.end == "lost" }.count)), "\(query)")
+
+                let reasons = try await api.get("/api/v1/reports/lost-reasons?\(query)", token)
+                #expect(reasons["deals"] == .int(Int64(current.filter { $0.end == "lost" }.count)), "\(query)")
+                #expect(reasons["previous"]["deals"] == .int(Int64(previous.filter { $0.end == "lost" }.count)), "\(query)")
+                let expensive = previous.filter { $0.reason == "Дорого" }.count
+                #expect(
+                    reasons["previous"]["reasons"].arrayValue.first { $0["reason"] == "Дорого" }?["deals"]
+                        == (expensive == 0 ? nil : .int(Int64(expensive))), "\(query)")
+
+                let forecast = try await api.get("/api/v1/reports/forecast?\(query)", token)
+                #expect(forecast["total"]["deals"] == .int(Int64(current.filter { $0.end == nil }.count)), "\(query)")
+
+                let stageTime = try await api.get("/api/v1/reports/stage-time?pipelineId=\(pipeline["id"].stringValue!)&\(query)", token)
+                #expect(stageTime.status == 200)
+                // Every closed deal left its first stage when it closed: one visit each, in its own period.
+                let firstStage = stageTime["stages"].arrayValue.first
+                #expect(firstStage?["visits"] == .int(Int64(current.filter { $0.end != nil }.count)), "\(query)")
+                #expect(
+                    stageTime["previous"]["stages"].arrayValue.first?["visits"] == .int(Int64(previous.filter { $0.end != nil }.count)),
+                    "\(query)")
+            }
+
+            // Managers: the team picks the rows.
+            let managers = try await api.get("/api/v1/reports/managers?teamId=\(teamA)", token)
+            let names = Set(managers.data.compactMap { $0["userId"].stringValue })
+            #expect(names.contains(crew.user("rep").id.rawValue) && names.contains(crew.user("mate").id.rawValue))
+            #expect(!names.contains(crew.user("outsider").id.rawValue))
+
+            let unknown = try await api.get("/api/v1/reports/sales?segment=nope", token)
+            #expect(unknown.status == 422)
+            #expect(unknown.errorFields == ["segment"])
+
+            // The page offers the filters and keeps them in its downloads.
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let page = try await browser.get("/reports/sales?teamId=\(teamA)").html
+            #expect(page.contains("name=\"teamId\"") && page.contains("name=\"ownerId\"") && page.contains("name=\"segment\""))
+            #expect(page.contains("teamId=\(teamA)&amp;format=xlsx") || page.contains("teamId=\(teamA)&format=xlsx"))
+        }
+    }
+}
