@@ -132,3 +132,79 @@ import Testing
         }
     }
 }
+
+/// A segment filters every list: its own kind of record by membership, the others by what its members have.
+@Suite struct SegmentReachTests {
+    @Test func aSegmentFiltersTheDealTaskOrderAndContactLists() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let firm = try await api.post("/api/v1/companies", token, ["name": "Казанский завод", "city": "Казань"])
+            let other = try await api.post("/api/v1/companies", token, ["name": "Московский завод", "city": "Москва"])
+            let worker = try await api.post(
+                "/api/v1/contacts", token, ["lastName": "Петров", "city": "Москва", "companies": [["companyId": firm["id"]]]])
+            let kazan = try await api.post("/api/v1/contacts", token, ["lastName": "Сидоров", "city": "Казань"])
+            let stranger = try await api.post("/api/v1/contacts", token, ["lastName": "Чужой", "city": "Москва"])
+            let people = try await api.post(
+                "/api/v1/segments", token, ["name": "Казанцы", "filter": ["field": "city", "op": "is", "value": "Казань"]])
+            let firms = try await api.post(
+                "/api/v1/segments", token,
+                ["name": "Казанские компании", "entity": "company", "filter": ["field": "city", "op": "is", "value": "Казань"]])
+            #expect(people.status == 201 && firms.status == 201)
+
+            func deal(_ title: String, _ body: [String: JSONValue]) async throws -> String {
+                var fields = body
+                fields["title"] = .string(title)
+                let made = try await api.post("/api/v1/deals", token, .object(fields))
+                #expect(made.status == 201)
+                return made.id
+            }
+            let ofFirm = try await deal("Заводу", ["companyId": firm["id"]])
+            _ = try await deal("Другому заводу", ["companyId": other["id"]])
+            let ofKazan = try await deal("Сидорову", ["contactIds": [kazan["id"]]])
+            _ = try await deal("Чужому", ["contactIds": [stranger["id"]]])
+            func task(_ title: String, _ kind: String, _ id: String) async throws -> String {
+                let made = try await api.post(
+                    "/api/v1/tasks", token,
+                    ["title": .string(title), "kind": "call", "related": ["kind": .string(kind), "id": .string(id)]])
+                #expect(made.status == 201)
+                return made.id
+            }
+            let callKazan = try await task("Позвонить Сидорову", "contact", kazan.id)
+            let callDeal = try await task("По сделке Сидорова", "deal", ofKazan)
+            let callWorker = try await task("Позвонить Петрову", "contact", worker.id)
+            let callFirm = try await task("Позвонить на завод", "company", firm.id)
+            _ = try await task("Позвонить чужому", "contact", stranger.id)
+            var orders: [String: String] = [:]
+            for (name, client) in [("Сидоров", kazan.id), ("Чужой", stranger.id)] {
+                let order = try await api.post(
+                    "/api/v1/orders", token, ["contactId": .string(client), "total": ["amount": 1_000, "currency": "RUB"]])
+                #expect(order.status == 201)
+                orders[name] = order.id
+            }
+
+            func ids(_ path: String) async throws -> Set<String> {
+                let page = try await api.get(path, token)
+                #expect(page.status == 200, "\(path)")
+                return Set(page.data.compactMap { $0["id"].stringValue })
+            }
+            #expect(try await ids("/api/v1/deals?segment=\(people.id)") == [ofKazan])
+            #expect(try await ids("/api/v1/deals?segment=\(firms.id)") == [ofFirm])
+            #expect(try await ids("/api/v1/tasks?segment=\(people.id)") == [callKazan, callDeal])
+            #expect(try await ids("/api/v1/tasks?segment=\(firms.id)") == [callWorker, callFirm])
+            #expect(try await ids("/api/v1/orders?segment=\(people.id)") == [orders["Сидоров"]!])
+            #expect(try await ids("/api/v1/contacts?segment=\(firms.id)") == [worker.id], "a company segment lists its people")
+            #expect(try await ids("/api/v1/companies?segment=\(firms.id)") == [firm.id])
+            let missing = try await api.get("/api/v1/deals?segment=01900000-0000-7000-8000-000000000000", token)
+            #expect(missing.status == 422)
+            #expect(missing.errorFields == ["segment"])
+
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            let deals = try await browser.get("/deals/list?segment=\(people.id)").html
+            #expect(deals.contains("Сидорову") && !deals.contains("Чужому"))
+            let tasks = try await browser.get("/tasks?scope=team&segment=\(people.id)").html
+            #expect(tasks.contains("name=\"segment\""))
+        }
+    }
+}

@@ -127,11 +127,11 @@ extension OpenAPIDocument {
         let resources: [(noun: String, single: String, tag: String, filters: [String], timeline: Bool)] = [
             ("contacts", "Contact", "Contacts", ["city", "readiness", "lifecycle", "companyId", "dealId", "segment"], true),
             ("companies", "Company", "Companies", ["city", "contactId", "segment"], true),
-            ("deals", "Deal", "Deals", ["stageId", "pipelineId", "status", "companyId", "contactId"], true),
+            ("deals", "Deal", "Deals", ["stageId", "pipelineId", "status", "companyId", "contactId", "segment"], true),
             ("activities", "Activity", "Activities", ["contactId", "companyId", "dealId", "kind"], false),
-            ("tasks", "Task", "Tasks", ["done", "dueFrom", "dueTo", "contactId", "companyId", "dealId", "kind"], false),
+            ("tasks", "Task", "Tasks", ["done", "dueFrom", "dueTo", "contactId", "companyId", "dealId", "kind", "segment"], false),
             ("products", "Product", "Products", [], false),
-            ("orders", "Order", "Orders", ["contactId", "companyId", "dealId", "orderStatus"], false),
+            ("orders", "Order", "Orders", ["contactId", "companyId", "dealId", "orderStatus", "segment"], false),
             ("segments", "Segment", "Segments", [], false),
         ]
         for r in resources {
@@ -217,7 +217,13 @@ extension OpenAPIDocument {
             "format": query(
                 "format", enumeration(["csv", "excel", "xlsx"]),
                 "Download the table: CSV (UTF-8 with BOM), CSV for Russian Excel (Windows-1251, `;`) or XLSX."),
-            "segment": query("segment", string, "Members of this segment (a segment of the same kind of record)."),
+            "segment": query(
+                "segment", string,
+                """
+                Records of this segment: its members for a list of their kind; otherwise what its members have (a segment \
+                of contacts: their deals, orders and tasks; of companies: their people, deals, orders and tasks). Reports: \
+                the deals, orders or contacts of its members.
+                """),
             "months": query("months", .object(["type": "integer", "minimum": 1, "maximum": 24]), "Cohort months (default 12)."),
             "city": query("city", string, "City (case-insensitive)."),
             "readiness": query("readiness", enumeration(Readiness.self), "Readiness."),

@@ -114,8 +114,7 @@ public struct ContactRepository: Sendable {
         }
         if let segment = filters.segmentID {
             conditions.append(
-                try await SegmentRepository.listCondition(
-                    db, context: context, segment: segment, entity: .contact, workspace: actor.workspaceID))
+                try await SegmentRepository.condition(segment, reaching: .contacts, db, context: context, workspace: actor.workspaceID))
         }
         if let (rows, next) = try await Self.plan.searchPage(
             db, query: query, conditions: &conditions, kind: .contact, workspace: actor.workspaceID, dialect: context.dialect)

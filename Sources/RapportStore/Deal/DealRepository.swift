@@ -151,7 +151,7 @@ public struct DealRepository: Sendable {
     /// A page of deals the actor may see.
     public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Deal> {
         let db = context.database.reader
-        var conditions = try filterConditions(query, actor: actor)
+        var conditions = try await filterConditions(query, actor: actor)
         if let (rows, next) = try await Self.plan.searchPage(
             db, query: query, conditions: &conditions, kind: .deal, workspace: actor.workspaceID, dialect: context.dialect)
         {
@@ -165,7 +165,7 @@ public struct DealRepository: Sendable {
     /// Count and sum of the deals the actor may see, per stage and currency, under the list filters
     /// (the kanban's column heads, the home page's pipeline).
     public func summary(_ query: ListQuery, by actor: Actor) async throws -> [StageSummary] {
-        let conditions = try filterConditions(query, actor: actor)
+        let conditions = try await filterConditions(query, actor: actor)
         let rows = try await context.database.reader.raw(
             "SELECT d.stage_id, d.currency, COUNT(*) AS deal_count, CAST(SUM(d.amount) AS BIGINT) AS total FROM deals d"
                 + "\(unsafeRaw: context.dialect.indexedBy("deals_board")) WHERE "
@@ -183,7 +183,7 @@ public struct DealRepository: Sendable {
         return Array(byStage.values)
     }
 
-    private func filterConditions(_ query: ListQuery, actor: Actor) throws -> [SQLQueryString] {
+    private func filterConditions(_ query: ListQuery, actor: Actor) async throws -> [SQLQueryString] {
         var conditions: [SQLQueryString] = [
             "d.workspace_id = \(bind: actor.workspaceID.rawValue)",
             query.trash ? "d.deleted_at IS NOT NULL" : "d.deleted_at IS NULL",
@@ -198,6 +198,11 @@ public struct DealRepository: Sendable {
         if let company = filters.companyID { conditions.append("d.company_id = \(bind: company.rawValue)") }
         if let contact = filters.contactID {
             conditions.append("d.id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = \(bind: contact.rawValue))")
+        }
+        if let segment = filters.segmentID {
+            conditions.append(
+                try await SegmentRepository.condition(
+                    segment, reaching: .deals, context.database.reader, context: context, workspace: actor.workspaceID))
         }
         return conditions
     }

@@ -118,7 +118,7 @@ public struct OrderRepository: Sendable {
     }
 
     /// A page of orders the actor may see, newest first by default. Filters: contact, company, deal, owner,
-    /// team, created range, status.
+    /// team, created range, status, a segment's clients.
     public func list(_ query: ListQuery, by actor: Actor) async throws -> Page<Order> {
         var conditions: [SQLQueryString] = [
             "o.workspace_id = \(bind: actor.workspaceID.rawValue)", query.trash ? "o.deleted_at IS NOT NULL" : "o.deleted_at IS NULL",
@@ -135,6 +135,10 @@ public struct OrderRepository: Sendable {
         if let status = filters.orderStatus { conditions.append("o.status = \(bind: status.rawValue)") }
         if let search = query.search.flatMap(\.trimmedOrNil) { conditions.append("o.number = \(bind: search)") }
         let db = context.database.reader
+        if let segment = filters.segmentID {
+            conditions.append(
+                try await SegmentRepository.condition(segment, reaching: .orders, db, context: context, workspace: actor.workspaceID))
+        }
         let (rows, next) = try await Self.plan.rows(db, conditions: conditions, query: query)
         return Page(items: try await Self.decode(db, rows: rows), nextCursor: next)
     }

@@ -89,6 +89,10 @@ public struct TaskRepository: Sendable {
         if let related = filters.contactID?.rawValue ?? filters.companyID?.rawValue ?? filters.dealID?.rawValue {
             conditions.append("t.related_id = \(bind: related)")
         }
+        if let segment = filters.segmentID {
+            conditions.append(
+                try await SegmentRepository.condition(segment, reaching: .tasks, db, context: context, workspace: actor.workspaceID))
+        }
         let (ids, next) = try await Self.plan.ids(db, conditions: conditions, query: query)
         return Page(items: try await load(db, ids: ids, workspace: actor.workspaceID), nextCursor: next)
     }

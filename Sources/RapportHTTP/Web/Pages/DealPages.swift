@@ -222,8 +222,10 @@ struct DealPages {
         }
         async let users = kit.users(viewer)
         async let pipelineList = store.pipelines.list(by: viewer.actor)
+        async let segmentList = store.segments.list(ListQuery(limit: 200), by: viewer.actor)
         let allUsers = try await users
         let pipelines = try await pipelineList
+        let segments = try await segmentList.items
         let stageNames = Dictionary(pipelines.flatMap(\.stages).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let titles = try await store.search.titles(
             of: page.items.compactMap { $0.companyID.map { RecordRef(kind: .company, id: $0.rawValue) } }, by: viewer.actor)
@@ -251,6 +253,7 @@ struct DealPages {
                 \(Form.select(t("Stage", "Этап"), "stageId", options: stageOptions, selected: query["stageId"], blank: t("Any", "Любой")))
                 \(Form.select(t("Status", "Статус"), "status", options: DealStatus.allCases.map { ($0.rawValue, t.label($0)) }, selected: query["status"], blank: t("Any", "Любой")))
                 \(Form.select(t("Owner", "Ответственный"), "ownerId", options: allUsers.options(), selected: query["ownerId"], blank: t("Anyone", "Любой")))
+                \(Form.select(t("Clients of segment", "Клиенты сегмента"), "segment", options: segments.map { ($0.id.rawValue, $0.name) }, selected: query["segment"], errors: errors, blank: t("Any", "Любой")))
                 \(Form.select(t("Sort", "Сортировка"), "sort", options: [("-createdAt", t("Newest first", "Сначала новые")), ("-amount", t("Largest first", "Сначала крупные")), ("title", t("By title", "По названию")), ("stageEnteredAt", t("Longest in stage", "Дольше всех на этапе"))], selected: query["sort"]))
                 </div><div class="actions"><button type="submit" class="primary">\(t("Apply", "Применить"))</button></div></form>
                 \(rows.isEmpty ? Parts.empty(t("No deals match.", "Сделок не найдено.")) : """

@@ -116,12 +116,14 @@ struct TaskPages {
         }
 
         /// Open tasks of the scope due before today, today, and after today, in the workspace's time zone.
-        func dueFilters(_ viewer: Viewer, now: Date) -> (overdue: ListQuery.Filters, today: ListQuery.Filters, upcoming: ListQuery.Filters)
-        {
+        func dueFilters(_ viewer: Viewer, now: Date, segment: Segment.ID? = nil) -> (
+            overdue: ListQuery.Filters, today: ListQuery.Filters, upcoming: ListQuery.Filters
+        ) {
             let today = viewer.today(now)
             let dayStart = viewer.format.startOfDay(today)
             let tomorrow = viewer.format.startOfDay(viewer.format.adding(days: 1, to: today))
             var open = filters(viewer)
+            open.segmentID = segment
             open.done = false
             var overdue = open
             overdue.dueTo = dayStart
@@ -138,7 +140,10 @@ struct TaskPages {
         let t = viewer.t
         let scope = Scope(query, viewer)
         let now = kit.now
-        let due = scope.dueFilters(viewer, now: now)
+        // Tasks about a segment's clients (their cards and deals), when one is picked.
+        let segment = query["segment"]?.trimmedOrNil.map { Segment.ID($0) }
+        let due = scope.dueFilters(viewer, now: now, segment: segment)
+        async let segmentList = store.segments.list(ListQuery(limit: 200), by: viewer.actor)
         async let overdue = store.tasks.list(ListQuery(limit: 100, filters: due.overdue), by: viewer.actor)
         async let dueToday = store.tasks.list(ListQuery(limit: 100, filters: due.today), by: viewer.actor)
         async let upcoming = store.tasks.list(ListQuery(limit: 50, filters: due.upcoming), by: viewer.actor)
@@ -162,6 +167,9 @@ struct TaskPages {
                 <nav class="quick-tabs" aria-label="\(t("Whose tasks", "Чьи задачи"))">
                 <a href="\(WebURL.tasks([("scope", "mine")]))"\(if: !team, " class=\"current\" aria-current=\"page\"")>\(t("Mine", "Мои"))</a>
                 <a href="\(WebURL.tasks([("scope", "team")]))"\(if: team, " class=\"current\" aria-current=\"page\"")>\(t("Team", "Команды"))</a></nav>
+                <form class="board-tools" method="get" action="/tasks"><input type="hidden" name="scope" value="\(scope.rawValue)">
+                \(Form.select(t("Clients of segment", "Клиенты сегмента"), "segment", options: try await segmentList.items.map { ($0.id.rawValue, $0.name) }, selected: segment?.rawValue, blank: t("Any", "Любой"), attributes: " data-autosubmit"))
+                <button type="submit">\(t("Show", "Показать"))</button></form>
                 \(section(t("Overdue", "Просрочены"), sections[0], t("Nothing overdue.", "Просроченных нет.")))
                 \(section(t("Today", "Сегодня"), sections[1], t("Nothing for today.", "На сегодня ничего.")))
                 \(section(t("Upcoming", "Предстоящие"), sections[2], t("Nothing planned.", "Ничего не запланировано.")))
