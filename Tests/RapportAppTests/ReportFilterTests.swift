@@ -100,6 +100,11 @@ import Testing
                     reasons["previous"]["reasons"].arrayValue.first { $0["reason"] == "Дорого" }?["deals"]
                         == (expensive == 0 ? nil : .int(Int64(expensive))), "\(query)")
 
+                let sources = try await api.get("/api/v1/reports/sources?\(query)", token)
+                func deals(_ rows: [JSONValue]) -> Int64 { rows.reduce(0) { $0 + ($1["deals"].intValue ?? 0) } }
+                #expect(deals(sources["data"].arrayValue) == Int64(current.count), "\(query)")
+                #expect(deals(sources["previous"]["data"].arrayValue) == Int64(previous.count), "\(query)")
+
                 let forecast = try await api.get("/api/v1/reports/forecast?\(query)", token)
                 #expect(forecast["total"]["deals"] == .int(Int64(current.filter { $0.end == nil }.count)), "\(query)")
 

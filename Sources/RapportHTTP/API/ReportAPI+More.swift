@@ -43,10 +43,12 @@ extension ReportAPI {
         }
         group.get("reports/sources") { request, context in
             let options = try await options(request, context)
-            let rows = try await store.reports.sources(period: options.period, filter: options.filter, by: options.actor)
+            let (period, filter, actor) = (options.period, options.filter, options.actor)
+            let rows = try await store.reports.sources(period: period, filter: filter, by: actor)
+            let previous = try await store.reports.sources(period: period.previous, filter: filter, by: actor)
             return try respond(
-                SourcesBody(rows, period: options.period), format: options.format,
-                table: ReportTables.sources(rows, t: Lang(locale: context.locale)))
+                SourcesBody(rows, previous: previous, period: period), format: options.format,
+                table: ReportTables.sources(rows, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/cohorts") { request, context in
             let options = try await options(request, context, period: false)
@@ -144,19 +146,22 @@ extension ReportTables {
             })
     }
 
-    static func sources(_ rows: [SourceRow], t: Lang) -> Table {
+    static func sources(_ rows: [SourceRow], _ previous: [SourceRow], t: Lang) -> Table {
         func text(_ value: String?) -> TableCell { value.map(TableCell.text) ?? .empty }
+        let earlier = Dictionary(previous.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         return Table(
             title: t("Sources", "Источники"),
             columns: [
                 t("Source", "Источник"), "utm_source", "utm_medium", "utm_campaign", t("Leads", "Лиды"), t("Deals", "Сделки"),
-                t("Orders", "Заказы"), t("Revenue", "Выручка"),
+                t("Orders", "Заказы"), t("Revenue", "Выручка"), t("Leads, previous period", "Лиды, прошлый период"),
+                t("Revenue, previous period", "Выручка, прошлый период"),
             ],
             rows: rows.map {
                 [
                     .text($0.key.source ?? t("(none)", "(не указан)")), text($0.key.utmSource), text($0.key.utmMedium),
                     text($0.key.utmCampaign), .integer(Int64($0.leads)), .integer(Int64($0.deals)), .integer(Int64($0.orders)),
-                    .decimal($0.revenue, fractionDigits: 2),
+                    .decimal($0.revenue, fractionDigits: 2), .integer(Int64(earlier[$0.key]?.leads ?? 0)),
+                    .decimal(earlier[$0.key]?.revenue ?? 0, fractionDigits: 2),
                 ]
             })
     }
@@ -354,11 +359,24 @@ struct SourceRowBody: Encodable, Sendable {
     var revenue: Int64
 }
 
+struct SourcesPreviousBody: Encodable, Sendable {
+    var period: PeriodBody
+    var data: [SourceRowBody]
+}
+
 struct SourcesBody: Encodable, Sendable {
     var period: PeriodBody
     var data: [SourceRowBody]
+    /// The same over the previous period of the same length.
+    var previous: SourcesPreviousBody?
 
-    init(_ rows: [SourceRow], period: ReportPeriod) {
+    init(_ rows: [SourceRow], previous: [SourceRow], period: ReportPeriod) {
+        self.init(rows, period: period)
+        let earlier = SourcesBody(previous, period: period.previous)
+        self.previous = SourcesPreviousBody(period: earlier.period, data: earlier.data)
+    }
+
+    private init(_ rows: [SourceRow], period: ReportPeriod) {
         self.period = PeriodBody(from: period.from, to: period.to)
         data = rows.map {
             SourceRowBody(

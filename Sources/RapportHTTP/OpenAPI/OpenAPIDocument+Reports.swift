@@ -61,6 +61,16 @@ extension OpenAPIDocument {
                     ["reason": nullable("string"), "deals": integer, "amount": integer, "share": integer],
                     required: ["deals", "amount", "share"])),
         ]
+        let sources: [String: JSONValue] = [
+            "period": period,
+            "data": array(
+                object(
+                    [
+                        "source": nullable("string"), "utmSource": nullable("string"), "utmMedium": nullable("string"),
+                        "utmCampaign": nullable("string"), "leads": integer, "deals": integer, "orders": integer,
+                        "revenue": integer,
+                    ], required: ["leads", "deals", "orders", "revenue"])),
+        ]
         return [
             "StageTimeReport": object(
                 [
@@ -110,20 +120,12 @@ extension OpenAPIDocument {
                     entries; overdue tasks are open with their due time passed, now. \(money) \(download)
                     """),
             "SourcesReport": object(
-                [
-                    "period": period,
-                    "data": array(
-                        object(
-                            [
-                                "source": nullable("string"), "utmSource": nullable("string"), "utmMedium": nullable("string"),
-                                "utmCampaign": nullable("string"), "leads": integer, "deals": integer, "orders": integer,
-                                "revenue": integer,
-                            ], required: ["leads", "deals", "orders", "revenue"])),
-                ], required: ["period", "data"],
+                sources.merging(["previous": object(sources, required: ["period", "data"])]) { first, _ in first },
+                required: ["period", "data", "previous"],
                 description: """
                     Leads are contacts created in the period (by the contact's origin), deals are deals created (by the \
                     deal's), revenue is counted orders placed (by the order's own). A missing `source` is no recorded \
-                    source (the download shows "(none)"). \(money) \(download)
+                    source (the download shows "(none)"). `previous` is the period of the same length before. \(money) \(download)
                     """),
             "CohortsReport": object(
                 [

@@ -230,10 +230,9 @@ struct ReportPages {
                 ReportTables.managers(try await store.reports.managers(period: period, filter: filter, by: viewer.actor), t: t), chart: 3,
                 totals: false, viewer)
         case "sources":
-            body = tableReport(
-                ReportTables.sources(try await store.reports.sources(period: period, filter: filter, by: viewer.actor), t: t), chart: 4,
-                totals: false,
-                viewer)
+            let rows = try await store.reports.sources(period: period, filter: filter, by: viewer.actor)
+            let previous = try await store.reports.sources(period: period.previous, filter: filter, by: viewer.actor)
+            body = tableReport(ReportTables.sources(rows, previous, t: t), chart: 4, totals: false, viewer)
         case "cohorts":
             body = tableReport(
                 ReportTables.cohorts(try await store.reports.cohorts(months: 12, filter: filter, by: viewer.actor), t: t), chart: 1,
