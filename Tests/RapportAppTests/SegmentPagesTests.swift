@@ -179,3 +179,49 @@ import Testing
         }
     }
 }
+
+/// The company and deal lists download as filtered, audited, for those with the export right.
+@Suite struct RecordExportTests {
+    @Test func companyAndDealListsDownloadAsFiltered() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let firm = try await api.post("/api/v1/companies", token, ["name": "Казанский завод", "city": "Казань", "inn": "7707083893"])
+            _ = try await api.post("/api/v1/companies", token, ["name": "Московский завод", "city": "Москва"])
+            _ = try await api.post(
+                "/api/v1/deals", token,
+                ["title": "Поставка станков", "amount": ["amount": 1_234_500, "currency": "RUB"], "companyId": firm["id"]])
+            _ = try await api.post("/api/v1/deals", token, ["title": "Ремонт", "amount": ["amount": 100, "currency": "RUB"]])
+
+            let companies = try await api.call(
+                .get, "/api/v1/companies/export?format=csv&city=%D0%9A%D0%B0%D0%B7%D0%B0%D0%BD%D1%8C", token: token, validate: false)
+            #expect(companies.status == 200)
+            let companyText = companies.json.stringValue ?? ""
+            #expect(companyText.contains("Казанский завод") && companyText.contains("7707083893"))
+            #expect(!companyText.contains("Московский завод"), "the list's filter holds")
+
+            let deals = try await api.call(.get, "/api/v1/deals/export?format=csv&q=станков", token: token, validate: false)
+            #expect(deals.status == 200)
+            let dealText = deals.json.stringValue ?? ""
+            #expect(dealText.contains("Поставка станков") && dealText.contains("12345.00") && dealText.contains("Казанский завод"))
+            #expect(!dealText.contains("Ремонт"))
+
+            let wrong = try await api.get("/api/v1/deals/export?format=vcard", token)
+            #expect(wrong.status == 422)
+            #expect(wrong.errorFields == ["format"])
+            #expect(try await api.get("/api/v1/companies/export?format=csv", crew.token("rep")).status == 403)
+            let audited = try await app.store.database.reader.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export' AND workspace_id = \(bind: crew.workspace.id.rawValue)"
+            ).first()
+            #expect(try audited?.decode(column: "n", as: Int.self) == 2, "each download is audited")
+
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            #expect(try await browser.get("/companies?city=Казань").html.contains("/companies/export?city="))
+            #expect(try await browser.get("/deals/list").html.contains("/deals/export?format=xlsx"))
+            let xlsx = try await browser.get("/deals/export?format=xlsx")
+            #expect(xlsx.status == 200)
+            #expect(xlsx.headers[.contentType]?.contains("spreadsheetml") == true)
+        }
+    }
+}

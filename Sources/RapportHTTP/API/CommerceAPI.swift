@@ -27,6 +27,19 @@ struct CommerceAPI {
                 format: Formatting(locale: context.locale, timeZoneIdentifier: workspace.timeZone), list: try Handlers.listQuery(request),
                 request: request)
         }
+        group.get("companies/export") { request, context in
+            try await RecordExport.companies(
+                store: store, actor: try context.requireActor(), t: Lang(locale: context.locale), list: try Handlers.listQuery(request),
+                request: request)
+        }
+        group.get("deals/export") { request, context in
+            let actor = try context.requireActor()
+            let workspace = try await store.workspaces.get(by: actor)
+            return try await RecordExport.deals(
+                store: store, actor: actor, t: Lang(locale: context.locale),
+                format: Formatting(locale: context.locale, timeZoneIdentifier: workspace.timeZone), list: try Handlers.listQuery(request),
+                request: request)
+        }
         group.post("deals/{id}/order") { _, context in
             // A repeat answers like an idempotent replay: the same order, the same status.
             let order = try await store.orders.create(fromDeal: try Handlers.id(context), by: try context.requireActor())

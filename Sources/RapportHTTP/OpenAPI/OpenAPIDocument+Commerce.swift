@@ -47,6 +47,16 @@ extension OpenAPIDocument {
                 parameters: listParameters + ["city", "readiness", "lifecycle", "companyId", "dealId", "segment", "exportFormat"],
                 response: "FileDownload", errors: [400, 401, 403, 422]),
             Operation(
+                method: "get", path: "/api/v1/companies/export", id: "exportCompanies",
+                summary: "Download the company list as filtered: XLSX, CSV (UTF-8) or CSV for Russian Excel; audited",
+                tag: "Companies", parameters: listParameters + ["city", "contactId", "segment", "format"],
+                response: "FileDownload", errors: [400, 401, 403, 422]),
+            Operation(
+                method: "get", path: "/api/v1/deals/export", id: "exportDeals",
+                summary: "Download the deal list as filtered: XLSX, CSV (UTF-8) or CSV for Russian Excel; audited", tag: "Deals",
+                parameters: listParameters + ["stageId", "pipelineId", "status", "companyId", "contactId", "segment", "format"],
+                response: "FileDownload", errors: [400, 401, 403, 422]),
+            Operation(
                 method: "post", path: "/api/v1/imports", id: "startImport",
                 summary: "Import contacts from CSV as a background job (UTF-8 or Windows-1251; headers of amoCRM, Bitrix24, HubSpot…)",
                 tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile",

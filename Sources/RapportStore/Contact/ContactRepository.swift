@@ -125,23 +125,11 @@ public struct ContactRepository: Sendable {
         return Page(items: try await decode(db, rows: rows, workspace: actor.workspaceID), nextCursor: next)
     }
 
-    /// The most rows one export holds.
-    public static let maximumExport = 100_000
-
     /// Every contact of a list (its filters, search, segment and sort; the actor's visibility) with its
-    /// purchase standing, for a download. Needs the export right; written to the audit log with its size,
-    /// on the exported segment or, for a list, on the workspace.
+    /// purchase standing, for a download (see ``ListExport``).
     public func export(_ list: ListQuery, record: RecordRef? = nil, by actor: Actor) async throws -> [(Contact, CustomerStanding)] {
-        guard AccessPolicy.allows(actor, .export) else { throw RecordError.forbidden }
-        var query = list
-        query.limit = PageSize.maximum
-        query.cursor = nil
-        var contacts: [Contact] = []
-        while contacts.count < Self.maximumExport {
-            let page = try await self.list(query, by: actor)
-            contacts += page.items
-            guard let next = page.nextCursor else { break }
-            query.cursor = next.token
+        let contacts = try await ListExport.collect(list, kind: "contacts", record: record, context: context, by: actor) {
+            try await self.list($0, by: actor)
         }
         var standings: [String: CustomerStanding] = [:]
         let db = context.database.reader
@@ -154,13 +142,6 @@ public struct ContactRepository: Sendable {
                 """
             ).all()
             for row in rows { standings[try row.string("id")] = try CustomerMetricsRepository.standing(row) }
-        }
-        let count = Int64(contacts.count)
-        let target = record ?? RecordRef(kind: .workspace, id: actor.workspaceID.rawValue)
-        try await context.database.transaction { db in
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID, record: target, action: .export,
-                changes: [FieldChange(field: "contacts", before: .null, after: .int(count))])
         }
         return contacts.map { ($0, standings[$0.id.rawValue] ?? CustomerStanding(totals: .none, rfm: nil, rfmClass: nil)) }
     }

@@ -9,6 +9,11 @@ struct CompanyPages {
     var store: Store { kit.store }
 
     func register(on router: RouterGroup<AppRequestContext>) {
+        router.get("companies/export") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            return try await RecordExport.companies(
+                store: store, actor: viewer.actor, t: viewer.t, list: try Handlers.listQuery(request), request: request)
+        }
         router.get("companies") { request, context in
             let viewer = try await kit.viewer(request, context)
             return WebResponse.html(try await listPage(viewer, request))
@@ -80,7 +85,8 @@ struct CompanyPages {
             viewer, title: t("Companies", "Компании"), section: .companies,
             body: """
                 <div class="page-head"><h1>\(t("Companies", "Компании"))</h1>
-                <a class="button primary" href="\(WebURL.newCompany)">\(Icon.plus) \(t("New company", "Новая компания"))</a></div>
+                <div class="actions">\(ExportMenu.render(viewer, path: "/companies/export", query: query))
+                <a class="button primary" href="\(WebURL.newCompany)">\(Icon.plus) \(t("New company", "Новая компания"))</a></div></div>
                 \(Form.summary(errors, t))
                 <form method="get" action="/companies" role="search"><div class="filters">
                 <div class="field"><label for="f-q">\(t("Find", "Найти"))</label><input id="f-q" type="search" name="q" value="\(query["q"] ?? "")" placeholder="\(t("Name, INN, phone…", "Название, ИНН, телефон…"))"></div>

@@ -260,12 +260,7 @@ struct ContactPages {
             body: """
                 <div class="page-head"><h1>\(t("Contacts", "Контакты"))</h1>
                 <div class="actions"><a class="button" href="/imports/new">\(t("Import", "Импорт"))</a>
-                \(if: AccessPolicy.allows(viewer.actor, .export), """
-                <details class="menu-export"><summary class="button">\(t("Export", "Экспорт"))</summary><div class="export-links">
-                \(HTML.join(["xlsx": "XLSX", "excel": t("CSV for Excel", "CSV для Excel"), "csv": "CSV (UTF-8)", "vcard": "vCard"].sorted { $0.key > $1.key }.map { format, label in
-                    "<a href=\"\(WebURL("/contacts/export", query.pairs.filter { $0.name != "cursor" && $0.name != "cols" }.map { ($0.name, $0.value) } + [("format", format)]))\" download>\(label)</a>" as HTML
-                }))</div></details>
-                """ as HTML)
+                \(ExportMenu.render(viewer, path: "/contacts/export", query: query, vcard: true))
                 <a class="button primary" href="\(WebURL.newContact)">\(Icon.plus) \(t("New contact", "Новый контакт"))</a></div></div>
                 \(Form.summary(errors, t))
                 <form method="get" action="/contacts" class="list-search" role="search">

@@ -16,6 +16,12 @@ struct DealPages {
             let viewer = try await kit.viewer(request, context)
             return WebResponse.html(try await boardPage(viewer, FormData.query(request)))
         }
+        router.get("deals/export") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            return try await RecordExport.deals(
+                store: store, actor: viewer.actor, t: viewer.t, format: viewer.format, list: try Handlers.listQuery(request),
+                request: request)
+        }
         router.get("deals/list") { request, context in
             let viewer = try await kit.viewer(request, context)
             return WebResponse.html(try await listPage(viewer, request))
@@ -245,6 +251,7 @@ struct DealPages {
             body: """
                 <div class="page-head"><h1>\(t("Deals", "Сделки"))</h1>
                 <div class="actions"><a class="button" href="\(WebURL.deals)">\(t("Board", "Доска"))</a>
+                \(ExportMenu.render(viewer, path: "/deals/export", query: query))
                 <a class="button primary" href="\(WebURL.newDeal())">\(Icon.plus) \(t("New deal", "Новая сделка"))</a></div></div>
                 \(Form.summary(errors, t))
                 <form method="get" action="/deals/list" role="search"><div class="filters">
