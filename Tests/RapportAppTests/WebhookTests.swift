@@ -176,6 +176,13 @@ final class WebhookReceiver: Sendable {
                 #expect(receiver.received.last?.json["event"] == "ping")
                 let again = try await api.get("/api/v1/webhooks/\(created.id)/deliveries", token).data
                 #expect(again.first { $0["eventId"].stringValue == failedEvent }?["attempts"] == 3)
+
+                // The log is kept for 30 days.
+                clock.advance(days: 29)
+                #expect(try await app.store.webhooks.prune(olderThan: 30 * 86_400) == 0)
+                clock.advance(days: 2)
+                #expect(try await app.store.webhooks.prune(olderThan: 30 * 86_400) == 4)
+                #expect(try await api.get("/api/v1/webhooks/\(created.id)/deliveries", token).data.isEmpty)
             }
         }
     }

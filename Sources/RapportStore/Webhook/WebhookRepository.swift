@@ -331,6 +331,22 @@ public struct WebhookRepository: Sendable {
         }
     }
 
+    /// Deletes dispatched outbox events and finished deliveries (with their attempts) older than `age`, so
+    /// the log does not grow forever. - Returns: the deliveries deleted.
+    @discardableResult
+    public func prune(olderThan age: TimeInterval) async throws -> Int {
+        let cutoff = context.effects.now().addingTimeInterval(-age).millis
+        return try await context.database.transaction { db in
+            try await db.raw("DELETE FROM webhook_events WHERE dispatched_at < \(bind: cutoff)").run()
+            let old: SQLQueryString = "SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < \(bind: cutoff)"
+            try await db.raw("DELETE FROM webhook_attempts WHERE delivery_id IN (" + old + ")").run()
+            return try await db.raw(
+                "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < \(bind: cutoff) RETURNING id"
+            )
+            .all().count
+        }
+    }
+
     /// Marks a delivery failed without an attempt (its webhook was paused or deleted).
     public func abandon(_ id: WebhookDelivery.ID, reason: String) async throws {
         try await context.database.transaction { db in
