@@ -38,7 +38,8 @@ public struct JobRegistry: Sendable {
 
     /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), win-model
     /// training, the trash purge, planner statistics, and pruning finished jobs.
-    public static func standard(trashRetentionDays: Int) -> JobRegistry {
+    /// - Parameter webhookPost: the HTTP client webhooks are sent with.
+    public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
         var registry = JobRegistry()
         registry.register("rfm.refresh") { context in
             try await context.store.customerMetrics.refreshRFM()
@@ -64,6 +65,7 @@ public struct JobRegistry: Sendable {
         for kind in ["rfm.refresh", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"] {
             registry.schedule(kind, every: 3600)
         }
+        registry.registerWebhooks(post: webhookPost)
         return registry
     }
 }

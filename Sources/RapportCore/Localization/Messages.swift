@@ -54,6 +54,9 @@ public enum Messages {
         case (.notInPipeline, .en): return "The stage does not belong to the deal's pipeline."
         case (.tooWeak, .ru): return "Пароль слишком короткий (не меньше \(p["min"] ?? "8") символов)."
         case (.tooWeak, .en): return "The password is too short (at least \(p["min"] ?? "8") characters)."
+        case (.privateAddress, .ru):
+            return "Адрес ведёт в локальную или частную сеть; разрешить такие может только владелец или администратор."
+        case (.privateAddress, .en): return "The address is on a loopback or private network; only an owner or admin may allow that."
         }
     }
 

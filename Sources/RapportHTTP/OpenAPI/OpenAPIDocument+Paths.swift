@@ -169,7 +169,7 @@ extension OpenAPIDocument {
                         parameters: ["id", "limit", "cursor"], response: "Timeline", errors: [400, 401, 404, 422]))
             }
         }
-        return ops + commerceOperations
+        return ops + commerceOperations + webhookOperations
     }
 
     static var parameters: [String: JSONValue] {
@@ -240,6 +240,7 @@ extension OpenAPIDocument {
             "done": query("done", boolean, "Completed (true) or open (false)."),
             "kind": query("kind", string, "Activity kind or task kind."),
             "entity": query("entity", enumeration(["contact", "company", "deal"]), "Only fields of this record type."),
+            "deliveryId": path("deliveryId"),
         ]
     }
 

@@ -147,6 +147,7 @@ enum AuditRows {
                     \(bind: jsonText(changes)))
             """
         ).run()
+        try await WebhookOutbox.record(db, context: context, workspace: workspace, record: record, action: action, changes: changes)
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {

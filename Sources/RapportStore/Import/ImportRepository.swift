@@ -220,9 +220,17 @@ public struct ImportRepository: Sendable {
             try await progress(end - 1, records.count - 1)
         }
         try await context.database.transaction { db in
-            try await db.raw(
-                "UPDATE imports SET status = 'done', finished_at = \(bind: context.effects.now().millis) WHERE id = \(bind: id.rawValue)"
-            ).run()
+            guard
+                let done = try await db.raw(
+                    """
+                    UPDATE imports SET status = 'done', finished_at = \(bind: context.effects.now().millis) WHERE id = \(bind: id.rawValue)
+                    RETURNING *
+                    """
+                ).first()
+            else { return }
+            // The event commits with the import's end, so a subscriber hears of every finished import once.
+            try await WebhookOutbox.publish(
+                db, context: context, workspace: workspace, event: .importFinished, data: Self.webhookData(try Self.decode(done)))
         }
     }
 
@@ -257,6 +265,15 @@ public struct ImportRepository: Sendable {
     private static func quoted(_ field: String) -> String {
         field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }
+
+    /// The `data` of an `import.finished` event.
+    static func webhookData(_ run: ImportRun) -> JSONValue {
+        .object([
+            "id": .string(run.id.rawValue), "entity": .string(run.entity), "status": .string(run.status), "dryRun": .bool(run.dryRun),
+            "totalRows": .int(Int64(run.totalRows)), "created": .int(Int64(run.created)), "updated": .int(Int64(run.updated)),
+            "skipped": .int(Int64(run.skipped)), "failed": .int(Int64(run.failed)),
+        ])
     }
 
     static func decode(_ row: any SQLRow) throws -> ImportRun {

@@ -24,22 +24,29 @@ public struct JobRepository: Sendable {
             maximumAttempts: maximumAttempts,
             now: now)
         let inserted = try await context.database.transaction { db in
-            try await db.raw(
-                """
-                INSERT INTO jobs (id, workspace_id, kind, payload, status, attempts, max_attempts, run_at, progress, unique_key, created_at,
-                    updated_at)
-                VALUES (\(bind: job.id.rawValue), \(bind: workspace?.rawValue), \(bind: kind), \(bind: jsonText(payload)),
-                    \(bind: JobStatus.queued.rawValue), 0, \(bind: maximumAttempts), \(bind: job.runAt.millis), 0, \(bind: uniqueKey),
-                    \(bind: now.millis), \(bind: now.millis))
-                ON CONFLICT (unique_key) DO NOTHING RETURNING id
-                """
-            ).first()
+            try await Self.insert(db, job, uniqueKey: uniqueKey)
         }
-        if inserted != nil { return job }
+        if inserted { return job }
         guard let key = uniqueKey,
             let row = try await context.database.reader.raw("SELECT * FROM jobs WHERE unique_key = \(bind: key)").first()
         else { return job }
         return try Self.decode(row)
+    }
+
+    /// Inserts a queued job inside the caller's transaction, so the job commits (or not) with the change that
+    /// asked for it. - Returns: false when the unique key was already used (nothing inserted).
+    @discardableResult
+    static func insert(_ db: any SQLDatabase, _ job: Job, uniqueKey: String?) async throws -> Bool {
+        try await db.raw(
+            """
+            INSERT INTO jobs (id, workspace_id, kind, payload, status, attempts, max_attempts, run_at, progress, unique_key, created_at,
+                updated_at)
+            VALUES (\(bind: job.id.rawValue), \(bind: job.workspaceID?.rawValue), \(bind: job.kind), \(bind: jsonText(job.payload)),
+                \(bind: JobStatus.queued.rawValue), 0, \(bind: job.maximumAttempts), \(bind: job.runAt.millis), 0, \(bind: uniqueKey),
+                \(bind: job.createdAt.millis), \(bind: job.createdAt.millis))
+            ON CONFLICT (unique_key) DO NOTHING RETURNING id
+            """
+        ).first() != nil
     }
 
     /// Claims the next due job for a worker, under a lease: a queued job whose time has come, or a running

@@ -139,6 +139,8 @@ struct SettingsPages {
         let tabs: [HTML] = Tab.allCases.filter { $0.allowed(viewer.actor) }.map {
             "<a href=\"\(WebURL.settings($0.rawValue))\"\(if: $0 == tab, " class=\"current\" aria-current=\"page\"")>\($0.title(t))</a>"
         }
+        let webhooksTab: [HTML] =
+            AccessPolicy.mayManageWebhooks(viewer.actor) ? ["<a href=\"\(WebURL.webhooks)\">\(t("Webhooks", "Вебхуки"))</a>"] : []
         let form: (HTML) -> HTML = { fields in
             "<form method=\"post\" action=\"\(WebURL.settings(tab.rawValue))\">\(Form.csrf(viewer))\(fields)</form>"
         }
@@ -265,7 +267,7 @@ struct SettingsPages {
             viewer, title: tab.title(t), section: .settings,
             body: """
                 <h1>\(t("Settings", "Настройки")): \(tab.title(t))</h1>
-                <nav class="quick-tabs" aria-label="\(t("Settings", "Настройки"))">\(tabs)</nav>
+                <nav class="quick-tabs" aria-label="\(t("Settings", "Настройки"))">\(tabs)\(webhooksTab)</nav>
                 \(tab == .pipelines ? .empty : Form.summary(errors, t))
                 \(content)
                 """)
