@@ -16,6 +16,7 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     DealPages(kit: kit).register(on: pages)
     SearchAndTrashPages(kit: kit).register(on: pages)
     SettingsPages(kit: kit).register(on: pages)
+    FormPages(kit: kit).register(on: pages)
     ActivityPages(kit: kit).register(on: pages)
     SegmentPages(kit: kit).register(on: pages)
     ReportPages(kit: kit).register(on: pages)

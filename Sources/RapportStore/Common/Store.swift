@@ -30,6 +30,8 @@ public struct Store: Sendable {
     public let orderImporter: OrderImporter
     public let jobs: JobRepository
     public let imports: ImportRepository
+    public let forms: FormRepository
+    public let telephony: TelephonyRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -67,6 +69,8 @@ public struct Store: Sendable {
         orderImporter = OrderImporter(context: context)
         jobs = JobRepository(context: context)
         imports = ImportRepository(context: context)
+        forms = FormRepository(context: context)
+        telephony = TelephonyRepository(context: context)
     }
 
     /// The database.
