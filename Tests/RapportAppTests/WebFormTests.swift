@@ -224,6 +224,37 @@ import Testing
         }
     }
 
+    @Test func aCustomFieldTheStoreRefusesIsNamedAsTheFormsField() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let owner = crew.token("owner")
+            let field = try await api.post(
+                "/api/v1/custom-fields", owner, ["entity": "contact", "kind": "number", "key": "budget", "label": "Бюджет"])
+            #expect(field.status == 201)
+            let form = try await api.post(
+                "/api/v1/forms", owner,
+                [
+                    "name": "Бюджет",
+                    "fields": [
+                        ["target": "contact.email", "labelRu": "Почта"], ["target": "contact.custom.budget", "labelRu": "Бюджет"],
+                    ],
+                ])
+            #expect(form.status == 201)
+            let key = form["publicKey"].stringValue ?? ""
+            let refused = try await api.call(
+                .post, "/api/v1/forms/\(key)/submissions", body: ["fields": ["contact.email": "a@b.ru", "contact.custom.budget": "много"]])
+            #expect(refused.status == 422)
+            #expect(refused.errorFields == ["contact.custom.budget"])
+            let taken = try await api.call(
+                .post, "/api/v1/forms/\(key)/submissions", body: ["fields": ["contact.email": "a@b.ru", "contact.custom.budget": "150000"]])
+            #expect(taken.status == 201)
+            let contacts = try await api.get("/api/v1/contacts", owner).data
+            #expect(contacts.count == 1)
+            #expect(contacts.first?["customFields"]["budget"] == 150000)
+            #expect(contacts.first?["ownerId"].stringValue == crew.user("owner").id.rawValue)
+        }
+    }
+
     @Test func anInactiveOrUnknownFormIs404AndOnlySettingsManagersBuildForms() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

@@ -223,13 +223,16 @@ public struct FormRepository: Sendable {
             }
             contact = current
             if change != ContactInput() {
-                contact = try await contacts.update(db, current.id, change, expectedVersion: current.version, by: actor)
+                contact = try await Self.naming("contact") {
+                    try await contacts.update(db, current.id, change, expectedVersion: current.version, by: actor)
+                }
             }
         } else {
             var input = lead.contact
             input.ownerID = .set(owner)
             if let companyID { input.companies = [CompanyLink(companyID: companyID, isPrimary: true)] }
-            contact = try await contacts.create(db, input, by: actor)
+            let newContact = input
+            contact = try await Self.naming("contact") { try await contacts.create(db, newContact, by: actor) }
             created = true
         }
         let t = { (english: String, russian: String) in workspace.locale == .ru ? russian : english }
@@ -245,7 +248,8 @@ public struct FormRepository: Sendable {
             if let companyID { input.companyID = .set(companyID) }
             input.source = lead.source
             if !lead.dealCustomFields.isEmpty { input.customFields = lead.dealCustomFields }
-            dealID = try await DealRepository(context: context).create(db, input, by: actor).id
+            let newDeal = input
+            dealID = try await Self.naming("deal") { try await DealRepository(context: context).create(db, newDeal, by: actor).id }
         }
         var taskID: TaskItem.ID?
         if locked.createsTask {
@@ -318,11 +322,24 @@ public struct FormRepository: Sendable {
         input.name = name
         if let inn { input.inn = .set(inn) }
         input.ownerID = .set(owner)
+        let newCompany = input
+        return try await Self.naming("company") { try await CompanyRepository(context: context).create(db, newCompany, by: actor).id }
+    }
+
+    /// Runs a write whose refused fields are named as the form's targets (`inn` → `company.inn`,
+    /// `customFields.budget` → `contact.custom.budget`), so the hosted page marks the visitor's field.
+    private static func naming<T>(_ record: String, _ write: () async throws -> T) async throws -> T {
         do {
-            return try await CompanyRepository(context: context).create(db, input, by: actor).id
+            return try await write()
         } catch let error as ValidationError {
-            // The company's own field names (`inn`) are the form's `company.*` targets.
-            throw ValidationError(issues: error.issues.map { FieldIssue("company.\($0.field)", $0.code, $0.parameters) })
+            let prefix = "customFields."
+            throw ValidationError(
+                issues: error.issues.map { issue in
+                    let field =
+                        issue.field.hasPrefix(prefix)
+                        ? "\(record).custom.\(issue.field.dropFirst(prefix.count))" : "\(record).\(issue.field)"
+                    return FieldIssue(field, issue.code, issue.parameters)
+                })
         }
     }
 
