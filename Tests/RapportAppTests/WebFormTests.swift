@@ -102,7 +102,8 @@ import Testing
             #expect(contact["source"]["utmSource"] == "yandex")
             #expect(contact["source"]["referrer"] == "https://ya.ru/")
             #expect(contact["ownerId"].stringValue == crew.user("rep").id.rawValue)
-            #expect(contact["emailConsent"]["granted"] == true)
+            // Agreeing to the form's data-processing text is not consent to marketing mail.
+            #expect(contact["emailConsent"] == .null)
             #expect(contact["companies"].arrayValue.count == 1)
 
             let deal = try await api.get("/api/v1/deals/\(submission["dealId"].stringValue ?? "")", owner)
@@ -120,6 +121,7 @@ import Testing
             let events = try await api.get("/api/v1/activities?contactId=\(contactID)&kind=system", owner).data
             #expect(events.count == 1)
             #expect(events[0]["body"].stringValue?.contains("olga@example.ru") == true)
+            #expect(events[0]["body"].stringValue?.contains("Согласие: Согласен на обработку персональных данных") == true)
         }
     }
 

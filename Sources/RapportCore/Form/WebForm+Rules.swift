@@ -197,7 +197,6 @@ public enum WebFormRules {
         try issues.throwIfAny()
         if !contactCustom.isEmpty { contact.customFields = contactCustom }
         contact.source = source
-        if form.consentText != nil, lead.emails.isEmpty == false { contact.emailConsent = .set(true) }
         lead.contact = contact
         return lead
     }

@@ -217,7 +217,6 @@ public struct FormRepository: Sendable {
                 let missing = values.filter { current.customFields[$0.key] == nil }
                 if !missing.isEmpty { change.customFields = missing }
             }
-            if lead.contact.emailConsent != nil, current.emailConsent == nil { change.emailConsent = lead.contact.emailConsent }
             if let companyID, !current.companies.contains(where: { $0.companyID == companyID }) {
                 change.companies = current.companies + [CompanyLink(companyID: companyID, isPrimary: current.companies.isEmpty)]
             }
@@ -266,9 +265,12 @@ public struct FormRepository: Sendable {
         var event = ActivityInput()
         event.kind = .system
         event.subject = .set(t("Web form «\(locked.name)» submitted", "Заявка с формы «\(locked.name)»"))
-        let lines = locked.fields.compactMap { field in
+        var lines = locked.fields.compactMap { field in
             post.values[field.target].trimmedOrNil.map { "\(field.label(workspace.locale)): \($0)" }
         }
+        // The consent ticked is the form's own text (data processing), kept as given, not read as consent
+        // to marketing mail.
+        if let consent = locked.consentText { lines.append(t("Agreed: ", "Согласие: ") + consent) }
         if !lines.isEmpty { event.body = .set(String(lines.joined(separator: "\n").prefix(10_000))) }
         event.contactID = .set(contact.id)
         if let dealID { event.dealID = .set(dealID) }
