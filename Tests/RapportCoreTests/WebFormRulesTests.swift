@@ -94,6 +94,21 @@ struct WebFormRulesTests {
         #expect(Self.issues(input, custom: [CoreFixture.field("budget", .number), CoreFixture.field("size", .text, entity: .deal)]) == nil)
     }
 
+    @Test("A custom field the workspace requires must be a required field of the form")
+    func requiredCustomFields() {
+        let custom = [
+            CoreFixture.field("budget", .number, required: true), CoreFixture.field("size", .text, required: true, entity: .deal),
+            CoreFixture.field("note", .text, entity: .company),
+        ]
+        var input = Self.input([Self.email, FormField(target: "contact.custom.budget", labelRU: "Бюджет")])
+        #expect(Self.issues(input, custom: custom) == [FieldIssue("fields", .required, ["field": "contact.custom.budget"])])
+        input.fields = [Self.email, FormField(target: "contact.custom.budget", labelRU: "Бюджет", required: true)]
+        #expect(Self.issues(input, custom: custom) == nil)
+        input.createsDeal = true
+        input.pipelineID = .set(Pipeline.ID("p-1"))
+        #expect(Self.issues(input, custom: custom) == [FieldIssue("fields", .required, ["field": "deal.custom.size"])])
+    }
+
     @Test("A submission fills the lead and normalizes e-mail and phone")
     func readsLead() throws {
         let form = Self.form([

@@ -120,6 +120,15 @@ public enum WebFormRules {
             // Without an e-mail or a phone a lead can be neither matched nor called back.
             issues.add("fields", .required, ["field": "contact.email, contact.phone"])
         }
+        // A custom field the workspace requires must be on the form, or no visitor could ever send it.
+        for definition in customFields where definition.isRequired {
+            let prefix = definition.entity == .contact ? FormTarget.contactCustom : FormTarget.dealCustom
+            guard definition.entity == .contact || (definition.entity == .deal && next.createsDeal) else { continue }
+            let target = prefix + definition.key
+            if !next.fields.isEmpty, !next.fields.contains(where: { $0.target == target && $0.required }) {
+                issues.add("fields", .required, ["field": target])
+            }
+        }
         if next.createsDeal, next.pipelineID == nil { issues.add("pipelineId", .required) }
         for (index, owner) in next.ownerIDs.enumerated() where !users.contains(owner) {
             issues.add("ownerIds[\(index)]", .unknownReference)
