@@ -61,6 +61,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.data)))
     }
     PublicAPI(handlers: handlers, secureCookies: dependencies.secureCookies).register(on: api)
+    FormAPI(handlers: handlers).registerPublic(on: api)
 
     let authenticated = router.group("api/v1").add(middleware: AuthMiddleware(auth: store.auth))
     ContactAPI(handlers: handlers).register(on: authenticated)
@@ -71,6 +72,9 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     ReportAPI(handlers: handlers).register(on: authenticated)
     SettingsAPI(handlers: handlers).register(on: authenticated)
     WebhookAPI(handlers: handlers).register(on: authenticated)
+    FormAPI(handlers: handlers).register(on: authenticated)
+    TelephonyAPI(handlers: handlers).register(on: authenticated)
+    registerPublicForms(on: router, store: store)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router
 }

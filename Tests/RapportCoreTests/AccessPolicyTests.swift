@@ -56,12 +56,12 @@ struct AccessPolicyTests {
     static let settingsWriteMatrix: [Role: [RecordKind: Scope]] = {
         let adminOnly: [RecordKind: Scope] = [
             .pipeline: .all, .user: .all, .team: .all, .tag: .all, .customField: .all, .apiToken: .all, .workspace: .all,
-            .product: .all,
+            .product: .all, .form: .all,
         ]
         // Everyone else may only manage their own API tokens.
         let others: [RecordKind: Scope] = [
             .pipeline: .none, .user: .none, .team: .none, .tag: .none, .customField: .none, .apiToken: .own,
-            .workspace: .none, .product: .none,
+            .workspace: .none, .product: .none, .form: .none,
         ]
         return [
             .owner: adminOnly, .admin: adminOnly, .headOfSales: others, .salesRep: others, .marketer: others,
@@ -69,7 +69,7 @@ struct AccessPolicyTests {
         ]
     }()
 
-    static let settingKinds: [RecordKind] = [.pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product]
+    static let settingKinds: [RecordKind] = [.pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product, .form]
     static let recordKinds: [RecordKind] = [.contact, .company, .deal, .task, .activity, .order, .segment]
 
     /// The expected scope, from the tables above.

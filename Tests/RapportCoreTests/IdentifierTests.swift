@@ -181,7 +181,7 @@ struct IdentifierTests {
 
     @Test("The record kind table is complete")
     func recordKindsComplete() {
-        #expect(RecordKind.allCases.count == 15)
-        #expect(Set(RecordKind.allCases.map(\.pathNoun)).count == 15)
+        #expect(RecordKind.allCases.count == 16)
+        #expect(Set(RecordKind.allCases.map(\.pathNoun)).count == 16)
     }
 }

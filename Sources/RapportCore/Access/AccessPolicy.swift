@@ -154,7 +154,7 @@ public enum AccessPolicy {
 
     private static func isSetting(_ kind: RecordKind) -> Bool {
         switch kind {
-        case .pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product: true
+        case .pipeline, .user, .team, .tag, .customField, .apiToken, .workspace, .product, .form: true
         case .contact, .company, .deal, .task, .activity, .order, .segment: false
         }
     }

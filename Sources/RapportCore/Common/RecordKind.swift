@@ -16,6 +16,7 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable, Hashable {
     case product
     case order
     case segment
+    case form
 
     /// The plural kebab-case noun of the API path (`/api/v1/contacts`).
     public var pathNoun: String {
@@ -35,6 +36,7 @@ public enum RecordKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .product: "products"
         case .order: "orders"
         case .segment: "segments"
+        case .form: "forms"
         }
     }
 }

@@ -120,6 +120,7 @@ extension Lang {
         case .product: self("Product", "Товар")
         case .order: self("Order", "Заказ")
         case .segment: self("Segment", "Сегмент")
+        case .form: self("Web form", "Веб-форма")
         }
     }
 

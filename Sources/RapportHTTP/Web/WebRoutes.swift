@@ -17,6 +17,7 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     SearchAndTrashPages(kit: kit).register(on: pages)
     SettingsPages(kit: kit).register(on: pages)
     WebhookPages(kit: kit).register(on: pages)
+    FormPages(kit: kit).register(on: pages)
     ActivityPages(kit: kit).register(on: pages)
     SegmentPages(kit: kit).register(on: pages)
     ReportPages(kit: kit).register(on: pages)

@@ -38,7 +38,7 @@ public struct AuthRepository: Sendable {
         let addressKey = "addr:" + clientAddress
         let db = context.database.reader
         let verdict = LoginThrottle.check(
-            email: try await counter(db, emailKey), address: try await counter(db, addressKey), now: now)
+            email: try await Self.counter(db, emailKey), address: try await Self.counter(db, addressKey), now: now)
         if case .refused(let retryAfter) = verdict { throw SignInError.rateLimited(retryAfter: retryAfter) }
 
         let row = try await db.raw(
@@ -212,7 +212,8 @@ public struct AuthRepository: Sendable {
             revokedAt: try row.optionalDate("revoked_at"))
     }
 
-    private func counter(_ db: any SQLDatabase, _ key: String) async throws -> LoginThrottle.Counter? {
+    /// A throttle counter (sign-in failures, or web form submissions) of one key.
+    static func counter(_ db: any SQLDatabase, _ key: String) async throws -> LoginThrottle.Counter? {
         guard let row = try await db.raw("SELECT failures, window_start FROM login_throttle WHERE key = \(bind: key)").first() else {
             return nil
         }
@@ -222,14 +223,18 @@ public struct AuthRepository: Sendable {
     private func recordFailure(keys: [String], now: Date) async throws {
         try await context.database.transaction { db in
             for key in keys {
-                let next = LoginThrottle.recordingFailure(try await counter(db, key), now: now)
-                try await db.raw(
-                    """
-                    INSERT INTO login_throttle (key, failures, window_start) VALUES (\(bind: key), \(bind: next.failures), \(bind: next.windowStart.millis))
-                    ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start
-                    """
-                ).run()
+                try await Self.store(db, key, LoginThrottle.recordingFailure(try await Self.counter(db, key), now: now))
             }
         }
+    }
+
+    /// Saves a throttle counter.
+    static func store(_ db: any SQLDatabase, _ key: String, _ counter: LoginThrottle.Counter) async throws {
+        try await db.raw(
+            """
+            INSERT INTO login_throttle (key, failures, window_start) VALUES (\(bind: key), \(bind: counter.failures), \(bind: counter.windowStart.millis))
+            ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start
+            """
+        ).run()
     }
 }

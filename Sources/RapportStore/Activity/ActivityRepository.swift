@@ -51,16 +51,21 @@ public struct ActivityRepository: Sendable {
 
     /// Edits an activity (its author, or anyone with full rights).
     public func update(_ id: Activity.ID, _ input: ActivityInput, expectedVersion: Int64, by actor: Actor) async throws -> Activity {
-        try await context.database.transaction { db in
-            let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
-                current, rules in
-                let next = try current.applying(input, context: rules, bySystem: current.kind == .system)
-                try await checkParents(db, next, actor: actor)
-                return next
-            } write: { next in
-                try await write(db, next, expectedVersion: expectedVersion)
-            }
+        try await context.database.transaction { db in try await update(db, id, input, expectedVersion: expectedVersion, by: actor) }
+    }
+
+    /// Edits an activity inside the caller's transaction (the next event of a call).
+    func update(_ db: any SQLDatabase, _ id: Activity.ID, _ input: ActivityInput, expectedVersion: Int64, by actor: Actor) async throws
+        -> Activity
+    {
+        let current = try await lockForWrite(db, id, actor: actor, operation: .update)
+        return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+            current, rules in
+            let next = try current.applying(input, context: rules, bySystem: current.kind == .system)
+            try await checkParents(db, next, actor: actor)
+            return next
+        } write: { next in
+            try await write(db, next, expectedVersion: expectedVersion)
         }
     }
 

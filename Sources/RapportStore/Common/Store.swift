@@ -31,6 +31,8 @@ public struct Store: Sendable {
     public let jobs: JobRepository
     public let imports: ImportRepository
     public let webhooks: WebhookRepository
+    public let forms: FormRepository
+    public let telephony: TelephonyRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -69,6 +71,8 @@ public struct Store: Sendable {
         jobs = JobRepository(context: context)
         imports = ImportRepository(context: context)
         webhooks = WebhookRepository(context: context)
+        forms = FormRepository(context: context)
+        telephony = TelephonyRepository(context: context)
     }
 
     /// The database.

@@ -16,18 +16,21 @@ public struct CompanyRepository: Sendable {
 
     /// Creates a company.
     public func create(_ input: CompanyInput, by actor: Actor) async throws -> Company {
-        try await context.database.transaction { db in
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
-            let blank = Company(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
-            let company = try blank.applying(input, context: rules)
-            try await checkReferences(db, company, actor: actor, operation: .create)
-            try await write(db, company, expectedVersion: nil)
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .company, id: company.id.rawValue), action: .create,
-                changes: AuditDiff.creation(company.auditSnapshot))
-            return company
-        }
+        try await context.database.transaction { db in try await create(db, input, by: actor) }
+    }
+
+    /// Creates a company inside the caller's transaction (a web form submission).
+    func create(_ db: any SQLDatabase, _ input: CompanyInput, by actor: Actor) async throws -> Company {
+        let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
+        let blank = Company(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
+        let company = try blank.applying(input, context: rules)
+        try await checkReferences(db, company, actor: actor, operation: .create)
+        try await write(db, company, expectedVersion: nil)
+        try await AuditRows.append(
+            db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+            record: RecordRef(kind: .company, id: company.id.rawValue), action: .create,
+            changes: AuditDiff.creation(company.auditSnapshot))
+        return company
     }
 
     /// A company the actor may see.

@@ -169,7 +169,9 @@ public struct ImportRepository: Sendable {
                     var recordID: String?
                     var issues: [FieldIssue] = []
                     do {
-                        let existing = policy == .create ? nil : try await Self.match(db, parsed, workspace: workspace)
+                        let existing =
+                            policy == .create
+                            ? nil : try await Self.match(db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
                         if let existing {
                             let current = try await contacts.load(db, ids: [existing], workspace: workspace).first
                             if let current,
@@ -234,25 +236,25 @@ public struct ImportRepository: Sendable {
         }
     }
 
-    /// The existing contact a row matches: by e-mail, then by phone (rows created earlier in the same
-    /// import included, so a file's own duplicates are caught too).
-    static func match(_ db: any SQLDatabase, _ row: ContactImport.Row, workspace: Workspace.ID) async throws -> String? {
-        if !row.emails.isEmpty,
+    /// The existing contact a row (or a web form submission) matches: by e-mail, then by phone (rows
+    /// created earlier in the same import included, so a file's own duplicates are caught too).
+    static func match(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> String? {
+        if !emails.isEmpty,
             let hit = try await db.raw(
                 """
                 SELECT e.record_id FROM emails e JOIN contacts c ON c.id = e.record_id
-                WHERE e.workspace_id = \(bind: workspace.rawValue) AND e.record_kind = 'contact' AND e.address IN \(inList(row.emails))
+                WHERE e.workspace_id = \(bind: workspace.rawValue) AND e.record_kind = 'contact' AND e.address IN \(inList(emails))
                 AND c.deleted_at IS NULL LIMIT 1
                 """
             ).first()
         {
             return try hit.string("record_id")
         }
-        if !row.phones.isEmpty,
+        if !phones.isEmpty,
             let hit = try await db.raw(
                 """
                 SELECT p.record_id FROM phones p JOIN contacts c ON c.id = p.record_id
-                WHERE p.workspace_id = \(bind: workspace.rawValue) AND p.record_kind = 'contact' AND p.e164 IN \(inList(row.phones))
+                WHERE p.workspace_id = \(bind: workspace.rawValue) AND p.record_kind = 'contact' AND p.e164 IN \(inList(phones))
                 AND c.deleted_at IS NULL LIMIT 1
                 """
             ).first()

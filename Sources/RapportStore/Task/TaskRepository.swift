@@ -16,17 +16,20 @@ public struct TaskRepository: Sendable {
 
     /// Creates a task (assigned to the actor unless another assignee is given).
     public func create(_ input: TaskInput, by actor: Actor) async throws -> TaskItem {
-        try await context.database.transaction { db in
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .task)
-            let blank = TaskItem(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
-            let task = try blank.applying(input, context: rules)
-            try await checkReferences(db, task, actor: actor, operation: .create)
-            try await write(db, task, expectedVersion: nil)
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .task, id: task.id.rawValue), action: .create, changes: AuditDiff.creation(task.auditSnapshot))
-            return task
-        }
+        try await context.database.transaction { db in try await create(db, input, by: actor) }
+    }
+
+    /// Creates a task inside the caller's transaction (a form submission, a missed call).
+    func create(_ db: any SQLDatabase, _ input: TaskInput, by actor: Actor) async throws -> TaskItem {
+        let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .task)
+        let blank = TaskItem(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
+        let task = try blank.applying(input, context: rules)
+        try await checkReferences(db, task, actor: actor, operation: .create)
+        try await write(db, task, expectedVersion: nil)
+        try await AuditRows.append(
+            db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+            record: RecordRef(kind: .task, id: task.id.rawValue), action: .create, changes: AuditDiff.creation(task.auditSnapshot))
+        return task
     }
 
     /// A task the actor may see.

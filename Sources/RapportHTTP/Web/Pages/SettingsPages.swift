@@ -10,7 +10,7 @@ struct SettingsPages {
     var store: Store { kit.store }
 
     enum Tab: String, CaseIterable {
-        case workspace, users, teams, pipelines, fields, tags, tokens, profile
+        case workspace, users, teams, pipelines, fields, tags, forms, tokens, profile
 
         func title(_ t: Lang) -> String {
             switch self {
@@ -20,6 +20,7 @@ struct SettingsPages {
             case .pipelines: t("Pipelines", "Воронки")
             case .fields: t("Custom fields", "Доп. поля")
             case .tags: t("Tags", "Теги")
+            case .forms: t("Web forms", "Веб-формы")
             case .tokens: t("API tokens", "API-токены")
             case .profile: t("Profile", "Профиль")
             }
@@ -27,7 +28,7 @@ struct SettingsPages {
 
         func allowed(_ actor: Actor) -> Bool {
             switch self {
-            case .workspace, .pipelines, .fields, .tags: AccessPolicy.allows(actor, .manageSettings)
+            case .workspace, .pipelines, .fields, .tags, .forms: AccessPolicy.allows(actor, .manageSettings)
             case .users, .teams: AccessPolicy.allows(actor, .manageUsers)
             case .tokens, .profile: true
             }
@@ -90,6 +91,7 @@ struct SettingsPages {
                     by: actor, workspace: actor.workspaceID)
             }
         case .teams: _ = try await store.users.createTeam(name: form.text("name"), by: actor)
+        case .forms: break  // forms are built on their own pages (FormPages)
         case .tags: _ = try await store.workspaces.createTag(name: form.text("name"), color: nil, by: actor)
         case .fields:
             guard let kind = form.text("kind").flatMap(CustomFieldKind.init(rawValue:)) else { throw ValidationError("kind", .required) }
@@ -241,6 +243,8 @@ struct SettingsPages {
                 \(pipelines.map { "<section class=\"card\"><h2>\($0.name)</h2>\(editor($0))</section>" as HTML })
                 <details class="panel"><summary>\(t("New pipeline", "Новая воронка"))</summary>\(editor(nil))</details>
                 """
+        case .forms:
+            content = try await FormPages(kit: kit).list(viewer)
         case .tokens:
             let tokens = try await store.auth.tokens(by: viewer.actor)
             let rows: [HTML] = tokens.map { token in
