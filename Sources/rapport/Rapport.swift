@@ -52,7 +52,8 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(logger: Logger) async throws -> Store {
         let configuration = try configuration()
         let database = try await openDatabase(configuration, logger: logger)
-        return Store(database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+        return Store(
+            database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), files: configuration.fileStore, logger: logger)
     }
 }
 

@@ -39,6 +39,7 @@ public struct FieldIssue: Hashable, Sendable, Codable {
         case reasonRequired = "reason_required"
         case notInPipeline = "not_in_pipeline"
         case tooWeak = "too_weak"
+        case fileTooLarge = "file_too_large"
     }
 }
 

@@ -54,6 +54,8 @@ public enum Messages {
         case (.notInPipeline, .en): return "The stage does not belong to the deal's pipeline."
         case (.tooWeak, .ru): return "Пароль слишком короткий (не меньше \(p["min"] ?? "8") символов)."
         case (.tooWeak, .en): return "The password is too short (at least \(p["min"] ?? "8") characters)."
+        case (.fileTooLarge, .ru): return "Файл слишком большой (не больше \(p["max"] ?? "?") МБ)."
+        case (.fileTooLarge, .en): return "The file is too large (at most \(p["max"] ?? "?") MB)."
         }
     }
 

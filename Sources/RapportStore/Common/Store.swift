@@ -30,6 +30,7 @@ public struct Store: Sendable {
     public let orderImporter: OrderImporter
     public let jobs: JobRepository
     public let imports: ImportRepository
+    public let documents: DocumentRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -37,9 +38,11 @@ public struct Store: Sendable {
     ///   - effects: clock and ids.
     ///   - bcryptCost: password hashing cost (12 in production; lower only in tests).
     ///   - sessionLifetime: how long an unused session lives.
+    ///   - files: where uploaded documents live (`<data>/files`, with the upload size limit).
     ///   - logger: for debug logs.
     public init(
-        database: Database, effects: Effects, bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 14 * 24 * 3600, logger: Logger
+        database: Database, effects: Effects, bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 14 * 24 * 3600,
+        files: FileStore = FileStore(root: URL(fileURLWithPath: "rapport-data/files")), logger: Logger
     ) {
         let context = StoreContext(database: database, effects: effects, logger: logger)
         self.context = context
@@ -67,6 +70,7 @@ public struct Store: Sendable {
         orderImporter = OrderImporter(context: context)
         jobs = JobRepository(context: context)
         imports = ImportRepository(context: context)
+        documents = DocumentRepository(context: context, files: files)
     }
 
     /// The database.
