@@ -15,7 +15,8 @@ struct Rapport: AsyncParsableCommand {
             + Configuration.environmentHelp.map { "  \($0.0.padding(toLength: 30, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
                 separator: "\n"),
         subcommands: [
-            Serve.self, Worker.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, Seed.self, OpenAPI.self,
+            Serve.self, Worker.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, Seed.self,
+            OpenAPI.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -220,7 +221,22 @@ func importingUser(_ store: Store, email: String?) async throws -> User {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import records from files.", subcommands: [Contacts.self, Orders.self])
+        commandName: "import", abstract: "Import records from files, or restore a whole workspace (--archive).",
+        subcommands: [Contacts.self, Orders.self])
+
+    @Option(help: "Restore a workspace archive written by `rapport export --workspace` into this empty install.") var archive: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        guard let archive else { throw CleanExit.helpRequest(self) }
+        try await database.withStore { store in
+            let manifest = try await store.archive.restore(from: URL(fileURLWithPath: archive))
+            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+            print(
+                "Restored workspace \(manifest.workspaceId): \(rows) rows in \(manifest.tables.count) tables, \(manifest.files.count) files."
+            )
+        }
+    }
 
     struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -293,6 +309,28 @@ struct ImportCommand: AsyncParsableCommand {
                     }
                 }
             }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a whole workspace to one archive (tables as NDJSON, documents' files, a manifest).",
+        discussion:
+            "Restore it into an empty install with `rapport import --archive FILE`. Password and API-token hashes travel, so people sign in as before; sessions do not."
+    )
+
+    @Option(help: "The workspace's id.") var workspace: String
+    @Option(help: "The archive file to write (ZIP).") var out: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await database.withStore { store in
+            let manifest = try await store.archive.export(workspace: Workspace.ID(workspace), to: URL(fileURLWithPath: out))
+            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+            print(
+                "Wrote \(out): \(rows) rows in \(manifest.tables.count) tables, \(manifest.files.count) files (schema \(manifest.schemaVersion))."
+            )
         }
     }
 }

@@ -31,6 +31,7 @@ public struct Store: Sendable {
     public let jobs: JobRepository
     public let imports: ImportRepository
     public let documents: DocumentRepository
+    public let archive: WorkspaceArchive
 
     /// Builds the repositories.
     /// - Parameters:
@@ -71,6 +72,7 @@ public struct Store: Sendable {
         jobs = JobRepository(context: context)
         imports = ImportRepository(context: context)
         documents = DocumentRepository(context: context, files: files)
+        archive = WorkspaceArchive(context: context, files: files)
     }
 
     /// The database.
