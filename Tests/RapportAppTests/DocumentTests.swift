@@ -230,3 +230,33 @@ import Testing
         }
     }
 }
+
+/// Documents leave with the trash: their own after the retention, and with the record they hang on.
+@Suite struct DocumentPurgeTests {
+    @Test func trashedDocumentsAndThoseOfPurgedRecordsAreErasedAfterTheRetention() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let keeper = try await api.post("/api/v1/contacts", token, ["fullName": "Остающийся"])
+            let leaver = try await api.post("/api/v1/contacts", token, ["fullName": "Уходящий"])
+            let kept = try await DocumentTests.upload(api, "/api/v1/contacts/\(keeper.id)/documents", token, [1], fileName: "a.txt")
+            let trashed = try await DocumentTests.upload(api, "/api/v1/contacts/\(keeper.id)/documents", token, [2], fileName: "b.txt")
+            let orphan = try await DocumentTests.upload(api, "/api/v1/contacts/\(leaver.id)/documents", token, [3], fileName: "c.txt")
+            _ = try await api.delete("/api/v1/documents/\(trashed.id)", token)
+            _ = try await api.delete("/api/v1/contacts/\(leaver.id)", token)
+            clock.advance(days: 29)
+            #expect(try await app.store.maintenance.purgeTrash(olderThan: 30 * 86_400) == 0)
+            #expect(try await api.post("/api/v1/documents/\(trashed.id)/restore", token).status == 200, "restorable within the retention")
+            _ = try await api.delete("/api/v1/documents/\(trashed.id)", token)
+            clock.advance(days: 31)
+            #expect(try await app.store.maintenance.purgeTrash(olderThan: 30 * 86_400) == 2, "the contact and the trashed document")
+            let left = try await app.store.context.database.reader.raw("SELECT id FROM documents ORDER BY id").all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            #expect(left == [kept.id])
+            let versions = try await app.store.context.database.reader.raw("SELECT document_id FROM document_versions").all()
+                .map { try $0.decode(column: "document_id", as: String.self) }
+            #expect(versions == [kept.id], "\(orphan.id) went with its contact")
+        }
+    }
+}

@@ -138,6 +138,38 @@ public struct DocumentRepository: Sendable {
         return try await get(id, by: actor)
     }
 
+    // MARK: Purge
+
+    /// Erases documents that have been in the trash since before `cutoff` (Unix milliseconds), each with a
+    /// purge entry on its record. Their files stay on disk: equal files are shared, and a file is never
+    /// deleted inside a transaction that might still roll back.
+    /// - Returns: how many documents were erased.
+    static func purgeTrash(_ db: any SQLDatabase, context: StoreContext, before cutoff: Int64) async throws -> Int {
+        let rows = try await db.raw(
+            "SELECT id, workspace_id, record_type, record_id, title FROM documents WHERE deleted_at IS NOT NULL AND deleted_at < \(bind: cutoff)"
+        ).all()
+        for row in rows {
+            let id = try row.string("id")
+            try await db.raw("DELETE FROM document_versions WHERE document_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM documents WHERE id = \(bind: id)").run()
+            try await AuditRows.append(
+                db, context: context, workspace: try row.id("workspace_id"), actor: nil,
+                record: RecordRef(kind: try row.enumValue("record_type"), id: try row.string("record_id")), action: .purge,
+                changes: [
+                    FieldChange(field: "documents", before: ["id": .string(id), "title": .string(try row.string("title"))], after: .null)
+                ])
+        }
+        return rows.count
+    }
+
+    /// Erases the documents of a record that is being purged.
+    static func purgeAttached(_ db: any SQLDatabase, to recordID: String) async throws {
+        try await db.raw(
+            "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE record_id = \(bind: recordID))"
+        ).run()
+        try await db.raw("DELETE FROM documents WHERE record_id = \(bind: recordID)").run()
+    }
+
     // MARK: Parts
 
     /// Hashes and stores the bytes (before any row names them), returning the version to insert.
