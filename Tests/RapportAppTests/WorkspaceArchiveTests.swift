@@ -3,6 +3,8 @@ import RapportCore
 import RapportStore
 import Testing
 
+@testable import RapportHTTP
+
 /// The full workspace archive: export → import into an empty install → export gives identical data.
 @Suite struct WorkspaceArchiveTests {
     static func temporaryFile(_ name: String) -> URL {
@@ -158,6 +160,36 @@ import Testing
             try Data([1, 2, 3]).write(to: tampered)
             await #expect(throws: WorkspaceArchive.Failure.self) { try await app.store.archive.restore(from: tampered) }
             #expect(try await app.store.database.reader.raw("SELECT id FROM workspaces").all().isEmpty, "nothing was half-written")
+        }
+    }
+}
+
+/// `rapport export contacts`: the list page's export as a file.
+@Suite struct ContactFileExportTests {
+    @Test func contactsExportAsTheListPageDoesWithTheSameRights() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            _ = try await api.post("/api/v1/contacts", token, ["fullName": "Иванова Анна", "emails": [["address": "anna@example.ru"]]])
+            let list = try await api.post("/api/v1/segments", token, ["name": "Пусто", "kind": "static"])
+            let csv = try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "csv", segment: nil)
+            let text = String(decoding: csv, as: UTF8.self)
+            #expect(text.hasPrefix("\u{FEFF}Фамилия,Имя"), "headed in the workspace's language, with a BOM for Excel")
+            #expect(text.contains("Иванова,Анна"))
+            #expect(text.contains("anna@example.ru"))
+            let vcard = String(
+                decoding: try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "vcard", segment: nil),
+                as: UTF8.self)
+            #expect(vcard.contains("N:Иванова;Анна;;;"))
+            let members = try await ContactFileExport.bytes(
+                store: app.store, actor: crew.actor("owner"), format: "csv", segment: Segment.ID(list.id))
+            #expect(!String(decoding: members, as: UTF8.self).contains("Иванова"), "only the segment's members")
+            await #expect(throws: ValidationError.self) {
+                try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "pdf", segment: nil)
+            }
+            await #expect(throws: RecordError.forbidden) {
+                try await ContactFileExport.bytes(store: app.store, actor: crew.actor("rep"), format: "csv", segment: nil)
+            }
         }
     }
 }
