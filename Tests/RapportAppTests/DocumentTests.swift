@@ -224,6 +224,13 @@ import Testing
             let download = try await browser.get("/documents/\(id)/versions/1")
             #expect(download.status == 200)
             #expect(download.html == "первая\r\n")
+            // Deleting from the card and restoring from the card's "deleted documents".
+            #expect(try await browser.post("/documents/\(id)/delete", [("_csrf", csrf)]).status == 303)
+            let afterDelete = try await browser.get("/contacts/\(contact.id)")
+            #expect(!afterDelete.html.contains("/documents/\(id)/versions/2"))
+            #expect(afterDelete.html.contains("/documents/\(id)/restore"))
+            #expect(try await browser.post("/documents/\(id)/restore", [("_csrf", csrf)]).status == 303)
+            #expect(try await browser.get("/contacts/\(contact.id)").html.contains("/documents/\(id)/versions/2"))
             for path in ["/companies/\(try await api.post("/api/v1/companies", crew.token("owner"), ["name": "Альфа"]).id)"] {
                 #expect(try await browser.get(path).html.contains("/documents\""), "the company card has the upload form")
             }

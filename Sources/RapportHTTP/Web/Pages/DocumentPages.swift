@@ -33,6 +33,12 @@ struct DocumentPages {
             let document = try await store.documents.delete(try Handlers.id(context), by: viewer.actor)
             return WebResponse.redirect(Self.card(document.record), flash: .deleted)
         }
+        router.post("documents/{id}/restore") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            _ = try await FormData.read(request, context)
+            let document = try await store.documents.restore(try Handlers.id(context), by: viewer.actor)
+            return WebResponse.redirect(Self.card(document.record), flash: .restored)
+        }
         router.get("documents/{id}/versions/{number}") { request, context in
             let viewer = try await kit.viewer(request, context)
             guard let number = context.parameters.get("number").flatMap({ Int($0) }) else { throw APIError.notFound }
@@ -61,6 +67,7 @@ struct DocumentPages {
     static func panel(_ viewer: Viewer, store: Store, record: RecordRef) async throws -> HTML {
         let t = viewer.t
         let format = viewer.format
+        async let trashed = store.documents.list(on: record, trash: true, by: viewer.actor)
         let documents = try await store.documents.list(on: record, by: viewer.actor)
         func size(_ bytes: Int64) -> String {
             bytes < 1024 ? "\(bytes) \(t("B", "Б"))" : "\(format.number(Int((bytes + 1023) / 1024))) \(t("KB", "КБ"))"
@@ -85,6 +92,14 @@ struct DocumentPages {
                 """
         }
         let limit = DocumentRules.megabytes(store.documents.files.maximumBytes)
+        // Deleted documents of this record wait here until the trash is purged.
+        let restorable: [HTML] = try await trashed.map { document in
+            """
+            <li>\(document.title) <span class="muted">\(document.deletedAt.map(format.dateTime) ?? "")</span>
+            <form method="post" action="/documents/\(document.id.rawValue)/restore" class="inline-edit">\(Form.csrf(viewer))
+            <button type="submit" class="small">\(t("Restore", "Восстановить"))</button></form></li>
+            """
+        }
         return """
             <section class="card documents"><h2>\(t("Documents", "Документы"))</h2>
             \(items.isEmpty ? Parts.empty(t("No documents yet.", "Документов пока нет.")) : "<ul class=\"documents\">\(items)</ul>" as HTML)
@@ -94,7 +109,10 @@ struct DocumentPages {
             <input id="f-document-file" type="file" name="file" required></div>
             <div class="field"><label for="f-document-title">\(t("Title (optional)", "Название (необязательно)"))</label>
             <input id="f-document-title" type="text" name="title" maxlength="255"></div>
-            <button type="submit" class="primary">\(t("Attach", "Прикрепить"))</button></form></details></section>
+            <button type="submit" class="primary">\(t("Attach", "Прикрепить"))</button></form></details>
+            \(restorable.isEmpty ? HTML.empty : """
+            <details><summary>\(t("Deleted documents", "Удалённые документы")) (\(restorable.count))</summary><ul>\(restorable)</ul></details>
+            """ as HTML)</section>
             """
     }
 }
