@@ -87,6 +87,8 @@ import Testing
             let crew = try await Self.seed(app, api)
             let manifest = try await app.store.archive.export(workspace: crew.workspace.id, to: first)
             #expect(manifest.files.count == 2)
+            let partial = first.deletingLastPathComponent().appendingPathComponent(".\(first.lastPathComponent).partial")
+            #expect(!FileManager.default.fileExists(atPath: partial.path), "the archive is renamed into place whole")
             let rows = Dictionary(uniqueKeysWithValues: manifest.tables.map { ($0.name, $0.rows) })
             for table in [
                 "contacts", "companies", "deals", "stage_history", "tasks", "activities", "orders", "order_lines", "segments",

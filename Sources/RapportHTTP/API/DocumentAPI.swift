@@ -14,13 +14,13 @@ struct DocumentAPI {
     func register(on group: RouterGroup<AppRequestContext>) {
         for kind in DocumentRules.attachableKinds {
             group.get("\(kind.pathNoun)/{id}/documents") { request, context in
-                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: Document.self).rawValue)
+                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: RecordRef.self).rawValue)
                 let trash = ["true", "1"].contains(formQuery(request)["trash"] ?? "")
                 let documents = try await store.documents.list(on: record, trash: trash, by: try context.requireActor())
                 return try Handlers.json(ListResponse(data: documents.map(DocumentBody.init), nextCursor: nil))
             }
             group.post("\(kind.pathNoun)/{id}/documents") { request, context in
-                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: Document.self).rawValue)
+                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: RecordRef.self).rawValue)
                 let (upload, bytes) = try await upload(request)
                 let document = try await store.documents.upload(to: record, upload, bytes: bytes, by: try context.requireActor())
                 return try Handlers.json(DocumentBody(document), status: .created)

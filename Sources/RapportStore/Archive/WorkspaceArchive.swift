@@ -176,9 +176,14 @@ public struct WorkspaceArchive: Sendable {
         guard try await db.raw("SELECT id FROM workspaces WHERE id = \(bind: workspace.rawValue)").first() != nil else {
             throw Failure.noSuchWorkspace(workspace.rawValue)
         }
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
+        // Written under a temporary name and renamed when complete, so a failed export leaves no half archive.
+        let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else { throw CocoaError(.fileWriteNoPermission) }
+        let handle = try FileHandle(forWritingTo: partial)
+        defer {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: partial)
+        }
         var zip = ZipWriter()
         var tables: [ArchiveManifest.Table] = []
         var storedFiles: [String: ArchiveManifest.File] = [:]
@@ -220,6 +225,9 @@ public struct WorkspaceArchive: Sendable {
             tables: tables, files: fileList)
         try handle.write(contentsOf: zip.addFile(path: ArchiveFormat.manifestPath, contents: try manifest.encoded()))
         try handle.write(contentsOf: zip.finish())
+        try handle.close()
+        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        try FileManager.default.moveItem(at: partial, to: url)
         return manifest
     }
 

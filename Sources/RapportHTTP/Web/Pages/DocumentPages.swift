@@ -13,7 +13,7 @@ struct DocumentPages {
         for kind in DocumentRules.attachableKinds {
             router.post("\(kind.pathNoun)/{id}/documents") { request, context in
                 let viewer = try await kit.viewer(request, context)
-                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: Document.self).rawValue)
+                let record = RecordRef(kind: kind, id: try Handlers.id(context, as: RecordRef.self).rawValue)
                 let (form, file) = try await readFile(request, context)
                 var upload = file.upload
                 upload.title = form.text("title")
