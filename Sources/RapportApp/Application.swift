@@ -48,7 +48,7 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
     let database = try await openDatabase(configuration, logger: logger)
     let store = Store(
-        database: database, effects: effects, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+        database: database, effects: effects, bcryptCost: UInt8(configuration.bcryptCost), files: configuration.fileStore, logger: logger)
 
     let registry = PrometheusCollectorRegistry()
     let connections = registry.makeGauge(
@@ -94,7 +94,8 @@ struct DatabaseService: Service {
 /// is running finishes first).
 public func runWorkers(configuration: Configuration, count: Int, logger: Logger) async throws {
     let database = try await openDatabase(configuration, logger: logger)
-    let store = Store(database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+    let store = Store(
+        database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), files: configuration.fileStore, logger: logger)
     let group = ServiceGroup(
         configuration: ServiceGroupConfiguration(
             services: workers(configuration, store: store, logger: logger, count: count).map {

@@ -12,7 +12,7 @@ public struct Configuration: Sendable {
     /// Where the data lives: `RAPPORT_DATABASE_URL` (`postgres://…`) selects PostgreSQL; otherwise an
     /// SQLite file `rapport.sqlite` in `RAPPORT_DATA_DIR` (default `./rapport-data`).
     public var database: DatabaseLocation = .sqliteFile(path: "rapport-data/rapport.sqlite")
-    /// Folder for the SQLite file and, later, uploaded documents. `RAPPORT_DATA_DIR`.
+    /// Folder for the SQLite file and uploaded documents (`files/`). `RAPPORT_DATA_DIR`.
     public var dataDirectory: String = "rapport-data"
     /// Database connections. `RAPPORT_DB_POOL_SIZE`, default 4.
     public var poolSize: Int = 4
@@ -31,16 +31,24 @@ public struct Configuration: Sendable {
     /// Run migrations at start-up. `RAPPORT_AUTO_MIGRATE` (true/false), default true; with false the server
     /// refuses to start on a database that needs migrating and says to run `rapport migrate`.
     public var autoMigrate: Bool = true
+    /// The largest document upload, in megabytes. `RAPPORT_MAX_UPLOAD_MB` (1…2048), default 25.
+    public var maxUploadMegabytes: Int = 25
 
     /// The defaults.
     public init() {}
+
+    /// The store of uploaded documents: `files/` in the data directory, with the upload limit.
+    public var fileStore: FileStore {
+        FileStore(
+            root: URL(fileURLWithPath: dataDirectory).appendingPathComponent("files"), maximumBytes: maxUploadMegabytes << 20)
+    }
 
     /// Every variable this reads, with its meaning (for `--help` and the README).
     public static let environmentHelp: [(String, String)] = [
         ("RAPPORT_HOST", "address to listen on (default 127.0.0.1)"),
         ("RAPPORT_PORT", "port to listen on (default 8080)"),
         ("RAPPORT_DATABASE_URL", "postgres://user:password@host:5432/db selects PostgreSQL (default: embedded SQLite)"),
-        ("RAPPORT_DATA_DIR", "folder of the SQLite database (default ./rapport-data)"),
+        ("RAPPORT_DATA_DIR", "folder of the SQLite database and uploaded documents (default ./rapport-data)"),
         ("RAPPORT_DB_POOL_SIZE", "database connections (default 4)"),
         ("RAPPORT_LOG_LEVEL", "trace|debug|info|notice|warning|error|critical (default info)"),
         ("RAPPORT_SECURE_COOKIES", "true to mark session cookies Secure (default false)"),
@@ -48,6 +56,7 @@ public struct Configuration: Sendable {
         ("RAPPORT_WORKERS", "background job workers in `serve` (0–16, default 1; 0 leaves jobs to `rapport worker`)"),
         ("RAPPORT_BCRYPT_COST", "bcrypt cost 4..16 (default 12)"),
         ("RAPPORT_AUTO_MIGRATE", "run migrations at start-up (default true)"),
+        ("RAPPORT_MAX_UPLOAD_MB", "largest document upload in megabytes (1–2048, default 25)"),
     ]
 
     /// Invalid configuration values, all named.
@@ -111,6 +120,7 @@ public struct Configuration: Sendable {
         if let cost = integer("RAPPORT_BCRYPT_COST", 4...16) { configuration.bcryptCost = cost }
         if let workers = integer("RAPPORT_WORKERS", 0...16) { configuration.workers = workers }
         if let migrate = flag("RAPPORT_AUTO_MIGRATE") { configuration.autoMigrate = migrate }
+        if let megabytes = integer("RAPPORT_MAX_UPLOAD_MB", 1...2048) { configuration.maxUploadMegabytes = megabytes }
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return configuration
     }

@@ -75,6 +75,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     FormAPI(handlers: handlers).register(on: authenticated)
     TelephonyAPI(handlers: handlers).register(on: authenticated)
     registerPublicForms(on: router, store: store)
+    DocumentAPI(handlers: handlers).register(on: authenticated)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router
 }

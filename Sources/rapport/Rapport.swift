@@ -15,7 +15,8 @@ struct Rapport: AsyncParsableCommand {
             + Configuration.environmentHelp.map { "  \($0.0.padding(toLength: 30, withPad: " ", startingAt: 0)) \($0.1)" }.joined(
                 separator: "\n"),
         subcommands: [
-            Serve.self, Worker.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, Seed.self, OpenAPI.self,
+            Serve.self, Worker.self, Migrate.self, UserCommand.self, TokenCommand.self, ImportCommand.self, ExportCommand.self, Seed.self,
+            OpenAPI.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -52,7 +53,8 @@ struct DatabaseOptions: ParsableArguments {
     func openStore(logger: Logger) async throws -> Store {
         let configuration = try configuration()
         let database = try await openDatabase(configuration, logger: logger)
-        return Store(database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), logger: logger)
+        return Store(
+            database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), files: configuration.fileStore, logger: logger)
     }
 }
 
@@ -219,7 +221,27 @@ func importingUser(_ store: Store, email: String?) async throws -> User {
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import records from files.", subcommands: [Contacts.self, Orders.self])
+        commandName: "import", abstract: "Import records from files, or restore a whole workspace (--archive).",
+        subcommands: [Contacts.self, Orders.self, Archive.self], defaultSubcommand: Archive.self)
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Restore a workspace archive written by `rapport export --workspace` into this empty install: `rapport import --archive FILE`."
+        )
+        @Option(help: "The archive file.") var archive: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await database.withStore { store in
+                let manifest = try await store.archive.restore(from: URL(fileURLWithPath: archive))
+                let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+                print(
+                    "Restored workspace \(manifest.workspaceId): \(rows) rows in \(manifest.tables.count) tables, \(manifest.files.count) files."
+                )
+            }
+        }
+    }
 
     struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -291,6 +313,56 @@ struct ImportCommand: AsyncParsableCommand {
                         print("  line \(row.row)\(row.number.map { " (№\($0))" } ?? ""): \(row.outcome) — \(reasons)")
                     }
                 }
+            }
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a whole workspace to one archive, or contacts to a file.",
+        subcommands: [Archive.self, Contacts.self], defaultSubcommand: Archive.self)
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Write a whole workspace to one archive (tables as NDJSON, documents' files, a manifest): `rapport export --workspace ID --out FILE`.",
+            discussion:
+                "Restore it into an empty install with `rapport import --archive FILE`. Password and API-token hashes travel, so people sign in as before; sessions do not."
+        )
+        @Option(help: "The workspace's id.") var workspace: String
+        @Option(help: "The archive file to write (ZIP).") var out: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await database.withStore { store in
+                let manifest = try await store.archive.export(workspace: Workspace.ID(workspace), to: URL(fileURLWithPath: out))
+                let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+                print(
+                    "Wrote \(out): \(rows) rows in \(manifest.tables.count) tables, \(manifest.files.count) files (schema \(manifest.schemaVersion))."
+                )
+            }
+        }
+    }
+
+    struct Contacts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export contacts (or a segment's members) as the list page does: XLSX, CSV, CSV for Russian Excel or vCard; audited.")
+        @Option(help: "xlsx, csv (UTF-8 with BOM), excel (Windows-1251, `;`) or vcard.") var format = "xlsx"
+        @Option(help: "Only this segment's members.") var segment: String?
+        @Option(help: "The file to write.") var out: String
+        @Option(help: "Export as this user, with their visibility (default: the workspace's first owner).") var email: String?
+        @OptionGroup var database: DatabaseOptions
+        func run() async throws {
+            guard contactExportFormats.contains(format) else {
+                throw ValidationError("--format: \(contactExportFormats.joined(separator: ", ")).")
+            }
+            try await database.withStore { store in
+                let user = try await importingUser(store, email: email)
+                let bytes = try await contactExportFile(
+                    store: store, actor: user.actor, format: format, segment: segment.map { Segment.ID($0) })
+                try Data(bytes).write(to: URL(fileURLWithPath: out))
+                print("Wrote \(out) (\(bytes.count) bytes).")
             }
         }
     }

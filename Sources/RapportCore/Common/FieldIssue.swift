@@ -40,6 +40,7 @@ public struct FieldIssue: Hashable, Sendable, Codable {
         case notInPipeline = "not_in_pipeline"
         case tooWeak = "too_weak"
         case privateAddress = "private_address"
+        case fileTooLarge = "file_too_large"
     }
 }
 

@@ -57,6 +57,8 @@ public enum Messages {
         case (.privateAddress, .ru):
             return "Адрес ведёт в локальную или частную сеть; разрешить такие может только владелец или администратор."
         case (.privateAddress, .en): return "The address is on a loopback or private network; only an owner or admin may allow that."
+        case (.fileTooLarge, .ru): return "Файл слишком большой (не больше \(p["max"] ?? "?") МБ)."
+        case (.fileTooLarge, .en): return "The file is too large (at most \(p["max"] ?? "?") MB)."
         }
     }
 

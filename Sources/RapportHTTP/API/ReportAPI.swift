@@ -113,18 +113,17 @@ enum ExportFormat: String, CaseIterable, Sendable {
     case excel
     case xlsx
 
-    static func download(_ table: Table, format: ExportFormat) -> Response {
-        let bytes: [UInt8]
-        let type: String
-        let ext: String
-        switch format {
-        case .csv:
-            (bytes, type, ext) = (CSVWriter.encode(table, flavor: .utf8), "text/csv; charset=utf-8", "csv")
-        case .excel:
-            (bytes, type, ext) = (CSVWriter.encode(table, flavor: .excelWindows), "text/csv; charset=windows-1251", "csv")
-        case .xlsx:
-            (bytes, type, ext) = (XLSXWriter.encode(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    /// The table as a file of this format: its bytes, media type and extension.
+    func encode(_ table: Table) -> (bytes: [UInt8], type: String, ext: String) {
+        switch self {
+        case .csv: (CSVWriter.encode(table, flavor: .utf8), "text/csv; charset=utf-8", "csv")
+        case .excel: (CSVWriter.encode(table, flavor: .excelWindows), "text/csv; charset=windows-1251", "csv")
+        case .xlsx: (XLSXWriter.encode(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
         }
+    }
+
+    static func download(_ table: Table, format: ExportFormat) -> Response {
+        let (bytes, type, ext) = format.encode(table)
         let name = table.title.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         let ascii = table.title.unicodeScalars.allSatisfy(\.isASCII) ? name : "report"
         let encoded = table.title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"

@@ -169,7 +169,7 @@ extension OpenAPIDocument {
                         parameters: ["id", "limit", "cursor"], response: "Timeline", errors: [400, 401, 404, 422]))
             }
         }
-        return ops + commerceOperations + webhookOperations + formOperations
+        return ops + commerceOperations + webhookOperations + formOperations + documentOperations
     }
 
     static var parameters: [String: JSONValue] {
@@ -274,7 +274,7 @@ extension OpenAPIDocument {
             if op.isPublic { operation["security"] = .array([]) }
             paths[op.path, default: [:]][op.method] = .object(operation)
         }
-        var parameters = self.parameters
+        var parameters = self.parameters.merging(documentParameters) { first, _ in first }
         parameters["Accept-Language"] = .object([
             "name": "Accept-Language", "in": "header", "required": false, "schema": string,
             "description": "`ru` or `en`: the language of error messages.",

@@ -305,7 +305,7 @@ public enum OpenAPIDocument {
             "TeamList": list("Team"), "TagList": list("Tag"), "CustomFieldList": list("CustomField"), "ApiTokenList": list("ApiToken"),
             "Timeline": list("TimelineItem"),
         ].merging(commerceSchemas) { first, _ in first }.merging(webhookSchemas) { first, _ in first }
-            .merging(formSchemas) { first, _ in first }
+            .merging(formSchemas) { first, _ in first }.merging(documentSchemas) { first, _ in first }
     }
 
     static func withVersion(_ input: JSONValue) -> JSONValue {

@@ -23,6 +23,7 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     ReportPages(kit: kit).register(on: pages)
     OrderPages(kit: kit).register(on: pages)
     ImportPages(kit: kit).register(on: pages)
+    DocumentPages(kit: kit).register(on: pages)
     pages.post("language") { request, context in
         let form = try await FormData.read(request, context)
         let back = WebURL.localReturn(form["return"]) ?? .home

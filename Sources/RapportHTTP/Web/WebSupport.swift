@@ -126,21 +126,32 @@ struct FormData: Sendable {
 
     /// Reads a `multipart/form-data` POST (a file upload): its text fields and its files' bytes, CSRF checked.
     static func readUpload(_ request: Request, _ context: AppRequestContext, limit: Int) async throws -> (FormData, [String: [UInt8]]) {
+        let (form, parts) = try await readUploadParts(request, context, limit: limit, tooLarge: APIError.payloadTooLarge)
+        var files: [String: [UInt8]] = [:]
+        for part in parts where part.fileName != nil { files[part.name] = part.content }
+        return (form, files)
+    }
+
+    /// Reads a `multipart/form-data` POST: its text fields and its file parts (with their names and types),
+    /// CSRF checked; a body over `limit` throws `tooLarge`.
+    static func readUploadParts(_ request: Request, _ context: AppRequestContext, limit: Int, tooLarge: any Error) async throws -> (
+        FormData, [Multipart.Part]
+    ) {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: limit) } catch { throw APIError.payloadTooLarge }
+        do { buffer = try await request.collectBody(upTo: limit) } catch { throw tooLarge }
         let type = request.headers[.contentType] ?? ""
         guard let range = type.range(of: "boundary=") else { throw APIError.malformedBody("Expected multipart/form-data.") }
         let boundary = String(type[range.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        let (fields, files) = Multipart.parse(Array(buffer.readableBytesView), boundary: boundary)
+        let parts = Multipart.parts(Array(buffer.readableBytesView), boundary: boundary)
         var form = FormData()
-        form.pairs = fields
+        form.pairs = parts.filter { $0.fileName == nil }.map { ($0.name, String(decoding: $0.content, as: UTF8.self)) }
         form = form.withoutNUL()
         guard case .session(_, let expected) = context.authentication else { throw APIError.unauthenticated }
         guard let sent = form["_csrf"] ?? request.headers[.csrfToken], AuthMiddleware.equal(sent, expected) else {
             throw APIError.csrfFailed
         }
-        return (form, files)
+        return (form, parts.filter { $0.fileName != nil })
     }
 
     /// Reads a POSTed form that needs no session (sign-in, first run).
@@ -155,10 +166,17 @@ struct FormData: Sendable {
 /// `multipart/form-data` bodies: the parts between boundary lines, each with a `name` (and a `filename`
 /// for files). Text fields are UTF-8.
 enum Multipart {
-    static func parse(_ body: [UInt8], boundary: String) -> (fields: [(name: String, value: String)], files: [String: [UInt8]]) {
+    /// One part of a body: a form field, or a file with the name and type the browser sent.
+    struct Part {
+        var name: String
+        var fileName: String?
+        var contentType: String?
+        var content: [UInt8]
+    }
+
+    static func parts(_ body: [UInt8], boundary: String) -> [Part] {
         let marker = Array("--\(boundary)".utf8)
-        var fields: [(name: String, value: String)] = []
-        var files: [String: [UInt8]] = [:]
+        var parts: [Part] = []
         var starts: [Int] = []
         var index = 0
         while index + marker.count <= body.count {
@@ -177,13 +195,11 @@ enum Multipart {
             var content = Array(part[(split + 4)...])
             if content.suffix(2) == [0x0D, 0x0A] { content.removeLast(2) }
             guard let name = attribute("name", in: headers) else { continue }
-            if attribute("filename", in: headers) != nil {
-                files[name] = content
-            } else {
-                fields.append((name, String(decoding: content, as: UTF8.self)))
-            }
+            let type = headers.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("content-type:") }
+                .map { $0.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces) }
+            parts.append(Part(name: name, fileName: attribute("filename", in: headers), contentType: type, content: content))
         }
-        return (fields, files)
+        return parts
     }
 
     private static func firstBlankLine(_ bytes: ArraySlice<UInt8>) -> Int? {

@@ -106,6 +106,7 @@ public struct MaintenanceRepository: Sendable {
                     purged += 1
                 }
             }
+            purged += try await DocumentRepository.purgeTrash(db, context: context, before: cutoff)
             // Activities left attached to nothing went with their last record: one statement per purge,
             // not per record.
             if purged > 0 {
@@ -119,6 +120,7 @@ public struct MaintenanceRepository: Sendable {
     }
 
     private func purge(_ db: any SQLDatabase, kind: RecordKind, table: String, id: String) async throws {
+        if DocumentRules.attachableKinds.contains(kind) { try await DocumentRepository.purgeAttached(db, to: id) }
         switch kind {
         case .contact:
             try await db.raw("DELETE FROM contact_companies WHERE contact_id = \(bind: id)").run()

@@ -33,6 +33,8 @@ public struct Store: Sendable {
     public let webhooks: WebhookRepository
     public let forms: FormRepository
     public let telephony: TelephonyRepository
+    public let documents: DocumentRepository
+    public let archive: WorkspaceArchive
 
     /// Builds the repositories.
     /// - Parameters:
@@ -40,9 +42,11 @@ public struct Store: Sendable {
     ///   - effects: clock and ids.
     ///   - bcryptCost: password hashing cost (12 in production; lower only in tests).
     ///   - sessionLifetime: how long an unused session lives.
+    ///   - files: where uploaded documents live (`<data>/files`, with the upload size limit).
     ///   - logger: for debug logs.
     public init(
-        database: Database, effects: Effects, bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 14 * 24 * 3600, logger: Logger
+        database: Database, effects: Effects, bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 14 * 24 * 3600,
+        files: FileStore = FileStore(root: URL(fileURLWithPath: "rapport-data/files")), logger: Logger
     ) {
         let context = StoreContext(database: database, effects: effects, logger: logger)
         self.context = context
@@ -73,6 +77,8 @@ public struct Store: Sendable {
         webhooks = WebhookRepository(context: context)
         forms = FormRepository(context: context)
         telephony = TelephonyRepository(context: context)
+        documents = DocumentRepository(context: context, files: files)
+        archive = WorkspaceArchive(context: context, files: files)
     }
 
     /// The database.

@@ -25,7 +25,9 @@ struct TestApp: Sendable {
         try await build(effects: effects).0
     }
 
-    static func build(effects: Effects = .live) async throws -> (TestApp, RapportApplication) {
+    static func build(effects: Effects = .live, configure: (inout Configuration) -> Void = { _ in }) async throws -> (
+        TestApp, RapportApplication
+    ) {
         var configuration = Configuration()
         configuration.bcryptCost = 4
         configuration.logLevel = .error
@@ -37,6 +39,10 @@ struct TestApp: Sendable {
             logger.logLevel = .critical
             return logger
         }()
+        // Uploaded documents go to a folder of the test's own, removed with it.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-test-\(UUID().uuidString)")
+        configuration.dataDirectory = folder.path
+        configure(&configuration)
         let cleanup: @Sendable () async -> Void
         if let admin = postgresURL {
             let name = "rapport_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
@@ -47,12 +53,12 @@ struct TestApp: Sendable {
             components.path = "/" + name
             configuration.database = .postgres(url: components.string ?? admin)
             cleanup = {
+                try? FileManager.default.removeItem(at: folder)
                 guard let db = try? await Database.open(location: .postgres(url: admin), poolSize: 1, logger: logger) else { return }
                 try? await db.reader.raw("DROP DATABASE IF EXISTS \(unsafeRaw: name) WITH (FORCE)").run()
                 await db.close()
             }
         } else {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-test-\(UUID().uuidString)")
             configuration.database = .sqliteFile(path: folder.appendingPathComponent("test.sqlite").path)
             cleanup = { try? FileManager.default.removeItem(at: folder) }
         }
@@ -61,9 +67,11 @@ struct TestApp: Sendable {
     }
 
     /// Runs a test body with a fresh app and a test client; closes and deletes the database afterwards.
-    static func with<R: Sendable>(effects: Effects = .live, _ body: @escaping @Sendable (TestApp, API) async throws -> R) async throws -> R
-    {
-        let (app, application) = try await build(effects: effects)
+    static func with<R: Sendable>(
+        effects: Effects = .live, configure: (inout Configuration) -> Void = { _ in },
+        _ body: @escaping @Sendable (TestApp, API) async throws -> R
+    ) async throws -> R {
+        let (app, application) = try await build(effects: effects, configure: configure)
         do {
             let result = try await application.application.test(.router) { client in
                 try await body(app, API(client: client))

@@ -161,6 +161,7 @@ struct CompanyPages {
                 <button type="submit" class="danger">\(Icon.trash) \(t("Delete", "Удалить"))</button></form></div></div>
                 <div class="record">
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
+                \(try await DocumentPages.panel(viewer, store: store, record: ref))
                 <section class="card"><h2>\(t("Contacts", "Контакты"))</h2>\(people.isEmpty ? Parts.empty(t("No contacts yet.", "Контактов пока нет.")) : "<ul>\(people)</ul>" as HTML)</section>
                 <section class="card"><h2>\(t("Deals", "Сделки"))</h2>\(dealItems.isEmpty ? Parts.empty(t("No deals yet.", "Сделок пока нет.")) : "<ul>\(dealItems)</ul>" as HTML)</section>
                 \(PurchasesPanel.render(viewer, standing: try await standing, orders: try await orders.items, contactID: nil, companyID: id, products: try await products.items.filter(\.active), now: now))

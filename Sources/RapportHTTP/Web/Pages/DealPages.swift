@@ -356,6 +356,7 @@ struct DealPages {
                 <button type="submit">\(t("Move", "Перенести"))</button></form>
                 <div class="record">
                 <div><section class="card"><dl class="facts">\(facts)</dl></section>
+                \(try await DocumentPages.panel(viewer, store: store, record: ref))
                 \(RecordViews.openTasks(try await tasks.items, viewer, users: allUsers, now: now))</div>
                 \(RecordViews.historyColumn(viewer, record: ref, items: items, users: allUsers, stageNames: stageNames, now: now))
                 </div>

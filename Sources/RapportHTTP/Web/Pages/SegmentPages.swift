@@ -411,14 +411,10 @@ enum ContactExport {
         let format = FormData.query(request)["format"] ?? "xlsx"
         let rows = try await store.contacts.export(list, by: actor)
         if format == "vcard" {
-            let refs = rows.flatMap { $0.0.companies.map { RecordRef(kind: .company, id: $0.companyID.rawValue) } }
-            let names = try await store.search.titles(of: refs, by: actor)
-            var companies: [Company.ID: String] = [:]
-            for (ref, name) in names { companies[Company.ID(ref.id)] = name }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/vcard; charset=utf-8", .contentDisposition: "attachment; filename=\"contacts.vcf\""],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: VCardWriter.encode(rows.map(\.0), companyNames: companies))))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: try await vcard(rows, store: store, actor: actor))))
         }
         guard let table = ExportFormat(rawValue: format) else {
             throw ValidationError(
@@ -427,6 +423,17 @@ enum ContactExport {
         let users = try await store.users.list(by: actor)
         return ExportFormat.download(
             SegmentExport.table(t("Contacts", "Контакты"), rows, users: users, t: t, format: formatting), format: table)
+    }
+}
+
+extension ContactExport {
+    /// The contacts as vCard 3.0, with their companies' names.
+    static func vcard(_ rows: [(Contact, CustomerStanding)], store: Store, actor: Actor) async throws -> String {
+        let refs = rows.flatMap { $0.0.companies.map { RecordRef(kind: .company, id: $0.companyID.rawValue) } }
+        let names = try await store.search.titles(of: refs, by: actor)
+        var companies: [Company.ID: String] = [:]
+        for (ref, name) in names { companies[Company.ID(ref.id)] = name }
+        return VCardWriter.encode(rows.map(\.0), companyNames: companies)
     }
 }
 

@@ -1,0 +1,198 @@
+import Foundation
+import RapportCore
+import RapportStore
+import Testing
+
+@testable import RapportHTTP
+
+/// The full workspace archive: export → import into an empty install → export gives identical data.
+@Suite struct WorkspaceArchiveTests {
+    static func temporaryFile(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("rapport-archive-\(UUID().uuidString)-\(name)")
+    }
+
+    /// A workspace with a bit of everything: records with phones, e-mails, tags and custom fields, a deal
+    /// that moved stages, tasks, activities, products and orders with lines, segments with members, a
+    /// saved view, a document with two versions (one with a Cyrillic name).
+    static func seed(_ app: TestApp, _ api: API) async throws -> Crew {
+        let crew = try await Crew.make(app.store)
+        let token = crew.token("owner")
+        _ = try await api.post(
+            "/api/v1/custom-fields", token, ["entity": "contact", "key": "budget", "label": "Бюджет", "kind": "number"])
+        _ = try await api.post("/api/v1/tags", token, ["name": "VIP", "color": "#aa0000"])
+        let company = try await api.post("/api/v1/companies", token, ["name": "ООО «Ромашка»", "inn": "7707083893"])
+        let contact = try await api.post(
+            "/api/v1/contacts", token,
+            [
+                "fullName": "Иванов Пётр Сергеевич", "phones": [["number": "+7 912 345-67-89"]],
+                "emails": [["address": "petr@example.ru"]], "tags": ["VIP"], "customFields": ["budget": 150_000],
+                "companyIds": [.string(company.id)], "emailConsent": true, "city": "Москва \"Центр\"\n\\ tab\t",
+            ])
+        #expect(contact.status == 201)
+        let stages = try await api.get("/api/v1/pipelines", token).data[0]["stages"].arrayValue
+        let deal = try await api.post(
+            "/api/v1/deals", token,
+            [
+                "title": "Поставка", "amount": ["amount": 1_500_000, "currency": "RUB"], "contactIds": [.string(contact.id)],
+                "companyId": .string(company.id),
+            ])
+        _ = try await api.post("/api/v1/deals/\(deal.id)/move", token, ["stageId": stages[1]["id"]])
+        let won = stages.first { $0["kind"] == "won" }!
+        _ = try await api.post("/api/v1/deals/\(deal.id)/move", token, ["stageId": won["id"]])
+        _ = try await api.post("/api/v1/tasks", token, ["title": "Позвонить", "dueAt": "2099-01-01T09:00:00+03:00"])
+        _ = try await api.post("/api/v1/activities", token, ["kind": "note", "body": "Созвонились", "contactId": .string(contact.id)])
+        let product = try await api.post(
+            "/api/v1/products", token, ["name": "Курс", "sku": "C-1", "price": ["amount": 990_00, "currency": "RUB"]])
+        let order = try await api.post(
+            "/api/v1/orders", token,
+            ["contactId": .string(contact.id), "lines": [["productId": .string(product.id), "quantity": 2]]])
+        #expect(order.status == 201)
+        _ = try await api.post("/api/v1/deals/\(deal.id)/order", token)
+        _ = try await api.post("/api/v1/segments", token, ["name": "Все", "filter": ["all": []]])
+        let list = try await api.post("/api/v1/segments", token, ["name": "Список", "kind": "static"])
+        _ = try await api.post("/api/v1/segments/\(list.id)/members", token, ["ids": [.string(contact.id)]])
+        let document = try await DocumentTests.upload(
+            api, "/api/v1/contacts/\(contact.id)/documents", token, DocumentTests.bytes(3_000, seed: 5), fileName: "КП.pdf")
+        _ = try await DocumentTests.upload(
+            api, "/api/v1/documents/\(document.id)/versions", token, DocumentTests.bytes(4_000, seed: 6), fileName: "КП v2.pdf")
+        return crew
+    }
+
+    /// Every entry of an archive; the manifest without its creation time.
+    static func entries(_ url: URL) throws -> [String: [UInt8]] {
+        let reader = try ZipReader(bytes: Array(try Data(contentsOf: url)))
+        var result: [String: [UInt8]] = [:]
+        for entry in reader.entries { result[entry.path] = try reader.contents(of: entry) }
+        var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(result[ArchiveFormat.manifestPath] ?? []))
+        manifest.createdAt = ""
+        result[ArchiveFormat.manifestPath] = try manifest.encoded()
+        return result
+    }
+
+    @Test func everyTableOfTheSchemaIsArchivedOrDeliberatelyLeftOut() async throws {
+        try await TestApp.with { app, _ in
+            let uncovered = try await app.store.archive.uncoveredTables()
+            #expect(uncovered.isEmpty, "add \(uncovered) to WorkspaceArchive.tables or excludedTables")
+        }
+    }
+
+    @Test func exportImportExportIsByteIdentical() async throws {
+        let first = Self.temporaryFile("first.zip")
+        let second = Self.temporaryFile("second.zip")
+        defer {
+            try? FileManager.default.removeItem(at: first)
+            try? FileManager.default.removeItem(at: second)
+        }
+        let (crew, contacts) = try await TestApp.with { app, api in
+            let crew = try await Self.seed(app, api)
+            let manifest = try await app.store.archive.export(workspace: crew.workspace.id, to: first)
+            #expect(manifest.files.count == 2)
+            let partial = first.deletingLastPathComponent().appendingPathComponent(".\(first.lastPathComponent).partial")
+            #expect(!FileManager.default.fileExists(atPath: partial.path), "the archive is renamed into place whole")
+            let rows = Dictionary(uniqueKeysWithValues: manifest.tables.map { ($0.name, $0.rows) })
+            for table in [
+                "contacts", "companies", "deals", "stage_history", "tasks", "activities", "orders", "order_lines", "segments",
+                "segment_members", "custom_field_definitions", "documents", "phones", "emails", "record_tags", "audit_log", "users",
+            ] {
+                #expect((rows[table] ?? 0) > 0, "\(table) is in the archive")
+            }
+            #expect(rows["document_versions"] == 2)
+            #expect(rows["stage_history"] == 3)
+            return (crew, try await api.get("/api/v1/contacts", crew.token("owner")).json)
+        }
+        try await TestApp.with { app, api in
+            try await app.store.archive.restore(from: first)
+            try await app.store.archive.export(workspace: crew.workspace.id, to: second)
+            let before = try Self.entries(first)
+            let after = try Self.entries(second)
+            #expect(before.keys.sorted() == after.keys.sorted())
+            for (path, bytes) in before {
+                #expect(after[path] == bytes, "\(path) differs after the round trip")
+            }
+            // The move is usable: the same API token works and sees the same contacts; documents download.
+            let token = crew.token("owner")
+            #expect(try await api.get("/api/v1/contacts", token).json == contacts)
+            let contactID = try #require(contacts["data"][0]["id"].stringValue)
+            let documents = try await api.get("/api/v1/contacts/\(contactID)/documents", token)
+            let documentID = try #require(documents.data.first?["id"].stringValue)
+            let (status, body, _) = try await DocumentTests.download(api, "/api/v1/documents/\(documentID)/versions/2/content", token)
+            #expect(status == 200)
+            #expect(body == DocumentTests.bytes(4_000, seed: 6))
+            // Search was carried too.
+            let found = try await api.get("/api/v1/search?q=%D0%A0%D0%BE%D0%BC%D0%B0%D1%88%D0%BA%D0%B0", token)
+            #expect(found["companies"].arrayValue.count == 1, "«Ромашка» is found in the restored search index")
+        }
+    }
+
+    @Test func anArchiveGoesOnlyIntoAnEmptyInstallOfTheSameSchema() async throws {
+        let archive = Self.temporaryFile("a.zip")
+        let tampered = Self.temporaryFile("b.zip")
+        defer {
+            try? FileManager.default.removeItem(at: archive)
+            try? FileManager.default.removeItem(at: tampered)
+        }
+        try await TestApp.with { app, _ in
+            let crew = try await Crew.make(app.store)
+            try await app.store.archive.export(workspace: crew.workspace.id, to: archive)
+            await #expect(throws: WorkspaceArchive.Failure.installNotEmpty) { try await app.store.archive.restore(from: archive) }
+            await #expect(throws: WorkspaceArchive.Failure.noSuchWorkspace("nope")) {
+                try await app.store.archive.export(workspace: Workspace.ID("nope"), to: tampered)
+            }
+            // The same archive claiming another schema version.
+            let reader = try ZipReader(bytes: Array(try Data(contentsOf: archive)))
+            var writer = ZipWriter()
+            var bytes: [UInt8] = []
+            for entry in reader.entries {
+                var contents = try reader.contents(of: entry)
+                if entry.path == ArchiveFormat.manifestPath {
+                    var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contents))
+                    manifest.schemaVersion += 1
+                    contents = try manifest.encoded()
+                }
+                bytes += writer.addFile(path: entry.path, contents: contents)
+            }
+            bytes += writer.finish()
+            try Data(bytes).write(to: tampered)
+        }
+        try await TestApp.with { app, _ in
+            await #expect(
+                throws: WorkspaceArchive.Failure.schemaMismatch(archive: Migrations.latestVersion + 1, binary: Migrations.latestVersion)
+            ) {
+                try await app.store.archive.restore(from: tampered)
+            }
+            try Data([1, 2, 3]).write(to: tampered)
+            await #expect(throws: WorkspaceArchive.Failure.self) { try await app.store.archive.restore(from: tampered) }
+            #expect(try await app.store.database.reader.raw("SELECT id FROM workspaces").all().isEmpty, "nothing was half-written")
+        }
+    }
+}
+
+/// `rapport export contacts`: the list page's export as a file.
+@Suite struct ContactFileExportTests {
+    @Test func contactsExportAsTheListPageDoesWithTheSameRights() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            _ = try await api.post("/api/v1/contacts", token, ["fullName": "Иванова Анна", "emails": [["address": "anna@example.ru"]]])
+            let list = try await api.post("/api/v1/segments", token, ["name": "Пусто", "kind": "static"])
+            let csv = try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "csv", segment: nil)
+            let text = String(decoding: csv, as: UTF8.self)
+            #expect(text.hasPrefix("\u{FEFF}Фамилия,Имя"), "headed in the workspace's language, with a BOM for Excel")
+            #expect(text.contains("Иванова,Анна"))
+            #expect(text.contains("anna@example.ru"))
+            let vcard = String(
+                decoding: try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "vcard", segment: nil),
+                as: UTF8.self)
+            #expect(vcard.contains("N:Иванова;Анна;;;"))
+            let members = try await ContactFileExport.bytes(
+                store: app.store, actor: crew.actor("owner"), format: "csv", segment: Segment.ID(list.id))
+            #expect(!String(decoding: members, as: UTF8.self).contains("Иванова"), "only the segment's members")
+            await #expect(throws: ValidationError.self) {
+                try await ContactFileExport.bytes(store: app.store, actor: crew.actor("owner"), format: "pdf", segment: nil)
+            }
+            await #expect(throws: RecordError.forbidden) {
+                try await ContactFileExport.bytes(store: app.store, actor: crew.actor("rep"), format: "csv", segment: nil)
+            }
+        }
+    }
+}
