@@ -70,6 +70,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     CommerceAPI(handlers: handlers).register(on: authenticated)
     ReportAPI(handlers: handlers).register(on: authenticated)
     SettingsAPI(handlers: handlers).register(on: authenticated)
+    DuplicateAPI(handlers: handlers).register(on: authenticated)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router
 }

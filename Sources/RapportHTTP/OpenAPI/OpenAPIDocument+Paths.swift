@@ -169,7 +169,7 @@ extension OpenAPIDocument {
                         parameters: ["id", "limit", "cursor"], response: "Timeline", errors: [400, 401, 404, 422]))
             }
         }
-        return ops + commerceOperations
+        return ops + commerceOperations + duplicateOperations
     }
 
     static var parameters: [String: JSONValue] {

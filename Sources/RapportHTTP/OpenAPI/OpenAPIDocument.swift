@@ -304,7 +304,7 @@ public enum OpenAPIDocument {
             "StageVisitList": list("StageVisit"), "ActivityList": list("Activity"), "TaskList": list("Task"), "UserList": list("User"),
             "TeamList": list("Team"), "TagList": list("Tag"), "CustomFieldList": list("CustomField"), "ApiTokenList": list("ApiToken"),
             "Timeline": list("TimelineItem"),
-        ].merging(commerceSchemas) { first, _ in first }
+        ].merging(commerceSchemas) { first, _ in first }.merging(duplicateSchemas) { first, _ in first }
     }
 
     static func withVersion(_ input: JSONValue) -> JSONValue {

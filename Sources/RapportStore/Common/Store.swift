@@ -30,6 +30,7 @@ public struct Store: Sendable {
     public let orderImporter: OrderImporter
     public let jobs: JobRepository
     public let imports: ImportRepository
+    public let duplicates: DuplicateRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -67,6 +68,7 @@ public struct Store: Sendable {
         orderImporter = OrderImporter(context: context)
         jobs = JobRepository(context: context)
         imports = ImportRepository(context: context)
+        duplicates = DuplicateRepository(context: context)
     }
 
     /// The database.

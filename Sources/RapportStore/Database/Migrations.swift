@@ -23,6 +23,7 @@ public enum Migrations {
         Migration(version: 7, name: "add_learned_probability_to_deals", statements: Schema.v7),
         Migration(version: 8, name: "create_imports", statements: Schema.v8),
         Migration(version: 9, name: "index_closed_deals_stage_reach_and_rfm_grid", statements: Schema.v9),
+        Migration(version: 11, name: "index_merge_pointers_and_create_duplicate_dismissals", statements: Schema.v11),
     ]
 
     /// The newest schema version this binary knows.
