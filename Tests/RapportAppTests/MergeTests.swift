@@ -407,4 +407,48 @@ import Testing
             #expect(stale.html.contains("Дубликатов не найдено."))
         }
     }
+
+    @Test func companyPagesAndEveryRoleSeeTheDuplicatePages() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let x = try await company(api, token, ["name": "Сбер", "inn": "7707083893", "tags": ["банк"]])
+            let y = try await company(api, token, ["name": "ПАО Сбербанк", "inn": "7707083893", "tags": ["Банк", "ключевой"]])
+            for role in Crew.roles.map(\.0) {
+                var browser = Browser(client: api.client)
+                try await browser.signIn(crew.user(role).email)
+                for path in ["/contacts/duplicates", "/companies/duplicates"] {
+                    let page = try await browser.get(path)
+                    #expect(page.status == 200 && page.html.contains("<main id=\"main\""), "\(role) \(path)")
+                }
+                // Sales reps do not see the owner's companies (no team in common): the record pages say not found.
+                let seesThem = !["rep", "mate", "outsider"].contains(role)
+                for path in ["/companies/\(x)/duplicates", "/companies/merge?ids=\(x)&ids=\(y)"] {
+                    #expect(try await browser.get(path).status == (seesThem ? 200 : 404), "\(role) \(path)")
+                }
+            }
+            var browser = Browser(client: api.client)
+            try await browser.signIn(crew.user("owner").email)
+            #expect(try await browser.get("/companies").html.contains("href=\"/companies/duplicates\""))
+            #expect(try await browser.get("/companies/\(x)").html.contains("href=\"/companies/\(x)/duplicates\""))
+            let list = try await browser.get("/companies/duplicates")
+            #expect(list.html.contains("Одинаковый ИНН"))
+            let screen = try await browser.get("/companies/merge?ids=\(y)&ids=\(x)")
+            #expect(screen.html.contains("банк, ключевой"), "tags are unioned case-insensitively in the preview")
+            let csrf = try #require(screen.csrf)
+            let form: [(String, String)] = [
+                ("_csrf", csrf), ("ids", x), ("ids", y), ("survivor", y), ("choice.name", x),
+                ("version.\(x)", try #require(screen.input("version.\(x)"))), ("version.\(y)", try #require(screen.input("version.\(y)"))),
+            ]
+            let done = try await browser.post("/companies/merge", form)
+            #expect(done.status == 303)
+            #expect(done.location == "/companies/\(y)", "the user may keep the newer record")
+            let survivor = try await api.get("/api/v1/companies/\(y)", token)
+            #expect(survivor["name"] == "Сбер")
+            #expect(try await browser.get("/companies/\(x)").location == "/companies/\(y)")
+            let dismiss = try await browser.post(
+                "/contacts/duplicates/dismiss", [("_csrf", csrf), ("ids", x), ("return", "/contacts/duplicates")])
+            #expect(dismiss.status == 422, "a dismissal needs two records")
+        }
+    }
 }
