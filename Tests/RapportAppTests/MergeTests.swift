@@ -1,8 +1,10 @@
 import Foundation
 import HTTPTypes
 import RapportCore
-import RapportStore
+import SQLKit
 import Testing
+
+@testable import RapportStore
 
 /// Duplicates and merge through the API and the pages: what the finder proposes and why, "not
 /// duplicates", and a merge that moves everything to the survivor in one transaction.
@@ -449,6 +451,27 @@ import Testing
             let dismiss = try await browser.post(
                 "/contacts/duplicates/dismiss", [("_csrf", csrf), ("ids", x), ("return", "/contacts/duplicates")])
             #expect(dismiss.status == 422, "a dismissal needs two records")
+        }
+    }
+
+    /// The finder's self-joins find the second record of a pair through an index, never by reading every
+    /// phone, e-mail or company (SQLite's plan; PostgreSQL plans by its statistics).
+    @Test(.enabled(if: TestApp.postgresURL == nil)) func theFinderReadsThroughTheIndexes() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let expected: [DuplicateReason: String] = [
+                .samePhone: "phones_e164", .sameEmail: "emails_address", .sameINN: "companies_inn", .similarName: "companies_name",
+            ]
+            for kind in [RecordKind.contact, .company] {
+                for only in [nil, "01890000-0000-7000-8000-000000000000"] {
+                    for (sql, reason) in app.store.duplicates.pairQueries(kind, only: only, actor: crew.actor("rep")) {
+                        let rows = try await app.store.database.reader.raw("EXPLAIN QUERY PLAN " + sql).all()
+                        let plan = try rows.map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "\n")
+                        #expect(!plan.contains("SCAN x2") && !plan.contains("SCAN r2"), "\(kind) \(reason): \(plan)")
+                        #expect(plan.contains(expected[reason] ?? "?"), "\(kind) \(reason): \(plan)")
+                    }
+                }
+            }
         }
     }
 }

@@ -118,51 +118,64 @@ public struct DuplicateRepository: Sendable {
     /// Candidate pairs of live records the actor may see, for every reason; with `only`, the pairs of that
     /// one record.
     private func candidatePairs(_ db: any SQLDatabase, _ kind: RecordKind, only: String?, actor: Actor) async throws -> [DuplicatePair] {
-        let table = kind == .contact ? "contacts" : "companies"
-        let visibility = AccessPolicy.visibility(for: actor, of: kind)
-        let live: SQLQueryString =
-            "r1.deleted_at IS NULL AND r2.deleted_at IS NULL AND "
-            + AccessRows.condition(visibility, ownerColumn: "r1.owner_id") + " AND "
-            + AccessRows.condition(visibility, ownerColumn: "r2.owner_id")
-        let workspace = actor.workspaceID.rawValue
         var pairs: [DuplicatePair] = []
-        func collect(_ sql: SQLQueryString, _ reason: DuplicateReason) async throws {
+        for (sql, reason) in pairQueries(kind, only: only, actor: actor) {
             for row in try await db.raw(sql + " LIMIT \(literal: Self.pairLimit)").all() {
                 pairs.append(DuplicatePair(try row.string("a"), try row.string("b"), reason: reason))
             }
         }
-        // Each pair once when listing everything; both directions when asking about one record.
+        if kind == .contact {
+            pairs += try await similarNames(db, only: only, live: Self.live(kind, actor), workspace: actor.workspaceID.rawValue)
+        }
+        return pairs
+    }
+
+    /// Both records live and visible to the actor (aliases `r1`, `r2`).
+    static func live(_ kind: RecordKind, _ actor: Actor) -> SQLQueryString {
+        let visibility = AccessPolicy.visibility(for: actor, of: kind)
+        return "r1.deleted_at IS NULL AND r2.deleted_at IS NULL AND "
+            + AccessRows.condition(visibility, ownerColumn: "r1.owner_id") + " AND "
+            + AccessRows.condition(visibility, ownerColumn: "r2.owner_id")
+    }
+
+    /// The indexed self-joins that find pairs sharing a value: phones by E.164 (`phones_e164`), e-mails
+    /// (`emails_address`), and for companies the INN (`companies_inn`) and the folded name
+    /// (`companies_name`). Each pair comes once when listing everything, both ways when asking about one record.
+    /// `CROSS JOIN` makes SQLite keep the written order, so the value index drives and the records are read
+    /// by id; without it, on few rows or a team's visibility, it may start from the records and scan them.
+    /// PostgreSQL treats it as an inner join and plans by its statistics.
+    func pairQueries(_ kind: RecordKind, only: String?, actor: Actor) -> [(SQLQueryString, DuplicateReason)] {
+        let table = kind == .contact ? "contacts" : "companies"
+        let live = Self.live(kind, actor)
+        let workspace = actor.workspaceID.rawValue
         let order = only == nil ? ">" : "<>"
+        var queries: [(SQLQueryString, DuplicateReason)] = []
         for (channel, column, reason) in [("phones", "e164", DuplicateReason.samePhone), ("emails", "address", .sameEmail)] {
             var sql: SQLQueryString = """
-                SELECT x1.record_id AS a, x2.record_id AS b FROM \(unsafeRaw: channel) x1
-                JOIN \(unsafeRaw: channel) x2 ON x2.workspace_id = x1.workspace_id AND x2.\(unsafeRaw: column) = x1.\(unsafeRaw: column)
+                SELECT x1.record_id AS a, x2.record_id AS b
+                FROM \(unsafeRaw: channel) x1 CROSS JOIN \(unsafeRaw: channel) x2 CROSS JOIN \(unsafeRaw: table) r1 CROSS JOIN \(unsafeRaw: table) r2
+                WHERE x1.workspace_id = \(bind: workspace) AND x1.record_kind = \(bind: kind.rawValue) AND x1.\(unsafeRaw: column) IS NOT NULL
+                    AND x2.workspace_id = x1.workspace_id AND x2.\(unsafeRaw: column) = x1.\(unsafeRaw: column)
                     AND x2.record_kind = x1.record_kind AND x2.record_id \(unsafeRaw: order) x1.record_id
-                JOIN \(unsafeRaw: table) r1 ON r1.id = x1.record_id JOIN \(unsafeRaw: table) r2 ON r2.id = x2.record_id
-                WHERE x1.workspace_id = \(bind: workspace) AND x1.record_kind = \(bind: kind.rawValue)
-                    AND x1.\(unsafeRaw: column) IS NOT NULL AND 
+                    AND r1.id = x1.record_id AND r2.id = x2.record_id AND 
                 """
             sql = sql + live
             if let only { sql = sql + " AND x1.record_id = \(bind: only)" }
-            try await collect(sql, reason)
+            queries.append((sql, reason))
         }
-        switch kind {
-        case .company:
-            for (column, reason) in [("inn", DuplicateReason.sameINN), ("sort_name", .similarName)] {
-                var sql: SQLQueryString = """
-                    SELECT r1.id AS a, r2.id AS b FROM companies r1
-                    JOIN companies r2 ON r2.workspace_id = r1.workspace_id AND r2.\(unsafeRaw: column) = r1.\(unsafeRaw: column)
-                        AND r2.id \(unsafeRaw: order) r1.id
-                    WHERE r1.workspace_id = \(bind: workspace) AND r1.\(unsafeRaw: column) IS NOT NULL AND r1.\(unsafeRaw: column) <> '' AND 
-                    """
-                sql = sql + live
-                if let only { sql = sql + " AND r1.id = \(bind: only)" }
-                try await collect(sql, reason)
-            }
-        default:
-            pairs += try await similarNames(db, only: only, live: live, workspace: workspace)
+        guard kind == .company else { return queries }
+        for (column, reason) in [("inn", DuplicateReason.sameINN), ("sort_name", .similarName)] {
+            var sql: SQLQueryString = """
+                SELECT r1.id AS a, r2.id AS b FROM companies r1 CROSS JOIN companies r2
+                WHERE r1.workspace_id = \(bind: workspace) AND r1.\(unsafeRaw: column) IS NOT NULL AND r1.\(unsafeRaw: column) <> ''
+                    AND r2.workspace_id = r1.workspace_id AND r2.\(unsafeRaw: column) = r1.\(unsafeRaw: column) AND r2.id \(unsafeRaw: order) r1.id
+                    AND 
+                """
+            sql = sql + live
+            if let only { sql = sql + " AND r1.id = \(bind: only)" }
+            queries.append((sql, reason))
         }
-        return pairs
+        return queries
     }
 
     /// Contacts of one company with near-identical names: names are read per company and compared in Core.
