@@ -403,6 +403,9 @@ import Testing
             #expect(old.location == "/contacts/\(a)")
             let replay = try await browser.post("/contacts/merge", form)
             #expect(replay.status == 409, "the merged record is in the trash now")
+            let restored = try await api.post("/api/v1/contacts/\(b)/restore", token)
+            #expect(restored.status == 200)
+            #expect(try await browser.get("/contacts/\(b)").status == 200, "restored from the trash, it has its own card again")
 
             let stale = try await browser.get("/companies/duplicates")
             #expect(stale.status == 200)
