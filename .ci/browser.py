@@ -7,7 +7,9 @@ and a deal; drag the deal to the next stage on the kanban and see it there after
 task on Home; find the contact with the global search; open the kanban and the contact card at phone
 width without horizontal scrolling; build a segment ("bought two times or more, nothing in the last 90
 days") in the builder, count it, open its members and export them; open the funnel and RFM reports;
-import contacts from a Windows-1251 CSV through the upload page, follow it to the end and undo it. Fails on any JavaScript error or CSP violation in the console.
+import contacts from a Windows-1251 CSV through the upload page, follow it to the end and undo it; merge
+two duplicate contacts made through the API on the merge screen, picking a value from the second. Fails
+on any JavaScript error or CSP violation in the console.
 
     python3 .ci/browser.py [--screenshots docs/screenshots]
 
@@ -290,6 +292,7 @@ class Flow:
 
         self.marketing(lang, t, suffix)
         self.importing(lang, t, suffix)
+        self.merging(lang, t, suffix)
 
         errors = self.console_errors()
         check(not errors, f"[{lang}] no JavaScript errors or CSP violations" + (f": {errors}" if errors else ""))
@@ -389,6 +392,62 @@ class Flow:
         self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
         left = len(self.d.find_elements(By.CSS_SELECTOR, "table.list tbody tr"))
         check(left == 0, f"[{lang}] undoing the import takes its contacts away ({left} left)")
+
+    def merging(self, lang, t, suffix):
+        """Two duplicate contacts made through the API (as the signed-in user, with the page's CSRF token);
+        the duplicates page lists them; the merge screen takes the second one's city; the survivor's card
+        shows that city and both phones, and the merged one's URL leads to it."""
+        self.go("/contacts")
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+        n = "1" if lang == "ru" else "2"
+        people = [
+            {"lastName": f"Дублев{suffix}", "firstName": "Иван", "city": t("Boston", "Москва"), "phones": [{"number": f"+7 900 777-1{n}-01"}]},
+            {"fullName": f"Иван Дублев{suffix}", "city": t("Denver", "Тула"),
+             "phones": [{"number": f"8 900 777 1{n} 01"}, {"number": f"+7 900 777-1{n}-02"}]},
+        ]
+        ids = []
+        for body in people:
+            reply = self.d.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "const token = document.querySelector('meta[name=\"csrf-token\"]').content;"
+                "fetch('/api/v1/contacts', {method: 'POST', credentials: 'same-origin',"
+                " headers: {'Content-Type': 'application/json', 'X-CSRF-Token': token}, body: JSON.stringify(arguments[0])})"
+                ".then(async r => done([r.status, (await r.json()).id])).catch(e => done([0, String(e)]));", body)
+            ids.append(reply[1] if reply[0] == 201 else None)
+        if not check(all(ids), f"[{lang}] two duplicate contacts created through the API"):
+            return
+        first, second = ids
+        self.go("/contacts")
+        self.css('main a[href="/contacts/duplicates"]').click()
+        self.wait.until(lambda d: d.current_url.endswith("/contacts/duplicates"))
+        groups = [g for g in self.d.find_elements(By.CSS_SELECTOR, "section.duplicate-group")
+                  if set(ids) <= set((g.get_attribute("data-ids") or "").split())]
+        check(len(groups) == 1 and t("Same phone", "Одинаковый телефон") in groups[0].text,
+              f"[{lang}] the duplicates page lists the two with the reason")
+        if not groups:
+            return
+        self.shot(f"duplicates-{suffix}")
+        groups[0].find_element(By.CSS_SELECTOR, "a.merge-link").click()
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.merge-table")))
+        check(self.css(f"#survivor-{first}").is_selected(), f"[{lang}] the merge screen keeps the oldest record by default")
+        self.css(f"#choice-city-{second}").click()
+        self.shot(f"merge-{suffix}")
+        self.css("#merge-submit").click()
+        try:
+            self.wait.until(lambda d: d.current_url.endswith(f"/contacts/{first}"))
+            facts = self.css("main .facts").text
+        except TimeoutException:
+            facts = ""
+        check(t("Denver", "Тула") in facts, f"[{lang}] the survivor's card shows the value picked from the second record")
+        check(f"+7 900 777-1{n}-01" in facts and f"+7 900 777-1{n}-02" in facts, f"[{lang}] the survivor's card shows both phones")
+        self.go(f"/contacts/{second}")
+        try:
+            self.wait.until(lambda d: d.current_url.endswith(f"/contacts/{first}"))
+            moved = bool(self.d.find_elements(By.CSS_SELECTOR, "main .flash"))
+        except TimeoutException:
+            moved = False
+        check(moved, f"[{lang}] the merged contact's URL leads to the survivor with a notice")
+
 
 
 def main():

@@ -76,6 +76,7 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCo
     TelephonyAPI(handlers: handlers).register(on: authenticated)
     registerPublicForms(on: router, store: store)
     DocumentAPI(handlers: handlers).register(on: authenticated)
+    DuplicateAPI(handlers: handlers).register(on: authenticated)
     registerWebUI(on: router, store: store, secureCookies: dependencies.secureCookies)
     return router
 }

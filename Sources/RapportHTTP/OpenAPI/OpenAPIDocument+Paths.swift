@@ -169,7 +169,7 @@ extension OpenAPIDocument {
                         parameters: ["id", "limit", "cursor"], response: "Timeline", errors: [400, 401, 404, 422]))
             }
         }
-        return ops + commerceOperations + webhookOperations + formOperations + documentOperations
+        return ops + commerceOperations + webhookOperations + formOperations + documentOperations + duplicateOperations
     }
 
     static var parameters: [String: JSONValue] {

@@ -306,6 +306,7 @@ public enum OpenAPIDocument {
             "Timeline": list("TimelineItem"),
         ].merging(commerceSchemas) { first, _ in first }.merging(webhookSchemas) { first, _ in first }
             .merging(formSchemas) { first, _ in first }.merging(documentSchemas) { first, _ in first }
+            .merging(duplicateSchemas) { first, _ in first }
     }
 
     static func withVersion(_ input: JSONValue) -> JSONValue {

@@ -11,6 +11,7 @@ func registerWebUI(on router: Router<AppRequestContext>, store: Store, secureCoo
     let kit = WebKit(store: store)
     HomePage(kit: kit).register(on: pages)
     TaskPages(kit: kit).register(on: pages)
+    DuplicatePages(kit: kit).register(on: pages)
     ContactPages(kit: kit).register(on: pages)
     CompanyPages(kit: kit).register(on: pages)
     DealPages(kit: kit).register(on: pages)

@@ -42,7 +42,7 @@ struct Viewer: Sendable {
 
 /// A one-time confirmation shown on the page a form redirects to.
 enum Flash: String, Sendable {
-    case created, saved, deleted, restored, moved, completed, added, revoked, conflict
+    case created, saved, deleted, restored, moved, completed, added, revoked, conflict, merged, mergedAway, notDuplicates
 
     static let cookieName = "rapport_flash"
 
@@ -56,6 +56,9 @@ enum Flash: String, Sendable {
         case .completed: t("Task completed.", "Задача выполнена.")
         case .added: t("Added to the timeline.", "Добавлено в ленту.")
         case .revoked: t("Token revoked.", "Токен отозван.")
+        case .merged: t("Records merged.", "Записи объединены.")
+        case .mergedAway: t("The record you opened was merged into this one.", "Открытая запись была объединена с этой.")
+        case .notDuplicates: t("Marked as not duplicates.", "Отмечено: не дубликаты.")
         case .conflict:
             t(
                 "Someone changed this record meanwhile, so your change was not applied. The page shows it as it is now.",

@@ -74,6 +74,7 @@ public struct WorkspaceArchive: Sendable {
         TableSpec(name: "import_rows", key: ["import_id", "row_number"], scope: .parent(column: "import_id", table: "imports")),
         TableSpec(name: "documents", key: ["id"]),
         TableSpec(name: "document_versions", key: ["document_id", "number"]),
+        TableSpec(name: "duplicate_dismissals", key: ["workspace_id", "record_kind", "first_id", "second_id"]),
         TableSpec(name: "webhooks", key: ["id"]),
         TableSpec(name: "forms", key: ["id"]),
         TableSpec(name: "form_submissions", key: ["id"]),

@@ -35,6 +35,7 @@ public struct Store: Sendable {
     public let telephony: TelephonyRepository
     public let documents: DocumentRepository
     public let archive: WorkspaceArchive
+    public let duplicates: DuplicateRepository
 
     /// Builds the repositories.
     /// - Parameters:
@@ -79,6 +80,7 @@ public struct Store: Sendable {
         telephony = TelephonyRepository(context: context)
         documents = DocumentRepository(context: context, files: files)
         archive = WorkspaceArchive(context: context, files: files)
+        duplicates = DuplicateRepository(context: context)
     }
 
     /// The database.

@@ -118,7 +118,7 @@ public struct CompanyRepository: Sendable {
     }
 
     /// Inserts (expectedVersion nil) or updates the row, then its phones, e-mails, tags and search document.
-    private func write(_ db: any SQLDatabase, _ c: Company, expectedVersion: Int64?) async throws {
+    func write(_ db: any SQLDatabase, _ c: Company, expectedVersion: Int64?) async throws {
         let sortName = SearchText.fold(c.name)
         if let expectedVersion {
             let row = try await db.raw(

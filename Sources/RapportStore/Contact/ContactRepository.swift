@@ -202,7 +202,7 @@ public struct ContactRepository: Sendable {
         ).run()
     }
 
-    private func save(_ db: any SQLDatabase, _ c: Contact, expectedVersion: Int64) async throws {
+    func save(_ db: any SQLDatabase, _ c: Contact, expectedVersion: Int64) async throws {
         let row = try await db.raw(
             """
             UPDATE contacts SET last_name = \(bind: c.lastName), first_name = \(bind: c.firstName),
@@ -226,7 +226,7 @@ public struct ContactRepository: Sendable {
         guard row != nil else { throw RecordError.versionConflict(.contact, currentVersion: expectedVersion) }
     }
 
-    private func writeParts(_ db: any SQLDatabase, _ c: Contact) async throws {
+    func writeParts(_ db: any SQLDatabase, _ c: Contact) async throws {
         try await ChannelRows.replace(db, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, phones: c.phones, emails: c.emails)
         try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, names: c.tags)
         try await db.raw("DELETE FROM contact_companies WHERE contact_id = \(bind: c.id.rawValue)").run()

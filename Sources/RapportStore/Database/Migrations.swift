@@ -24,9 +24,10 @@ public enum Migrations {
         Migration(version: 8, name: "create_imports", statements: Schema.v8),
         Migration(version: 9, name: "index_closed_deals_stage_reach_and_rfm_grid", statements: Schema.v9),
         Migration(version: 10, name: "create_webhooks_outbox_and_deliveries", statements: Schema.v10),
+        Migration(version: 11, name: "index_merge_pointers_and_create_duplicate_dismissals", statements: Schema.v11),
         Migration(version: 12, name: "create_documents_and_versions", statements: Schema.v12),
         Migration(version: 13, name: "create_web_forms_and_telephony_calls", statements: Schema.v13),
-        Migration(version: 15, name: "keep_each_deals_furthest_stage", statements: Schema.v15),
+        Migration(version: 14, name: "keep_each_deals_furthest_stage", statements: Schema.v14),
     ]
 
     /// The newest schema version this binary knows.

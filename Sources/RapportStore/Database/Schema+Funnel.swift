@@ -3,7 +3,7 @@ extension Schema {
     /// count), kept by the deal writes beside its stage history, so the funnel counts a period's deals per
     /// furthest stage off one index instead of probing every deal's visits (bench/analytics.py: a year of
     /// deals went from 3.4 s of SQL to under 100 ms). Filled here for the deals already stored.
-    static func v15(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+    static func v14(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         [
             "ALTER TABLE deals ADD COLUMN furthest_stage_id TEXT",
             """

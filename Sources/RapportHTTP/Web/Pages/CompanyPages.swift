@@ -34,7 +34,11 @@ struct CompanyPages {
         }
         router.get("companies/{id}") { request, context in
             let viewer = try await kit.viewer(request, context)
-            return WebResponse.html(try await cardPage(viewer, id: try Handlers.id(context)))
+            let id: Company.ID = try Handlers.id(context)
+            if let survivor = try await DuplicatePages.survivor(of: .company, id.rawValue, viewer, store: store) {
+                return WebResponse.redirect(survivor, flash: .mergedAway)
+            }
+            return WebResponse.html(try await cardPage(viewer, id: id))
         }
         router.get("companies/{id}/edit") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -85,7 +89,8 @@ struct CompanyPages {
             viewer, title: t("Companies", "Компании"), section: .companies,
             body: """
                 <div class="page-head"><h1>\(t("Companies", "Компании"))</h1>
-                <div class="actions">\(ExportMenu.render(viewer, path: "/companies/export", query: query))
+                <div class="actions"><a class="button" href="/companies/duplicates">\(t("Duplicates", "Дубликаты"))</a>
+                \(ExportMenu.render(viewer, path: "/companies/export", query: query))
                 <a class="button primary" href="\(WebURL.newCompany)">\(Icon.plus) \(t("New company", "Новая компания"))</a></div></div>
                 \(Form.summary(errors, t))
                 <form method="get" action="/companies" role="search"><div class="filters">
@@ -157,6 +162,7 @@ struct CompanyPages {
                 <div class="actions"><a class="button" href="\(WebURL.editCompany(id))">\(Icon.edit) \(t("Edit", "Изменить"))</a>
                 <a class="button" href="\(WebURL.newContact(companyID: id))">\(Icon.plus) \(t("Contact", "Контакт"))</a>
                 <a class="button" href="\(WebURL.newDeal([("companyId", id.rawValue)]))">\(Icon.plus) \(t("Deal", "Сделка"))</a>
+                <a class="button" href="/companies/\(id.rawValue)/duplicates">\(t("Find duplicates", "Найти дубликаты"))</a>
                 <form method="post" action="\(WebURL.deleteCompany(id))" data-confirm="\(t("Move this company to the trash?", "Переместить компанию в корзину?"))">\(Form.csrf(viewer))
                 <button type="submit" class="danger">\(Icon.trash) \(t("Delete", "Удалить"))</button></form></div></div>
                 <div class="record">

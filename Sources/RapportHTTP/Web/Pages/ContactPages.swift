@@ -58,7 +58,11 @@ struct ContactPages {
         }
         router.get("contacts/{id}") { request, context in
             let viewer = try await kit.viewer(request, context)
-            return WebResponse.html(try await cardPage(viewer, id: try Handlers.id(context)))
+            let id: Contact.ID = try Handlers.id(context)
+            if let survivor = try await DuplicatePages.survivor(of: .contact, id.rawValue, viewer, store: store) {
+                return WebResponse.redirect(survivor, flash: .mergedAway)
+            }
+            return WebResponse.html(try await cardPage(viewer, id: id))
         }
         router.get("contacts/{id}/edit") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -260,6 +264,7 @@ struct ContactPages {
             body: """
                 <div class="page-head"><h1>\(t("Contacts", "Контакты"))</h1>
                 <div class="actions"><a class="button" href="/imports/new">\(t("Import", "Импорт"))</a>
+                <a class="button" href="/contacts/duplicates">\(t("Duplicates", "Дубликаты"))</a>
                 \(ExportMenu.render(viewer, path: "/contacts/export", query: query, vcard: true))
                 <a class="button primary" href="\(WebURL.newContact)">\(Icon.plus) \(t("New contact", "Новый контакт"))</a></div></div>
                 \(Form.summary(errors, t))
@@ -400,6 +405,7 @@ struct ContactPages {
                 <div class="page-head"><h1>\(contact.displayName.isEmpty ? "—" : contact.displayName)</h1>
                 <div class="actions"><a class="button" href="\(WebURL.editContact(id))">\(Icon.edit) \(t("Edit", "Изменить"))</a>
                 <a class="button" href="\(WebURL.newDeal([("contactId", id.rawValue)]))">\(Icon.plus) \(t("Deal", "Сделка"))</a>
+                <a class="button" href="/contacts/\(id.rawValue)/duplicates">\(t("Find duplicates", "Найти дубликаты"))</a>
                 <form method="post" action="\(WebURL.deleteContact(id))" data-confirm="\(t("Move this contact to the trash?", "Переместить контакт в корзину?"))">\(Form.csrf(viewer))
                 <button type="submit" class="danger">\(Icon.trash) \(t("Delete", "Удалить"))</button></form></div></div>
                 <div class="record">

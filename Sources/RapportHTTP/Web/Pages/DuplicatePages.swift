@@ -1,0 +1,449 @@
+import Foundation
+import Hummingbird
+import RapportCore
+import RapportStore
+
+/// Duplicates and merge in the UI: the groups the finder proposes, a card's own duplicates, and the merge
+/// screen (records side by side, one radio per field, the unioned lists previewed). No script needed.
+struct DuplicatePages {
+    let kit: WebKit
+    var store: Store { kit.store }
+
+    func register(on router: RouterGroup<AppRequestContext>) {
+        for kind in [MergeKind.contact, .company] {
+            router.get("\(kind.noun)/duplicates") { request, context in
+                let viewer = try await kit.viewer(request, context)
+                return WebResponse.html(try await groupsPage(kind, viewer, request))
+            }
+            router.get("\(kind.noun)/{id}/duplicates") { request, context in
+                let viewer = try await kit.viewer(request, context)
+                guard let raw = context.parameters.get("id"), UUIDv7.isWellFormed(raw) else { throw APIError.notFound }
+                return WebResponse.html(try await matchesPage(kind, id: raw.lowercased(), viewer))
+            }
+            router.post("\(kind.noun)/duplicates/dismiss") { request, context in
+                let viewer = try await kit.viewer(request, context)
+                let form = try await FormData.read(request, context)
+                let ids = form.all("ids").filter(UUIDv7.isWellFormed).map { $0.lowercased() }
+                try await store.duplicates.dismiss(kind.recordKind, ids: ids, by: viewer.actor)
+                return WebResponse.redirect(WebURL.localReturn(form["return"]) ?? kind.duplicatesURL, flash: .notDuplicates)
+            }
+            router.get("\(kind.noun)/merge") { request, context in
+                let viewer = try await kit.viewer(request, context)
+                let query = FormData.query(request)
+                return WebResponse.html(try await mergePage(kind, viewer, ids: query.all("ids"), form: nil, errors: FormErrors()))
+            }
+            router.post("\(kind.noun)/merge") { request, context in
+                let viewer = try await kit.viewer(request, context)
+                let form = try await FormData.read(request, context)
+                let ids = form.all("ids")
+                return try await kit.submitting(viewer, form: { try await mergePage(kind, viewer, ids: ids, form: form, errors: $0) }) {
+                    let survivor = try await merge(kind, form, viewer)
+                    return WebResponse.redirect(WebURL("/\(kind.noun)/\(survivor)"), flash: .merged)
+                }
+            }
+        }
+    }
+
+    // MARK: - Pages
+
+    func groupsPage(_ kind: MergeKind, _ viewer: Viewer, _ request: Request) async throws -> HTML {
+        let t = viewer.t
+        let query = FormData.query(request)
+        let list = try Handlers.listQuery(request)
+        var groups: [(group: DuplicateGroup, rows: [RecordSummary])] = []
+        var next: String?
+        switch kind {
+        case .contact:
+            let page = try await store.duplicates.contactGroups(list, by: viewer.actor)
+            groups = page.items.map { ($0.group, $0.records.map { RecordSummary($0, viewer) }) }
+            next = page.nextCursor?.token
+        case .company:
+            let page = try await store.duplicates.companyGroups(list, by: viewer.actor)
+            groups = page.items.map { ($0.group, $0.records.map { RecordSummary($0, viewer) }) }
+            next = page.nextCursor?.token
+        }
+        let sections: [HTML] = groups.map { group, rows in
+            """
+            <section class="card duplicate-group" data-ids="\(group.ids.joined(separator: " "))">
+            <p>\(HTML.join(group.reasons.map { "<span class=\"tag\">\(Self.label($0, t))</span>" as HTML }, separator: " "))</p>
+            \(Self.summaryTable(rows, t))
+            <div class="actions"><a class="button primary merge-link" href="\(kind.mergeURL(group.ids))">\(t("Merge…", "Объединить…"))</a>
+            \(dismissForm(kind, ids: group.ids, viewer))</div></section>
+            """
+        }
+        return Layout.page(
+            viewer, title: kind.duplicatesTitle(t), section: kind.section,
+            body: """
+                <div class="page-head"><h1>\(kind.duplicatesTitle(t))</h1>
+                <a class="button" href="/\(kind.noun)">\(kind.listTitle(t))</a></div>
+                <p class="muted">\(kind.finderHint(t))</p>
+                \(sections.isEmpty ? Parts.empty(t("No duplicates found.", "Дубликатов не найдено.")) : HTML.join(sections))
+                \(Parts.nextPage(next, base: query, path: "/\(kind.noun)/duplicates", t))
+                """)
+    }
+
+    func matchesPage(_ kind: MergeKind, id: String, _ viewer: Viewer) async throws -> HTML {
+        let t = viewer.t
+        let this: RecordSummary
+        let matches: [(RecordSummary, [DuplicateReason])]
+        switch kind {
+        case .contact:
+            this = RecordSummary(try await store.contacts.get(Contact.ID(id), by: viewer.actor), viewer)
+            matches = try await store.duplicates.contactMatches(of: Contact.ID(id), by: viewer.actor).map {
+                (RecordSummary($0.record, viewer), $0.reasons)
+            }
+        case .company:
+            this = RecordSummary(try await store.companies.get(Company.ID(id), by: viewer.actor), viewer)
+            matches = try await store.duplicates.companyMatches(of: Company.ID(id), by: viewer.actor).map {
+                (RecordSummary($0.record, viewer), $0.reasons)
+            }
+        }
+        let rows: [HTML] = matches.map { match, reasons in
+            """
+            <tr><td><a href="\(match.url)"><b>\(match.name)</b></a></td>
+            <td data-label="\(t("Why", "Почему"))">\(HTML.join(reasons.map { "<span class=\"tag\">\(Self.label($0, t))</span>" as HTML }, separator: " "))</td>
+            <td data-label="\(t("Phones, e-mails", "Телефоны, e-mail"))">\(match.channels)</td>
+            <td><div class="actions"><a class="button" href="\(kind.mergeURL([this.id, match.id]))">\(t("Merge…", "Объединить…"))</a>
+            \(dismissForm(kind, ids: [this.id, match.id], viewer))</div></td></tr>
+            """
+        }
+        return Layout.page(
+            viewer, title: t("Duplicates of", "Дубликаты:") + " " + this.name, section: kind.section,
+            body: """
+                <div class="page-head"><h1>\(t("Duplicates of", "Дубликаты:")) <a href="\(this.url)">\(this.name)</a></h1>
+                \(if: matches.count > 1, "<a class=\"button primary\" href=\"\(kind.mergeURL([this.id] + matches.map { $0.0.id }))\">\(t("Merge all…", "Объединить все…"))</a>")</div>
+                \(rows.isEmpty ? Parts.empty(t("No duplicates found.", "Дубликатов не найдено.")) : """
+                <table class="list"><thead><tr><th scope="col">\(t("Record", "Запись"))</th><th scope="col">\(t("Why", "Почему"))</th>
+                <th scope="col">\(t("Phones, e-mails", "Телефоны, e-mail"))</th><th scope="col"></th></tr></thead><tbody>\(rows)</tbody></table>
+                """ as HTML)
+                """)
+    }
+
+    func dismissForm(_ kind: MergeKind, ids: [String], _ viewer: Viewer) -> HTML {
+        """
+        <form method="post" action="/\(kind.noun)/duplicates/dismiss">\(Form.csrf(viewer))\(HTML.join(ids.map { Form.hidden("ids", $0) }))
+        \(Form.hidden("return", viewer.path))<button type="submit" class="dismiss">\(viewer.t("Not duplicates", "Не дубликаты"))</button></form>
+        """
+    }
+
+    /// The merge screen: a column per record (oldest first), a row per field with a radio button for the
+    /// value that survives (defaults: the oldest record survives, non-empty values preferred), the lists
+    /// that are unioned, and the Merge button.
+    func mergePage(_ kind: MergeKind, _ viewer: Viewer, ids: [String], form: FormData?, errors: FormErrors) async throws -> HTML {
+        let t = viewer.t
+        var seen: Set<String> = []
+        let wanted = ids.filter(UUIDv7.isWellFormed).map { $0.lowercased() }.filter { seen.insert($0).inserted }
+        guard wanted.count >= 2 else { throw ValidationError("ids", .required) }
+        async let users = kit.users(viewer)
+        async let definitions = store.workspaces.customFields(entity: kind.recordKind, by: viewer.actor)
+        let sheet: MergeSheet
+        switch kind {
+        case .contact:
+            var records: [Contact] = []
+            for id in wanted { records.append(try await store.contacts.get(Contact.ID(id), by: viewer.actor)) }
+            sheet = MergeSheet(
+                contacts: records.sorted { ($0.createdAt, $0.id.rawValue) < ($1.createdAt, $1.id.rawValue) }, viewer, try await users)
+        case .company:
+            var records: [Company] = []
+            for id in wanted { records.append(try await store.companies.get(Company.ID(id), by: viewer.actor)) }
+            sheet = MergeSheet(
+                companies: records.sorted { ($0.createdAt, $0.id.rawValue) < ($1.createdAt, $1.id.rawValue) }, viewer, try await users)
+        }
+        // A record merged or trashed meanwhile cannot take part; its card leads to where it went.
+        if sheet.records.contains(where: \.deleted) { throw RecordError.inTrash(kind.recordKind) }
+        let labels = Dictionary(try await definitions.map { ("customFields.\($0.key)", $0.label) }, uniquingKeysWith: { a, _ in a })
+        let survivor = form?["survivor"] ?? sheet.records[0].id
+        let header: [HTML] = sheet.records.map { record in
+            "<th scope=\"col\"><a href=\"\(record.url)\">\(record.name)</a><div class=\"muted\">\(t("created", "создан(а)")) \(viewer.format.dateTime(record.createdAt))</div></th>"
+        }
+        let keep: [HTML] = sheet.records.map { record in
+            """
+            <td><label><input type="radio" name="survivor" value="\(record.id)" id="survivor-\(record.id)"\(if: record.id == survivor, " checked")> \(t("Keep this record", "Оставить эту запись"))</label></td>
+            """
+        }
+        var rows: [HTML] = ["<tr><th scope=\"row\">\(t("Survivor", "Остаётся"))</th>\(keep)</tr>"]
+        for field in sheet.fields where sheet.records.contains(where: { $0.values[field] != nil }) {
+            let chosen = form?["choice.\(field)"] ?? sheet.defaults[field] ?? sheet.records[0].id
+            let cells: [HTML] = sheet.records.map { record in
+                let value = record.values[field]
+                let id = "choice-\(field.filter { $0.isLetter || $0.isNumber })-\(record.id)"
+                return """
+                    <td><label for="\(id)"><input type="radio" name="choice.\(field)" value="\(record.id)" id="\(id)"\(if: record.id == chosen, " checked")> \(value.map { "\($0)" as HTML } ?? "<span class=\"muted\">—</span>")</label></td>
+                    """
+            }
+            let label = labels[field] ?? Self.fieldLabel(field, t)
+            rows.append("<tr><th scope=\"row\">\(label)\(Self.fieldErrors(errors, "choices.\(field)"))</th>\(cells)</tr>")
+        }
+        let unions: [HTML] = sheet.unions.map { name, values in
+            "<dt>\(name)</dt><dd class=\"union-\(name.filter(\.isLetter).lowercased())\">\(values.isEmpty ? "—" : values.joined(separator: ", "))</dd>"
+        }
+        return Layout.page(
+            viewer, title: kind.mergeTitle(t), section: kind.section,
+            body: """
+                <div class="page-head"><h1>\(kind.mergeTitle(t))</h1></div>
+                \(Form.summary(errors, t))
+                <p class="muted">\(t("Pick the record that stays and, for each field, the value it keeps. Deals, tasks, activities, orders and links move to it; the others go to the trash with a pointer to it.", "Выберите запись, которая останется, и для каждого поля — значение, которое она сохранит. Сделки, задачи, события, заказы и связи перейдут к ней; остальные записи попадут в корзину со ссылкой на неё."))</p>
+                <form method="post" action="/\(kind.noun)/merge" class="merge-form">\(Form.csrf(viewer))
+                \(HTML.join(sheet.records.map { Form.hidden("ids", $0.id) }))
+                \(HTML.join(sheet.records.map { Form.hidden("version.\($0.id)", String($0.version)) }))
+                <div class="table-scroll"><table class="list merge-table"><thead><tr><th scope="col">\(t("Field", "Поле"))</th>\(header)</tr></thead>
+                <tbody>\(rows)</tbody></table></div>
+                <section class="card"><h2>\(t("Kept from all records", "Сохранится из всех записей"))</h2><dl class="facts">\(unions)</dl></section>
+                <div class="actions"><button type="submit" class="primary" id="merge-submit">\(t("Merge", "Объединить"))</button>
+                <a class="button" href="/\(kind.noun)/duplicates">\(t("Cancel", "Отмена"))</a></div>
+                </form>
+                """)
+    }
+
+    /// Runs the merge a form asks for; returns the survivor's id.
+    func merge(_ kind: MergeKind, _ form: FormData, _ viewer: Viewer) async throws -> String {
+        let ids = form.all("ids").filter(UUIDv7.isWellFormed).map { $0.lowercased() }
+        guard let survivor = form["survivor"]?.lowercased(), ids.contains(survivor) else { throw ValidationError("survivorId", .required) }
+        var versions: [String: Int64] = [:]
+        for id in ids { if let version = form["version.\(id)"].flatMap({ Int64($0) }) { versions[id] = version } }
+        var choices: [String: String] = [:]
+        for (name, value) in form.pairs where name.hasPrefix("choice.") {
+            choices[String(name.dropFirst("choice.".count))] = value.lowercased()
+        }
+        let merged = ids.filter { $0 != survivor }
+        switch kind {
+        case .contact:
+            let request = MergeRequest<Contact>(
+                survivorID: Contact.ID(survivor), mergedIDs: merged.map { Contact.ID($0) }, versions: versions,
+                choices: choices.mapValues { Contact.ID($0) })
+            return try await store.duplicates.mergeContacts(request, by: viewer.actor).id.rawValue
+        case .company:
+            let request = MergeRequest<Company>(
+                survivorID: Company.ID(survivor), mergedIDs: merged.map { Company.ID($0) }, versions: versions,
+                choices: choices.mapValues { Company.ID($0) })
+            return try await store.duplicates.mergeCompanies(request, by: viewer.actor).id.rawValue
+        }
+    }
+
+    /// Where a merged record's card sends the user: the survivor (following a chain of merges), or nil
+    /// for a record that was not merged, or was merged and then restored from the trash (its own card).
+    static func survivor(of kind: MergeKind, _ id: String, _ viewer: Viewer, store: Store) async throws -> WebURL? {
+        var current = id
+        var moved = false
+        for _ in 0..<10 {
+            let next: String?
+            switch kind {
+            case .contact:
+                let contact = try await store.contacts.get(Contact.ID(current), by: viewer.actor)
+                next = contact.deletedAt == nil ? nil : contact.mergedInto?.rawValue
+            case .company:
+                let company = try await store.companies.get(Company.ID(current), by: viewer.actor)
+                next = company.deletedAt == nil ? nil : company.mergedInto?.rawValue
+            }
+            guard let next else { break }
+            current = next
+            moved = true
+        }
+        return moved ? WebURL("/\(kind.noun)/\(current)") : nil
+    }
+
+    // MARK: - Labels
+
+    static func label(_ reason: DuplicateReason, _ t: Lang) -> String {
+        switch reason {
+        case .samePhone: t("Same phone", "Одинаковый телефон")
+        case .sameEmail: t("Same e-mail", "Одинаковый e-mail")
+        case .sameINN: t("Same INN", "Одинаковый ИНН")
+        case .similarName: t("Similar name", "Похожее имя")
+        }
+    }
+
+    static func fieldLabel(_ field: String, _ t: Lang) -> String {
+        switch field {
+        case "lastName": t("Last name", "Фамилия")
+        case "firstName": t("First name", "Имя")
+        case "middleName": t("Middle name", "Отчество")
+        case "position": t("Position", "Должность")
+        case "city": t("City", "Город")
+        case "address": t("Address", "Адрес")
+        case "birthday": t("Birthday", "День рождения")
+        case "source": t("Source", "Источник")
+        case "ownerId": t("Owner", "Ответственный")
+        case "readiness": t("Readiness", "Готовность")
+        case "lifecycle": t("Lifecycle", "Стадия")
+        case "emailConsent": t("E-mail consent", "Согласие на e-mail")
+        case "smsConsent": t("SMS consent", "Согласие на SMS")
+        case "name": t("Name", "Название")
+        case "inn": t("INN", "ИНН")
+        case "kpp": t("KPP", "КПП")
+        case "industry": t("Industry", "Отрасль")
+        case "website": t("Website", "Сайт")
+        default: String(field.dropFirst("customFields.".count))
+        }
+    }
+
+    static func fieldErrors(_ errors: FormErrors, _ field: String) -> HTML {
+        let messages = errors.forField(field)
+        return messages.isEmpty ? .empty : "<span class=\"field-error\">\(messages.joined(separator: " "))</span>"
+    }
+
+    static func summaryTable(_ rows: [RecordSummary], _ t: Lang) -> HTML {
+        let body: [HTML] = rows.map { row in
+            """
+            <tr><td><a href="\(row.url)"><b>\(row.name)</b></a></td><td data-label="\(t("Phones, e-mails", "Телефоны, e-mail"))">\(row.channels)</td>
+            <td data-label="\(t("Created", "Создан(а)"))">\(row.created)</td></tr>
+            """
+        }
+        return """
+            <table class="list"><thead><tr><th scope="col">\(t("Record", "Запись"))</th><th scope="col">\(t("Phones, e-mails", "Телефоны, e-mail"))</th>
+            <th scope="col">\(t("Created", "Создан(а)"))</th></tr></thead><tbody>\(body)</tbody></table>
+            """
+    }
+}
+
+/// Contacts or companies, for the pages both share.
+enum MergeKind: Sendable {
+    case contact, company
+
+    var recordKind: RecordKind { self == .contact ? .contact : .company }
+    var noun: String { recordKind.pathNoun }
+    var section: Section { self == .contact ? .contacts : .companies }
+    var duplicatesURL: WebURL { WebURL("/\(noun)/duplicates") }
+    func mergeURL(_ ids: [String]) -> WebURL { WebURL("/\(noun)/merge", ids.map { ("ids", $0) }) }
+    func duplicatesTitle(_ t: Lang) -> String {
+        self == .contact ? t("Duplicate contacts", "Дубликаты контактов") : t("Duplicate companies", "Дубликаты компаний")
+    }
+    func listTitle(_ t: Lang) -> String { self == .contact ? t("Contacts", "Контакты") : t("Companies", "Компании") }
+    func mergeTitle(_ t: Lang) -> String {
+        self == .contact ? t("Merge contacts", "Объединение контактов") : t("Merge companies", "Объединение компаний")
+    }
+    func finderHint(_ t: Lang) -> String {
+        self == .contact
+            ? t(
+                "Contacts with the same phone or e-mail, or with near-identical names in one company.",
+                "Контакты с одинаковым телефоном или e-mail либо с почти одинаковыми именами в одной компании.")
+            : t("Companies with the same INN, phone, e-mail or name.", "Компании с одинаковым ИНН, телефоном, e-mail или названием.")
+    }
+}
+
+/// One record as the duplicate lists show it.
+struct RecordSummary: Sendable {
+    var id: String
+    var name: String
+    var url: WebURL
+    var channels: String
+    var created: String
+
+    init(_ c: Contact, _ viewer: Viewer) {
+        id = c.id.rawValue
+        name = c.displayName.isEmpty ? "—" : c.displayName
+        url = .contact(c.id)
+        channels = (c.phones.map(\.number.display) + c.emails.map(\.address)).joined(separator: ", ")
+        created = viewer.format.dateTime(c.createdAt)
+    }
+
+    init(_ c: Company, _ viewer: Viewer) {
+        id = c.id.rawValue
+        name = c.name + (c.inn.map { " · \(viewer.t("INN", "ИНН")) \($0)" } ?? "")
+        url = .company(c.id)
+        channels = (c.phones.map(\.number.display) + c.emails.map(\.address)).joined(separator: ", ")
+        created = viewer.format.dateTime(c.createdAt)
+    }
+}
+
+/// The merge screen's model: each record's displayable value per field, the default choices, and the
+/// lists the merge unions.
+struct MergeSheet {
+    struct Column {
+        var id: String
+        var name: String
+        var url: WebURL
+        var createdAt: Date
+        var version: Int64
+        var deleted: Bool
+        var values: [String: String]
+    }
+    var records: [Column]
+    var fields: [String]
+    var defaults: [String: String]
+    var unions: [(String, [String])]
+
+    init(contacts: [Contact], _ viewer: Viewer, _ users: [User]) {
+        let t = viewer.t
+        fields = MergeRules.fields(contacts).map(\.key)
+        defaults = MergeRules.defaultChoices(contacts).mapValues(\.rawValue)
+        let keys = fields
+        records = contacts.map { c in
+            var values: [String: String] = [:]
+            for key in keys {
+                let value: String? =
+                    switch key {
+                    case "lastName": c.lastName
+                    case "firstName": c.firstName
+                    case "middleName": c.middleName
+                    case "position": c.position
+                    case "city": c.city
+                    case "address": c.address
+                    case "birthday": c.birthday.map(viewer.format.date)
+                    case "source": MergeSheet.source(c.source)
+                    case "ownerId": users.name(of: c.ownerID)
+                    case "readiness": c.readiness.map(t.label)
+                    case "lifecycle": t.label(c.lifecycle)
+                    case "emailConsent": c.emailConsent.map { $0.granted ? t("Yes", "Да") : t("No", "Нет") }
+                    case "smsConsent": c.smsConsent.map { $0.granted ? t("Yes", "Да") : t("No", "Нет") }
+                    default: MergeSheet.custom(key, c.customFields)
+                    }
+                values[key] = value
+            }
+            return Column(
+                id: c.id.rawValue, name: c.displayName.isEmpty ? "—" : c.displayName, url: .contact(c.id), createdAt: c.createdAt,
+                version: c.version, deleted: c.deletedAt != nil, values: values)
+        }
+        unions = [
+            (t("Phones", "Телефоны"), MergeRules.union(contacts.map(\.phones)).map(\.number.display)),
+            (t("E-mails", "E-mail"), MergeRules.union(contacts.map(\.emails)).map(\.address)),
+            (t("Tags", "Теги"), MergeRules.union(tags: contacts.map(\.tags))),
+        ]
+    }
+
+    init(companies: [Company], _ viewer: Viewer, _ users: [User]) {
+        let t = viewer.t
+        fields = MergeRules.fields(companies).map(\.key)
+        defaults = MergeRules.defaultChoices(companies).mapValues(\.rawValue)
+        let keys = fields
+        records = companies.map { c in
+            var values: [String: String] = [:]
+            for key in keys {
+                let value: String? =
+                    switch key {
+                    case "name": c.name
+                    case "inn": c.inn
+                    case "kpp": c.kpp
+                    case "industry": c.industry
+                    case "website": c.website
+                    case "city": c.city
+                    case "source": MergeSheet.source(c.source)
+                    case "ownerId": users.name(of: c.ownerID)
+                    default: MergeSheet.custom(key, c.customFields)
+                    }
+                values[key] = value
+            }
+            return Column(
+                id: c.id.rawValue, name: c.name, url: .company(c.id), createdAt: c.createdAt, version: c.version,
+                deleted: c.deletedAt != nil, values: values)
+        }
+        unions = [
+            (t("Phones", "Телефоны"), MergeRules.union(companies.map(\.phones)).map(\.number.display)),
+            (t("E-mails", "E-mail"), MergeRules.union(companies.map(\.emails)).map(\.address)),
+            (t("Tags", "Теги"), MergeRules.union(tags: companies.map(\.tags))),
+            (t("Addresses", "Адреса"), CompanyMerge.union(addresses: companies.map(\.addresses)).map(\.text)),
+        ]
+    }
+
+    static func source(_ s: LeadSource) -> String? {
+        let parts = [s.source, s.utmSource, s.utmMedium, s.utmCampaign].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " / ")
+    }
+
+    static func custom(_ key: String, _ values: [String: JSONValue]) -> String? {
+        guard key.hasPrefix("customFields."), let value = values[String(key.dropFirst("customFields.".count))], value != .null else {
+            return nil
+        }
+        return value.plainText
+    }
+}
