@@ -21,34 +21,39 @@ public struct DealRepository: Sendable {
     /// Creates a deal in a pipeline (the workspace's first by default) at its first open stage, or at the
     /// stage given in the input.
     public func create(_ input: DealInput, by actor: Actor) async throws -> Deal {
-        try await context.database.transaction { db in
-            let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .deal)
-            let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
-            var pipelineID = input.pipelineID
-            if pipelineID == nil, let stageID = input.stageID {
-                pipelineID = try await pipelineHolding(stageID, db, workspace: actor.workspaceID)
-            }
-            let pipelines = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: pipelineID.map { [$0.rawValue] })
-            guard let pipeline = pipelines.first, !pipeline.stages.isEmpty else {
-                throw ValidationError("pipelineId", input.pipelineID == nil ? .required : .unknownReference)
-            }
-            var deal = Deal(
-                id: context.effects.id(), workspaceID: actor.workspaceID, pipeline: pipeline,
-                currency: input.amount?.currency ?? settings.currency, now: rules.now, createdBy: actor.userID)
-            var stageInput = input
-            stageInput.stageID = nil
-            deal = try DealRules.apply(stageInput, to: deal, context: rules)
-            if let stageID = input.stageID {
-                deal = try DealRules.move(deal, to: stageID, in: pipeline, lostReason: input.lostReason?.value, now: rules.now).deal
-            }
-            try await checkReferences(db, deal, actor: actor, operation: .create)
-            try await write(db, deal, expectedVersion: nil)
-            try await openVisit(db, deal, by: actor.userID)
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-                record: RecordRef(kind: .deal, id: deal.id.rawValue), action: .create, changes: AuditDiff.creation(deal.auditSnapshot))
-            return deal
+        try await context.database.transaction { db in try await create(db, input, by: actor) }
+    }
+
+    /// Creates a deal inside the caller's transaction (an import batch); with `checkOnly`, checks it as it would
+    /// be created and writes nothing (an import's dry run).
+    func create(_ db: any SQLDatabase, _ input: DealInput, by actor: Actor, checkOnly: Bool = false) async throws -> Deal {
+        let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .deal)
+        let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+        var pipelineID = input.pipelineID
+        if pipelineID == nil, let stageID = input.stageID {
+            pipelineID = try await pipelineHolding(stageID, db, workspace: actor.workspaceID)
         }
+        let pipelines = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: pipelineID.map { [$0.rawValue] })
+        guard let pipeline = pipelines.first, !pipeline.stages.isEmpty else {
+            throw ValidationError("pipelineId", input.pipelineID == nil ? .required : .unknownReference)
+        }
+        var deal = Deal(
+            id: context.effects.id(), workspaceID: actor.workspaceID, pipeline: pipeline,
+            currency: input.amount?.currency ?? settings.currency, now: rules.now, createdBy: actor.userID)
+        var stageInput = input
+        stageInput.stageID = nil
+        deal = try DealRules.apply(stageInput, to: deal, context: rules)
+        if let stageID = input.stageID {
+            deal = try DealRules.move(deal, to: stageID, in: pipeline, lostReason: input.lostReason?.value, now: rules.now).deal
+        }
+        try await checkReferences(db, deal, actor: actor, operation: .create)
+        if checkOnly { return deal }
+        try await write(db, deal, expectedVersion: nil)
+        try await openVisit(db, deal, by: actor.userID)
+        try await AuditRows.append(
+            db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+            record: RecordRef(kind: .deal, id: deal.id.rawValue), action: .create, changes: AuditDiff.creation(deal.auditSnapshot))
+        return deal
     }
 
     /// A deal the actor may see.
