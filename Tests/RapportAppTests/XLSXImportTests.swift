@@ -68,6 +68,45 @@ import Testing
         }
     }
 
+    @Test func vCardsImportAsContactsWithPhoneKindsAndDuplicatesCaught() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            _ = try await api.post("/api/v1/contacts", token, ["fullName": "Сидоров Сидор", "phones": [["number": "+79000000000"]]])
+            let cards = """
+                BEGIN:VCARD
+                VERSION:3.0
+                N:Иванов;Иван;Иванович;;
+                FN:Иван Иванов
+                TEL;TYPE=CELL:+7 916 123-45-67
+                TEL;TYPE=WORK:+7 495 123-45-67
+                EMAIL:ivan@example.ru
+                BDAY:1986-09-05
+                CATEGORIES:vip,опт
+                END:VCARD
+                BEGIN:VCARD
+                VERSION:2.1
+                N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=D0=A1=D0=B8=D0=B4=D0=BE=D1=80=D0=BE=D0=B2;=D0=A1=D0=B8=D0=B4=D0=BE=D1=80;;;
+                TEL;CELL:8 900 000-00-00
+                END:VCARD
+
+                """.replacingOccurrences(of: "\n", with: "\r\n")
+            let started = try await upload(api, token, "/api/v1/imports", Array(cards.utf8))
+            #expect(started.status == 202)
+            #expect(started["encoding"] == "vcard")
+            #expect(started["totalRows"] == 2)
+            try await ContactImportTests().runJobs(app.store)
+            let done = try await api.get("/api/v1/imports/\(started.id)", token)
+            #expect(done["created"] == 1)
+            #expect(done["skipped"] == 1, "Sidorov is already there by phone")
+            let ivan = try await api.get("/api/v1/contacts?q=ivan@example.ru", token).data.first
+            #expect(ivan?["middleName"] == "Иванович")
+            #expect(ivan?["phones"].arrayValue.compactMap { $0["kind"].stringValue } == ["mobile", "work"])
+            #expect(ivan?["birthday"] == "1986-09-05")
+            #expect(ivan?["tags"] == ["vip", "опт"])
+        }
+    }
+
     @Test func aZipThatIsNotAWorkbookIsRefusedNamingTheFile() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)
