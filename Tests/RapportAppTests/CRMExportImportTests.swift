@@ -178,6 +178,31 @@ import Testing
         }
     }
 
+    @Test func aContactRowLinksItsCompanyByNameAndFillsCustomFieldsByTheirLabel() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let romashka = try await api.post("/api/v1/companies", token, ["name": "ООО «Ромашка»"])
+            _ = try await api.post(
+                "/api/v1/custom-fields", token, ["entity": "contact", "key": "budget", "label": "Бюджет клиента", "kind": "number"])
+            let file =
+                "ФИО;E-mail;Компания;Бюджет клиента\nИванов Иван;ivan@example.ru;Ромашка ООО;1 500,5\nПетров Пётр;petr@example.ru;Нет такой;\n"
+            let response = try await api.client.executeRequest(
+                uri: "/api/v1/imports", method: .post, headers: [.authorization: "Bearer \(token)"],
+                body: ByteBuffer(bytes: Array(file.utf8)))
+            let id = try JSONDecoder().decode(JSONValue.self, from: Data(String(buffer: response.body).utf8))["id"].stringValue ?? ""
+            try await ContactImportTests().runJobs(app.store)
+            let done = try await api.get("/api/v1/imports/\(id)", token)
+            #expect(done["created"] == 2)
+            let ivan = try #require(try await api.get("/api/v1/contacts?q=ivan@example.ru", token).data.first)
+            #expect(ivan["companies"][0]["companyId"] == .string(romashka.id))
+            #expect(ivan["customFields"]["budget"] == .double(1500.5))
+            // A company the workspace lacks is not invented; the row says so.
+            let rows = try await api.get("/api/v1/imports/\(id)/rows?all=true", token).data
+            #expect(rows[1]["errors"][0]["field"] == "company")
+        }
+    }
+
     @Test func anUnknownEntityAndAFileWithoutANameColumnAreRefused() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

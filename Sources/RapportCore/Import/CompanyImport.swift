@@ -90,12 +90,7 @@ public enum CompanyImport {
         if !phones.isEmpty { input.phones = phones }
         if !emails.isEmpty { input.emails = emails }
         if !addresses.isEmpty { input.addresses = addresses }
-        var custom: [String: JSONValue] = [:]
-        for (column, definition) in customFields where column < record.count {
-            guard let value = record[column].trimmedOrNil else { continue }
-            custom[definition.key] = ImportColumns.customValue(value, for: definition, currency: currency)
-        }
-        if !custom.isEmpty { input.customFields = custom }
+        input.customFields = ImportColumns.customValues(record, columns: customFields, currency: currency)
         let inn = input.inn?.value.map { $0.filter(\.isNumber) }.flatMap(\.trimmedOrNil)
         return Row(row: row, input: input, inn: inn, nameKey: input.name.map(nameKey), owner: owner)
     }
@@ -129,11 +124,7 @@ public enum CompanyImport {
         change.phones = ImportColumns.addingPhones(row.phones, to: existing.phones, region: region)
         change.emails = ImportColumns.addingEmails(row.emails, to: existing.emails)
         change.tags = ImportColumns.addingTags(row.tags, to: existing.tags)
-        if let custom = row.customFields {
-            let changed = custom.filter { key, value in existing.customFields[key] != value && !(fill && existing.customFields[key] != nil)
-            }
-            if !changed.isEmpty { change.customFields = changed }
-        }
+        change.customFields = ImportColumns.changedCustomFields(row.customFields, existing: existing.customFields, fill: fill)
         return change == CompanyInput() ? nil : change
     }
 }

@@ -78,7 +78,17 @@ public enum ContactImport {
     }
 
     /// Reads one record.
-    public static func read(_ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion) -> Row {
+    /// - Parameters:
+    ///   - record: the row's cells.
+    ///   - row: its line number.
+    ///   - mapping: from ``mapColumns(_:)``.
+    ///   - region: for phones written without a country code.
+    ///   - customFields: columns holding custom fields (``ImportColumns/customFields(_:definitions:taken:)``).
+    ///   - currency: the workspace's currency, for money custom fields (without it they pass as text).
+    public static func read(
+        _ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion,
+        customFields: [(column: Int, definition: CustomFieldDefinition)] = [], currency: CurrencyCode? = nil
+    ) -> Row {
         var input = ContactInput()
         var phones: [PhoneInput] = []
         var emails: [EmailInput] = []
@@ -107,6 +117,7 @@ public enum ContactImport {
         }
         if !phones.isEmpty { input.phones = phones }
         if !emails.isEmpty { input.emails = emails }
+        input.customFields = ImportColumns.customValues(record, columns: customFields, currency: currency)
         return Row(
             row: row, input: input, emails: emails.compactMap { EmailAddress.normalize($0.address) },
             phones: phones.compactMap { normalizer.normalize($0.number).e164 }, company: company, owner: owner)
@@ -142,6 +153,7 @@ public enum ContactImport {
         change.phones = ImportColumns.addingPhones(row.phones, to: existing.phones, region: region)
         change.emails = ImportColumns.addingEmails(row.emails, to: existing.emails)
         change.tags = ImportColumns.addingTags(row.tags, to: existing.tags)
+        change.customFields = ImportColumns.changedCustomFields(row.customFields, existing: existing.customFields, fill: fill)
         return change == ContactInput() ? nil : change
     }
 

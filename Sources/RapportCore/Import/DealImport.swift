@@ -124,12 +124,7 @@ public enum DealImport {
             source: values[.source], utmSource: values[.utmSource], utmMedium: values[.utmMedium], utmCampaign: values[.utmCampaign],
             utmContent: values[.utmContent], utmTerm: values[.utmTerm])
         if source != LeadSource() { input.source = source }
-        var custom: [String: JSONValue] = [:]
-        for (column, definition) in customFields where column < record.count {
-            guard let value = record[column].trimmedOrNil else { continue }
-            custom[definition.key] = ImportColumns.customValue(value, for: definition, currency: currency)
-        }
-        if !custom.isEmpty { input.customFields = custom }
+        input.customFields = ImportColumns.customValues(record, columns: customFields, currency: currency)
         let normalizer = PhoneNormalizer(defaultRegion: region)
         return Row(
             row: row, input: input, pipeline: values[.pipeline], stage: values[.stage], owner: values[.owner],

@@ -108,6 +108,24 @@ public enum ImportColumns {
         return mapping
     }
 
+    /// A row's custom field values from the columns that hold them, or nil when it has none.
+    static func customValues(
+        _ record: [String], columns: [(column: Int, definition: CustomFieldDefinition)], currency: CurrencyCode?
+    ) -> [String: JSONValue]? {
+        var values: [String: JSONValue] = [:]
+        for (column, definition) in columns where column < record.count {
+            guard let text = record[column].trimmedOrNil else { continue }
+            values[definition.key] = currency.map { customValue(text, for: definition, currency: $0) } ?? .string(text)
+        }
+        return values.isEmpty ? nil : values
+    }
+
+    /// The custom field values a row changes on an existing record: under `fill` only fields it has no value for.
+    static func changedCustomFields(_ incoming: [String: JSONValue]?, existing: [String: JSONValue], fill: Bool) -> [String: JSONValue]? {
+        let changed = (incoming ?? [:]).filter { key, value in existing[key] != value && !(fill && existing[key] != nil) }
+        return changed.isEmpty ? nil : changed
+    }
+
     /// An e-mail address inside a cell such as HubSpot's associations, `Jane Doe (jane@acme.com)`.
     static func emailInside(_ text: String) -> String? {
         text.split(whereSeparator: { " ()<>,;".contains($0) }).map(String.init).first { $0.contains("@") }

@@ -159,7 +159,7 @@ public struct ImportRepository: Sendable {
             context: context, actor: actor, workspace: workspace, settings: settings, users: users, dryRun: run.dryRun, policy: run.policy)
         let handle: ImportRows.Handler
         switch entity {
-        case .contacts: handle = rows.contacts(header: header)
+        case .contacts: handle = try await rows.contacts(header: header)
         case .companies: handle = try await rows.companies(header: header)
         case .deals: handle = try await rows.deals(header: header)
         }

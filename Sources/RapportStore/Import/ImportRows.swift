@@ -44,11 +44,15 @@ struct ImportRows: Sendable {
 
     // MARK: Contacts
 
-    func contacts(header: [String]) -> Handler {
+    func contacts(header: [String]) async throws -> Handler {
         let mapping = ContactImport.mapColumns(header)
+        let taken = Set(mapping.map(\.column))
         let contacts = ContactRepository(context: context)
+        let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
         return { db, rules, record, row in
-            var parsed = ContactImport.read(record, row: row, mapping: mapping, region: settings.phoneRegion)
+            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
+            var parsed = ContactImport.read(
+                record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
             let existing = policy == .create ? nil : try await ImportRepository.match(db, parsed, workspace: workspace)
             if let existing {
@@ -61,12 +65,22 @@ struct ImportRows: Sendable {
                 return Result(
                     outcome: "skipped", recordID: existing, issues: [FieldIssue(parsed.emails.isEmpty ? "phone" : "email", .duplicate)])
             }
+            // The company named in the row, when the workspace has it (found by name, legal form aside).
+            var notes: [FieldIssue] = []
+            if let company = parsed.company {
+                if let id = await names.id(name: CompanyImport.nameKey(company)), !id.hasPrefix("dry-run") {
+                    parsed.input.companies = [CompanyLink(companyID: Company.ID(id), isPrimary: true)]
+                } else {
+                    notes.append(FieldIssue("company", .unknownReference))
+                }
+            }
             if dryRun {
                 let probe = Contact(id: Contact.ID("dry-run"), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
                 _ = try probe.applying(parsed.input, context: rules)
-                return Result(outcome: "created")
+                return Result(outcome: "created", issues: notes)
             }
-            return Result(outcome: "created", recordID: try await contacts.create(db, parsed.input, by: actor, rules: rules).id.rawValue)
+            let contact = try await contacts.create(db, parsed.input, by: actor, rules: rules)
+            return Result(outcome: "created", recordID: contact.id.rawValue, issues: notes)
         }
     }
 
