@@ -72,6 +72,11 @@ import Testing
             #expect(ivan?["phones"][0]["e164"] == "+79160000001")
             #expect(ivan?["phones"][0]["kind"] == "mobile")
 
+            // The report downloads as CSV for Russian Excel, every row with its outcome.
+            let report = try await browser.get("/imports/\(id)/report")
+            #expect(report.status == 200)
+            #expect(report.headers[.contentType] == "text/csv; charset=windows-1251")
+            #expect(report.html.contains(";created;"), "line 2 was created")
             // A mapping is confirmed once.
             let again = try await browser.post(mappingPath, [("_csrf", csrf), ("columns", "4")])
             #expect(again.status == 422)

@@ -39,6 +39,25 @@ struct ImportPages {
             let viewer = try await kit.viewer(request, context)
             return WebResponse.html(try await runPage(viewer, id: try Handlers.id(context)))
         }
+        // The report to keep or fix the file by: every row's outcome and reasons, as CSV for Excel.
+        router.get("imports/{id}/report") { request, context in
+            let viewer = try await kit.viewer(request, context)
+            let rows = try await store.imports.report(try Handlers.id(context), all: true, by: viewer.actor)
+            let t = viewer.t
+            let table = Table(
+                title: t("Import report", "Отчёт об импорте"),
+                columns: [t("Line", "Строка"), t("Result", "Результат"), t("Record", "Запись"), t("Why", "Почему")],
+                rows: rows.map { row in
+                    let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: viewer.locale))" }.joined(separator: "; ")
+                    return [.integer(Int64(row.row)), .text(row.outcome), .text(row.recordID ?? ""), .text(reasons)]
+                })
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=windows-1251", .contentDisposition: "attachment; filename=\"import-report.csv\"",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: CSVWriter.encode(table, flavor: .excelWindows))))
+        }
         router.post("imports/{id}/undo") { request, context in
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
@@ -126,7 +145,8 @@ struct ImportPages {
                 <p>\(format.number(run.processedRows)) / \(format.number(run.totalRows)) \(t("rows", "строк")) ·
                 <b data-created>\(format.number(run.created))</b> \(t("created", "создано")) · <b>\(format.number(run.updated))</b> \(t("updated", "обновлено")) ·
                 <b>\(format.number(run.skipped))</b> \(t("skipped", "пропущено")) · <b>\(format.number(run.failed))</b> \(t("with errors", "с ошибками"))
-                · <span class="muted">\(run.encoding)</span></p>
+                · <span class="muted">\(run.encoding)</span>
+                \(if: run.status == "done" || run.status == "undone", "· <a href=\"/imports/\(id.rawValue)/report\">\(t("Download the report (CSV)", "Скачать отчёт (CSV)"))</a>" as HTML)</p>
                 \(if: run.status == "done" && !run.dryRun && run.created > 0, """
                 <form method="post" action="/imports/\(id.rawValue)/undo" data-confirm="\(t("Move the records this import created to the trash?", "Переместить созданные импортом записи в корзину?"))">\(Form.csrf(viewer))
                 <button type="submit" class="danger">\(t("Undo the import", "Отменить импорт"))</button></form>
