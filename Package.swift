@@ -94,6 +94,7 @@ let package = Package(
         .testTarget(
             name: "RapportCoreTests",
             dependencies: ["RapportCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -107,6 +108,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ],

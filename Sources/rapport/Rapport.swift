@@ -222,7 +222,7 @@ func importingUser(_ store: Store, email: String?) async throws -> User {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import records from files, or restore a whole workspace (--archive).",
-        subcommands: [Contacts.self, Orders.self, Archive.self], defaultSubcommand: Archive.self)
+        subcommands: [Contacts.self, Companies.self, Deals.self, Orders.self, Archive.self], defaultSubcommand: Archive.self)
 
     struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -246,51 +246,17 @@ struct ImportCommand: AsyncParsableCommand {
     struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Import contacts from a CSV file (UTF-8 or Windows-1251; the headers of amoCRM, Bitrix24, HubSpot and Russian Excel).",
+                "Import contacts from an XLSX, CSV (UTF-8 or Windows-1251) or vCard file (the headers of amoCRM, Bitrix24, HubSpot and Russian Excel).",
             discussion: "Runs the import here and now, in batches that each commit whole; interrupted, it resumes where it stopped.")
-        @Argument(help: "The CSV file.") var file: String
-        @Flag(help: "Check the file and print what would happen, writing nothing.") var dryRun = false
-        @Option(help: "A row matching a contact by e-mail or phone: skip, fill, overwrite or create.") var onDuplicate = "skip"
-        @Flag(help: "Print the summary as JSON.") var json = false
-        @Option(help: "Import as this user (default: the workspace's first owner).") var email: String?
-        @OptionGroup var database: DatabaseOptions
-        func run() async throws {
-            guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
-                throw ValidationError("--on-duplicate: skip, fill, overwrite or create.")
-            }
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
-            try await database.withStore { store in
-                let user = try await importingUser(store, email: email)
-                let started = try await store.imports.start(
-                    Array(data), fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, policy: policy, by: user.actor)
-                let quiet = json
-                try await store.imports.process(started.id) { done, total in
-                    if !quiet { FileHandle.standardError.write(Data("\r\(done) / \(total)".utf8)) }
-                }
-                let run = try await store.imports.get(started.id, by: user.actor)
-                if json {
-                    print(
-                        #"{"id": "\#(run.id)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
-                    )
-                } else {
-                    FileHandle.standardError.write(Data("\n".utf8))
-                    print(
-                        "\(dryRun ? "Would create" : "Created") \(run.created), updated \(run.updated), skipped \(run.skipped), failed \(run.failed)."
-                    )
-                    for row in try await store.imports.report(started.id, by: user.actor) {
-                        let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
-                        print("  line \(row.row): \(row.outcome)\(reasons.isEmpty ? "" : " — \(reasons)")")
-                    }
-                }
-            }
-        }
+        @OptionGroup var options: RecordImportOptions
+        func run() async throws { try await options.run(.contacts) }
     }
 
     struct Orders: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import orders from a CSV file (UTF-8 or Windows-1251), matching clients by e-mail, phone or INN.",
+            abstract: "Import orders from an XLSX or CSV file (UTF-8 or Windows-1251), matching clients by e-mail, phone or INN.",
             discussion: "An order number already in the workspace is skipped, so importing the same file twice adds nothing.")
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: "The XLSX or CSV file.") var file: String
         @Flag(help: "Check the file and print what would happen, writing nothing.") var dryRun = false
         @Flag(help: "Print the summary as JSON.") var json = false
         @Option(help: "Import as this user (default: the workspace's first owner).") var email: String?

@@ -17,7 +17,20 @@ public enum DuplicatePolicy: String, Sendable, Codable, CaseIterable, Hashable {
 public enum ContactImport {
     /// What a column can hold.
     public enum Field: String, CaseIterable, Sendable, Hashable, Codable {
-        case fullName, lastName, firstName, middleName, phone, email, company, position, city, address, birthday, tags, owner, source
+        case fullName, lastName, firstName, middleName, phone, mobilePhone, workPhone, homePhone, email, company, position, city, address
+        case birthday, tags, owner, source
+
+        /// Whether the column holds phones (of any kind).
+        public var isPhone: Bool { [.phone, .mobilePhone, .workPhone, .homePhone].contains(self) }
+
+        /// The kind of phone the column holds (a plain "phone" column: mobile, as most are).
+        var phoneKind: PhoneKind {
+            switch self {
+            case .workPhone: .work
+            case .homePhone: .home
+            default: .mobile
+            }
+        }
     }
 
     static let aliases: [Field: [String]] = [
@@ -25,10 +38,10 @@ public enum ContactImport {
         .lastName: ["фамилия", "last name", "lastname", "surname"],
         .firstName: ["имя", "first name", "firstname", "given name"],
         .middleName: ["отчество", "middle name", "patronymic"],
-        .phone: [
-            "телефон", "тел", "тел.", "мобильный", "мобильный телефон", "рабочий телефон", "домашний телефон", "рабочий прямой телефон",
-            "другой телефон", "phone", "phone number", "mobile", "mobile phone", "mobile phone number", "work phone",
-        ],
+        .phone: ["телефон", "тел", "тел.", "другой телефон", "phone", "phone number", "other phone"],
+        .mobilePhone: ["мобильный", "мобильный телефон", "сотовый", "mobile", "mobile phone", "mobile phone number", "cell phone"],
+        .workPhone: ["рабочий телефон", "рабочий прямой телефон", "work phone", "office phone", "business phone"],
+        .homePhone: ["домашний телефон", "home phone"],
         .email: [
             "email", "e-mail", "e mail", "почта", "эл. почта", "рабочий email", "личный email", "рабочий e-mail", "другой email",
             "email address",
@@ -45,13 +58,7 @@ public enum ContactImport {
 
     /// Each recognised column and what it holds (phones and e-mails may come from several columns).
     public static func mapColumns(_ header: [String]) -> [(column: Int, field: Field)] {
-        var mapping: [(column: Int, field: Field)] = []
-        for (index, title) in header.enumerated() {
-            let key = SearchText.fold(title.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'*:")))
-            guard let field = Field.allCases.first(where: { aliases[$0]?.contains(key) == true }) else { continue }
-            if [.phone, .email].contains(field) || !mapping.contains(where: { $0.field == field }) { mapping.append((index, field)) }
-        }
-        return mapping
+        ImportColumns.map(header, aliases: aliases, repeatable: [.phone, .mobilePhone, .workPhone, .homePhone, .email])
     }
 
     /// One row as a contact to create or merge, with the keys it is matched by.
@@ -71,7 +78,17 @@ public enum ContactImport {
     }
 
     /// Reads one record.
-    public static func read(_ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion) -> Row {
+    /// - Parameters:
+    ///   - record: the row's cells.
+    ///   - row: its line number.
+    ///   - mapping: from ``mapColumns(_:)``.
+    ///   - region: for phones written without a country code.
+    ///   - customFields: columns holding custom fields (``ImportColumns/customFields(_:definitions:taken:)``).
+    ///   - currency: the workspace's currency, for money custom fields (without it they pass as text).
+    public static func read(
+        _ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion,
+        customFields: [(column: Int, definition: CustomFieldDefinition)] = [], currency: CurrencyCode? = nil
+    ) -> Row {
         var input = ContactInput()
         var phones: [PhoneInput] = []
         var emails: [EmailInput] = []
@@ -85,7 +102,7 @@ public enum ContactImport {
             case .lastName: input.lastName = .set(value)
             case .firstName: input.firstName = .set(value)
             case .middleName: input.middleName = .set(value)
-            case .phone: phones += split(value).map { PhoneInput(number: $0) }
+            case .phone, .mobilePhone, .workPhone, .homePhone: phones += split(value).map { PhoneInput(number: $0, kind: field.phoneKind) }
             case .email: emails += split(value).map { EmailInput(address: $0) }
             case .company: company = value
             case .position: input.position = .set(value)
@@ -100,6 +117,7 @@ public enum ContactImport {
         }
         if !phones.isEmpty { input.phones = phones }
         if !emails.isEmpty { input.emails = emails }
+        input.customFields = ImportColumns.customValues(record, columns: customFields, currency: currency)
         return Row(
             row: row, input: input, emails: emails.compactMap { EmailAddress.normalize($0.address) },
             phones: phones.compactMap { normalizer.normalize($0.number).e164 }, company: company, owner: owner)
@@ -132,21 +150,10 @@ public enum ContactImport {
         if let birthday = row.birthday, !(fill && existing.birthday != nil), birthday.value != existing.birthday {
             change.birthday = birthday
         }
-        let knownPhones = Set(existing.phones.map { $0.number.e164 ?? $0.number.raw })
-        let normalizer = PhoneNormalizer(defaultRegion: region)
-        let newPhones = (row.phones ?? []).filter { !knownPhones.contains(normalizer.normalize($0.number).e164 ?? $0.number) }
-        if !newPhones.isEmpty {
-            change.phones = existing.phones.map { PhoneInput(number: $0.number.raw, kind: $0.kind) } + newPhones
-        }
-        let knownEmails = Set(existing.emails.map(\.address))
-        let newEmails = (row.emails ?? []).filter { !knownEmails.contains(EmailAddress.normalize($0.address) ?? $0.address) }
-        if !newEmails.isEmpty {
-            change.emails = existing.emails.map { EmailInput(address: $0.address, kind: $0.kind) } + newEmails
-        }
-        if let tags = row.tags {
-            let merged = existing.tags + tags.filter { tag in !existing.tags.contains { SearchText.fold($0) == SearchText.fold(tag) } }
-            if merged != existing.tags { change.tags = merged }
-        }
+        change.phones = ImportColumns.addingPhones(row.phones, to: existing.phones, region: region)
+        change.emails = ImportColumns.addingEmails(row.emails, to: existing.emails)
+        change.tags = ImportColumns.addingTags(row.tags, to: existing.tags)
+        change.customFields = ImportColumns.changedCustomFields(row.customFields, existing: existing.customFields, fill: fill)
         return change == ContactInput() ? nil : change
     }
 

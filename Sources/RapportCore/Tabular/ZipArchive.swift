@@ -274,8 +274,12 @@ public enum ZipError: Error, Hashable, Sendable {
     case notAnArchive
     /// A record lies outside the bytes or lacks its signature.
     case malformed
-    /// The entry is compressed with a method this reader does not support (only 0, stored, is).
+    /// The entry is compressed with a method this reader does not support (0, stored, and 8, deflated, are).
     case unsupportedCompression(path: String, method: UInt16)
+    /// The entry's compressed bytes are not valid DEFLATE data.
+    case corrupt(path: String, InflateError)
+    /// The entry is bigger than the caller accepts (a zip bomb, or simply too big).
+    case tooLarge(path: String, limit: Int)
     /// The entry is encrypted.
     case encrypted(path: String)
     /// The entry's bytes do not match its CRC-32 or size.
@@ -284,8 +288,9 @@ public enum ZipError: Error, Hashable, Sendable {
     case entryNotFound(path: String)
 }
 
-/// Reads a ZIP archive held in memory: lists its entries and returns stored entries' bytes, checked against
-/// their CRC-32. Reads what ``ZipWriter`` writes, ZIP64 included.
+/// Reads a ZIP archive held in memory: lists its entries and returns stored and deflated entries' bytes,
+/// checked against their CRC-32 and size. Reads what ``ZipWriter`` writes, ZIP64 included, and what Excel,
+/// LibreOffice and Python's `zipfile` write.
 ///
 /// Paths are returned as written (decoded as UTF-8); a caller extracting to disk must refuse absolute paths and
 /// `..` components itself.
@@ -397,30 +402,58 @@ public struct ZipReader: Sendable {
     }
 
     /// The bytes of the entry with this path.
-    /// - Throws: ``ZipError/entryNotFound(path:)``, or what ``contents(of:)`` throws.
-    public func contents(at path: String) throws(ZipError) -> [UInt8] {
+    /// - Parameters:
+    ///   - path: the entry's path.
+    ///   - limit: the most bytes the entry may decompress to.
+    /// - Throws: ``ZipError/entryNotFound(path:)``, or what ``contents(of:limit:)`` throws.
+    public func contents(at path: String, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> [UInt8] {
         guard let entry = entry(at: path) else { throw .entryNotFound(path: path) }
-        return try contents(of: entry)
+        return try contents(of: entry, limit: limit)
     }
 
-    /// The bytes of a stored entry, checked against its CRC-32 and size.
+    /// The most bytes one entry may decompress to unless the caller says otherwise: 64 MiB.
+    public static let defaultLimit = 64 << 20
+
+    /// The bytes of a stored or deflated entry, checked against its CRC-32 and size.
+    ///
+    /// An entry whose size (as the directory states it, or as it turns out while decompressing) passes `limit`
+    /// is refused without decompressing more than `limit` bytes, so a zip bomb costs little.
+    /// - Parameters:
+    ///   - entry: one of ``entries``.
+    ///   - limit: the most bytes the entry may decompress to.
     /// - Throws: ``ZipError/unsupportedCompression(path:method:)``, ``ZipError/encrypted(path:)``,
-    ///   ``ZipError/checksumMismatch(path:)`` or ``ZipError/malformed``.
-    public func contents(of entry: Entry) throws(ZipError) -> [UInt8] {
+    ///   ``ZipError/tooLarge(path:limit:)``, ``ZipError/corrupt(path:_:)``, ``ZipError/checksumMismatch(path:)``
+    ///   or ``ZipError/malformed``.
+    public func contents(of entry: Entry, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> [UInt8] {
         guard entry.flags & 0x0001 == 0 else { throw .encrypted(path: entry.path) }
-        guard entry.compressionMethod == 0 else {
+        guard entry.compressionMethod == 0 || entry.compressionMethod == 8 else {
             throw .unsupportedCompression(path: entry.path, method: entry.compressionMethod)
         }
+        guard entry.size <= UInt64(max(0, limit)) else { throw .tooLarge(path: entry.path, limit: limit) }
         guard let header = Int(exactly: entry.localHeaderOffset), bytes.uint32(at: header) == 0x0403_4B50,
             let nameLength = bytes.uint16(at: header + 26), let extraLength = bytes.uint16(at: header + 28)
         else { throw .malformed }
         let start = header + 30 + Int(nameLength) + Int(extraLength)
-        guard entry.size == entry.compressedSize, let size = Int(exactly: entry.size),
-            start.addingReportingOverflow(size).partialValue <= bytes.count
+        guard let size = Int(exactly: entry.size), let stored = Int(exactly: entry.compressedSize),
+            start.addingReportingOverflow(stored).partialValue <= bytes.count
         else { throw .malformed }
-        let data = bytes[start..<start + size]
+        let data: [UInt8]
+        if entry.compressionMethod == 0 {
+            guard stored == size else { throw .malformed }
+            data = Array(bytes[start..<start + size])
+        } else {
+            do {
+                // The stated size is the limit: an entry that inflates past it is lying about its size.
+                data = try Inflate.decompress(Array(bytes[start..<start + stored]), limit: size)
+            } catch .outputTooLarge {
+                throw .checksumMismatch(path: entry.path)
+            } catch {
+                throw .corrupt(path: entry.path, error)
+            }
+            guard data.count == size else { throw .checksumMismatch(path: entry.path) }
+        }
         guard CRC32.checksum(data) == entry.crc32 else { throw .checksumMismatch(path: entry.path) }
-        return Array(data)
+        return data
     }
 }
 

@@ -119,7 +119,8 @@ struct CommerceAPI {
             let report = try await store.orderImporter.run(Array(buffer.readableBytesView), dryRun: dryRun, by: actor)
             return try Handlers.json(OrderImportBody(report, dryRun: dryRun, locale: context.locale))
         }
-        // Contacts from CSV, run as a background job; poll the import for progress and the report.
+        // Contacts, companies or deals from CSV, XLSX or vCard, run as a background job; poll the import for progress
+        // and the report.
         group.post("imports") { request, context in
             let actor = try context.requireActor()
             var request = request
@@ -127,14 +128,18 @@ struct CommerceAPI {
             do { buffer = try await request.collectBody(upTo: 256 << 20) } catch { throw APIError.payloadTooLarge }
             let query = formQuery(request)
             var issues = FieldIssues()
-            if (query["entity"] ?? "contacts") != "contacts" { issues.add("entity", .invalidOption, ["options": "contacts"]) }
+            let entity = ImportEntity(rawValue: query["entity"] ?? "contacts")
+            if entity == nil {
+                issues.add("entity", .invalidOption, ["options": ImportEntity.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
             let policy = DuplicatePolicy(rawValue: query["onDuplicate"] ?? "skip")
             if policy == nil {
                 issues.add("onDuplicate", .invalidOption, ["options": DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")])
             }
             try issues.throwIfAny()
             let run = try await store.imports.start(
-                Array(buffer.readableBytesView), fileName: query["fileName"], dryRun: ["true", "1"].contains(query["dryRun"] ?? ""),
+                Array(buffer.readableBytesView), entity: entity ?? .contacts, fileName: query["fileName"],
+                dryRun: ["true", "1"].contains(query["dryRun"] ?? ""),
                 policy: policy ?? .skip, by: actor)
             return try Handlers.json(ImportBody(run), status: .accepted)
         }

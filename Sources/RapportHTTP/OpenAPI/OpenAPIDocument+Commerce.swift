@@ -1,6 +1,9 @@
 import RapportCore
 
 extension OpenAPIDocument {
+    /// The media type of an XLSX workbook, which file uploads accept besides CSV.
+    static let xlsxMediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
     /// Operations beyond the common create/read/update/delete of products, orders and segments.
     static var commerceOperations: [Operation] {
         [
@@ -37,8 +40,9 @@ extension OpenAPIDocument {
                 parameters: ["id"], response: "CustomerMetrics", errors: [401, 404]),
             Operation(
                 method: "post", path: "/api/v1/orders/import", id: "importOrders",
-                summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab), matching clients by e-mail, phone or INN",
-                tag: "Orders", parameters: ["dryRun"], body: "CSVFile", bodyMediaType: "text/csv", response: "OrderImportReport",
+                summary: "Import orders from CSV (UTF-8 or Windows-1251; `,` `;` or tab) or XLSX, matching clients by e-mail, phone or INN",
+                tag: "Orders", parameters: ["dryRun"], body: "CSVFile", bodyMediaType: "text/csv", otherBodyMediaTypes: [xlsxMediaType],
+                response: "OrderImportReport",
                 errors: [400, 401, 403, 413, 422]),
             Operation(
                 method: "get", path: "/api/v1/contacts/export", id: "exportContacts",
@@ -58,9 +62,10 @@ extension OpenAPIDocument {
                 response: "FileDownload", errors: [400, 401, 403, 422]),
             Operation(
                 method: "post", path: "/api/v1/imports", id: "startImport",
-                summary: "Import contacts from CSV as a background job (UTF-8 or Windows-1251; headers of amoCRM, Bitrix24, HubSpot…)",
+                summary:
+                    "Import contacts, companies or deals from CSV, XLSX or vCard as a background job (headers of amoCRM, Bitrix24, HubSpot…)",
                 tag: "Imports", parameters: ["importEntity", "dryRun", "onDuplicate", "fileName"], body: "CSVFile",
-                bodyMediaType: "text/csv", status: 202,
+                bodyMediaType: "text/csv", otherBodyMediaTypes: [xlsxMediaType], status: 202,
                 response: "Import", errors: [400, 401, 403, 413, 422]),
             Operation(
                 method: "get", path: "/api/v1/imports/{id}", id: "getImport", summary: "An import's progress and counts", tag: "Imports",
@@ -71,7 +76,7 @@ extension OpenAPIDocument {
                 parameters: ["id", "all"], response: "ImportRowList", errors: [401, 404]),
             Operation(
                 method: "post", path: "/api/v1/imports/{id}/undo", id: "undoImport",
-                summary: "Move the contacts an import created to the trash", tag: "Imports",
+                summary: "Move the records an import created to the trash", tag: "Imports",
                 parameters: ["id"], response: "Import", errors: [401, 403, 404, 422]),
             Operation(
                 method: "post", path: "/api/v1/deals/{id}/order", id: "orderFromDeal",
@@ -201,10 +206,11 @@ extension OpenAPIDocument {
             "CustomerMetrics": metrics,
             "Import": object(
                 [
-                    "id": string, "entity": enumeration(["contacts"]),
-                    "status": enumeration(["queued", "running", "done", "failed", "undone"]),
+                    "id": string, "entity": enumeration(ImportEntity.self),
+                    "status": enumeration(["draft", "queued", "running", "done", "failed", "undone"]),
                     "dryRun": boolean, "onDuplicate": enumeration(DuplicatePolicy.self),
-                    "encoding": enumeration(["utf-8", "windows-1251"]),
+                    // A CSV file's encoding, or the format of any other file.
+                    "encoding": enumeration(["utf-8", "windows-1251", "xlsx", "vcard"]),
                     "totalRows": integer, "processedRows": integer, "created": integer, "updated": integer, "skipped": integer,
                     "failed": integer, "createdAt": timestamp, "finishedAt": nullable("string", format: "date-time"),
                 ],
@@ -228,7 +234,11 @@ extension OpenAPIDocument {
             "FileDownload": .object([
                 "type": "string", "description": "The file (Content-Disposition: attachment), not JSON.",
             ]),
-            "CSVFile": .object(["type": "string", "description": "The CSV file's bytes as the request body (Content-Type: text/csv)."]),
+            "CSVFile": .object([
+                "type": "string",
+                "description":
+                    "The file's bytes as the request body: CSV (text/csv) or an XLSX workbook, recognised by its content whatever the Content-Type.",
+            ]),
             "OrderImportReport": object(
                 [
                     "dryRun": boolean, "encoding": enumeration(["utf-8", "windows-1251"]),

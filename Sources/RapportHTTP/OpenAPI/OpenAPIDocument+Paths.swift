@@ -13,6 +13,8 @@ extension OpenAPIDocument {
         var body: String?
         /// The request body's media type (a file upload is `text/csv`).
         var bodyMediaType = "application/json"
+        /// Other media types the same body may come in (a file upload may also be an XLSX workbook).
+        var otherBodyMediaTypes: [String] = []
         var status: Int = 200
         var response: String?
         var errors: [Int] = [400, 401, 403, 404, 422]
@@ -202,7 +204,9 @@ extension OpenAPIDocument {
             "pipelineId": query("pipelineId", string, "Deals in this pipeline."),
             "status": query("status", enumeration(DealStatus.self), "Deal status."),
             "orderStatus": query("status", enumeration(OrderStatus.self), "Order status."),
-            "importEntity": query("entity", enumeration(["contacts"]), "What the file holds (contacts; companies and deals come next)."),
+            "importEntity": query(
+                "entity", enumeration(ImportEntity.self),
+                "What the file holds: contacts (default; also vCard), companies (duplicates by INN, then name) or deals."),
             "onDuplicate": query(
                 "onDuplicate", enumeration(DuplicatePolicy.self),
                 "A row matching a contact by e-mail or phone (or an earlier row): skip (default), fill empty fields, overwrite, or create anyway."
@@ -268,7 +272,11 @@ extension OpenAPIDocument {
             if let body = op.body {
                 operation["requestBody"] = .object([
                     "required": true,
-                    "content": .object([op.bodyMediaType: .object(["schema": ref(body)])]),
+                    "content": .object(
+                        Dictionary(
+                            uniqueKeysWithValues: ([op.bodyMediaType] + op.otherBodyMediaTypes).map {
+                                ($0, JSONValue.object(["schema": ref(body)]))
+                            })),
                 ])
             }
             if op.isPublic { operation["security"] = .array([]) }

@@ -19,9 +19,14 @@ public struct CompanyRepository: Sendable {
         try await context.database.transaction { db in try await create(db, input, by: actor) }
     }
 
-    /// Creates a company inside the caller's transaction (a web form submission).
-    func create(_ db: any SQLDatabase, _ input: CompanyInput, by actor: Actor) async throws -> Company {
-        let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
+    /// Creates a company inside the caller's transaction (an import batch, a web form submission).
+    func create(_ db: any SQLDatabase, _ input: CompanyInput, by actor: Actor, rules given: RecordContext? = nil) async throws -> Company {
+        let rules: RecordContext
+        if let given {
+            rules = given
+        } else {
+            rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .company)
+        }
         let blank = Company(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
         let company = try blank.applying(input, context: rules)
         try await checkReferences(db, company, actor: actor, operation: .create)
@@ -44,16 +49,21 @@ public struct CompanyRepository: Sendable {
 
     /// Applies an update if the version is current.
     public func update(_ id: Company.ID, _ input: CompanyInput, expectedVersion: Int64, by actor: Actor) async throws -> Company {
-        try await context.database.transaction { db in
-            let current = try await lockForWrite(db, id, actor: actor, operation: .update)
-            return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
-                current, rules in
-                let next = try current.applying(input, context: rules)
-                try await checkReferences(db, next, actor: actor, operation: .update)
-                return next
-            } write: { next in
-                try await write(db, next, expectedVersion: expectedVersion)
-            }
+        try await context.database.transaction { db in try await update(db, id, input, expectedVersion: expectedVersion, by: actor) }
+    }
+
+    /// Updates a company inside the caller's transaction (an import batch).
+    func update(_ db: any SQLDatabase, _ id: Company.ID, _ input: CompanyInput, expectedVersion: Int64, by actor: Actor) async throws
+        -> Company
+    {
+        let current = try await lockForWrite(db, id, actor: actor, operation: .update)
+        return try await StoredRecords.update(db, context: context, current, expectedVersion: expectedVersion, actor: actor) {
+            current, rules in
+            let next = try current.applying(input, context: rules)
+            try await checkReferences(db, next, actor: actor, operation: .update)
+            return next
+        } write: { next in
+            try await write(db, next, expectedVersion: expectedVersion)
         }
     }
 

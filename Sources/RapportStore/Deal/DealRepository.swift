@@ -24,8 +24,9 @@ public struct DealRepository: Sendable {
         try await context.database.transaction { db in try await create(db, input, by: actor) }
     }
 
-    /// Creates a deal inside the caller's transaction (a web form submission).
-    func create(_ db: any SQLDatabase, _ input: DealInput, by actor: Actor) async throws -> Deal {
+    /// Creates a deal inside the caller's transaction (an import batch, a web form submission); with `checkOnly`, checks it as it would
+    /// be created and writes nothing (an import's dry run).
+    func create(_ db: any SQLDatabase, _ input: DealInput, by actor: Actor, checkOnly: Bool = false) async throws -> Deal {
         let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .deal)
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
         var pipelineID = input.pipelineID
@@ -46,6 +47,7 @@ public struct DealRepository: Sendable {
             deal = try DealRules.move(deal, to: stageID, in: pipeline, lostReason: input.lostReason?.value, now: rules.now).deal
         }
         try await checkReferences(db, deal, actor: actor, operation: .create)
+        if checkOnly { return deal }
         try await write(db, deal, expectedVersion: nil)
         try await openVisit(db, deal, by: actor.userID)
         try await AuditRows.append(

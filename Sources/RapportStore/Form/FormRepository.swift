@@ -201,7 +201,8 @@ public struct FormRepository: Sendable {
         }
         var contact: Contact
         var created = false
-        if let existing = try await ImportRepository.match(db, emails: lead.emails, phones: lead.phones, workspace: form.workspaceID),
+        if let existing = try await ImportRepository.matchContact(
+            db, emails: lead.emails, phones: lead.phones, workspace: form.workspaceID),
             let current = try await contacts.load(db, ids: [existing], workspace: form.workspaceID).first
         {
             var change = ContactImport.merge(lead.contact, into: current, policy: .fill, region: workspace.phoneRegion) ?? ContactInput()

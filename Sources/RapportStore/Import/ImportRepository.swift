@@ -7,9 +7,9 @@ public struct ImportRun: Sendable, Hashable {
     /// The import id.
     public typealias ID = Identifier<ImportRun>
     public var id: ID
-    /// `contacts` (companies and deals come next).
+    /// `contacts`, `companies` or `deals` (``ImportEntity``).
     public var entity: String
-    /// `queued`, `running`, `done`, `failed`, `undone`.
+    /// `draft` (waiting for its column mapping), `queued`, `running`, `done`, `failed`, `undone`.
     public var status: String
     public var dryRun: Bool
     public var policy: DuplicatePolicy
@@ -36,7 +36,7 @@ public struct ImportRowOutcome: Sendable, Hashable {
     public var issues: [FieldIssue]
 }
 
-/// Imports of contacts from CSV as background jobs. Rows are processed in batches; each batch, its rows'
+/// Imports of contacts, companies and deals from CSV, XLSX or vCard as background jobs. Rows are processed in batches; each batch, its rows'
 /// outcomes and the count of processed rows commit in one transaction, so a crash (even `kill -9`) loses
 /// at most the batch in flight, which the next worker redoes: no half-written batch, no duplicate.
 public struct ImportRepository: Sendable {
@@ -50,22 +50,25 @@ public struct ImportRepository: Sendable {
     /// The job kind that runs imports.
     public static let jobKind = "import.run"
 
-    /// Stores the file and queues its import. Refuses files with no recognisable column up front.
+    /// Stores the file (CSV, XLSX or vCard, recognised by content) and queues its import, or with `review` keeps
+    /// it as a draft until its column mapping is confirmed (``confirm(_:choices:by:)``). Refuses files with no
+    /// recognisable column up front.
     public func start(
-        _ bytes: [UInt8], fileName: String?, dryRun: Bool, policy: DuplicatePolicy, by actor: Actor
+        _ bytes: [UInt8], entity: ImportEntity = .contacts, fileName: String?, dryRun: Bool, policy: DuplicatePolicy, review: Bool = false,
+        by actor: Actor
     ) async throws -> ImportRun {
         guard
             AccessPolicy.allows(
-                actor, .create, .contact, Ownership(workspaceID: actor.workspaceID, ownerID: actor.userID, ownerTeamID: actor.teamID))
+                actor, .create, entity.recordKind,
+                Ownership(workspaceID: actor.workspaceID, ownerID: actor.userID, ownerTeamID: actor.teamID))
         else { throw RecordError.forbidden }
-        let document = CSVReader.read(bytes)
+        let document = try TabularFile.readUpload(bytes)
         guard let header = document.records.first else { throw ValidationError("file", .required) }
-        let mapping = ContactImport.mapColumns(header)
-        if !mapping.contains(where: { [.fullName, .lastName, .firstName, .phone, .email].contains($0.field) }) {
-            throw ValidationError("columns", .required)
-        }
+        // A file without the column that identifies a record is refused before anything is queued (unless the
+        // person is about to say which column is which).
+        guard review || Self.identifies(header, entity: entity) else { throw ValidationError("columns", .required) }
         // The text is kept as one CSV string in the store's own encoding (UTF-8).
-        let text = document.records.map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
+        let text = Self.text(document.records)
         let id: ImportRun.ID = context.effects.id()
         let now = context.effects.now()
         try await context.database.transaction { db in
@@ -73,15 +76,17 @@ public struct ImportRepository: Sendable {
                 """
                 INSERT INTO imports (id, workspace_id, user_id, entity, status, dry_run, policy, file_name, encoding, content, total_rows,
                     processed_rows, created, updated, skipped, failed, created_at)
-                VALUES (\(bind: id.rawValue), \(bind: actor.workspaceID.rawValue), \(bind: actor.userID.rawValue), 'contacts', 'queued',
-                    \(bind: dryRun), \(bind: policy.rawValue), \(bind: fileName), \(bind: document.encoding.rawValue), \(bind: text),
+                VALUES (\(bind: id.rawValue), \(bind: actor.workspaceID.rawValue), \(bind: actor.userID.rawValue), \(bind: entity.rawValue), \(bind: review ? "draft" : "queued"),
+                    \(bind: dryRun), \(bind: policy.rawValue), \(bind: fileName), \(bind: document.description), \(bind: text),
                     \(bind: document.records.count - 1), 0, 0, 0, 0, 0, \(bind: now.millis))
                 """
             ).run()
         }
-        try await JobRepository(context: context).enqueue(
-            kind: Self.jobKind, payload: ["importId": .string(id.rawValue)], workspace: actor.workspaceID,
-            uniqueKey: "import:\(id.rawValue)")
+        if !review {
+            try await JobRepository(context: context).enqueue(
+                kind: Self.jobKind, payload: ["importId": .string(id.rawValue)], workspace: actor.workspaceID,
+                uniqueKey: "import:\(id.rawValue)")
+        }
         return try await get(id, by: actor)
     }
 
@@ -108,7 +113,7 @@ public struct ImportRepository: Sendable {
         }
     }
 
-    /// Undoes an import: the contacts it created go to the trash (changes to existing contacts stay, and
+    /// Undoes an import: the records it created go to the trash (changes to existing records stay, and
     /// are in their history).
     public func undo(_ id: ImportRun.ID, by actor: Actor) async throws -> ImportRun {
         let run = try await get(id, by: actor)
@@ -116,9 +121,14 @@ public struct ImportRepository: Sendable {
         let created = try await context.database.reader.raw(
             "SELECT record_id FROM import_rows WHERE import_id = \(bind: id.rawValue) AND outcome = 'created' AND record_id IS NOT NULL"
         ).all().map { try $0.string("record_id") }
-        let contacts = ContactRepository(context: context)
         for record in created {
-            do { _ = try await contacts.delete(Contact.ID(record), by: actor) } catch RecordError.inTrash(_) {}
+            do {
+                switch ImportEntity(rawValue: run.entity) ?? .contacts {
+                case .contacts: _ = try await ContactRepository(context: context).delete(Contact.ID(record), by: actor)
+                case .companies: _ = try await CompanyRepository(context: context).delete(Company.ID(record), by: actor)
+                case .deals: _ = try await DealRepository(context: context).delete(Deal.ID(record), by: actor)
+                }
+            } catch RecordError.inTrash(_) {}
         }
         try await context.database.transaction { db in
             try await db.raw("UPDATE imports SET status = 'undone' WHERE id = \(bind: id.rawValue)").run()
@@ -141,10 +151,18 @@ public struct ImportRepository: Sendable {
         // The import runs with the rights of whoever started it.
         let actor = try UserRepository.decode(userRow).actor
         let records = CSVReader.parse(try row.string("content"), delimiter: ",")
-        let mapping = ContactImport.mapColumns(records.first ?? [])
+        let header = records.first ?? []
+        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
         let settings = try await WorkspaceRows.workspace(context.database.reader, workspace)
         let users = try await UserRepository(context: context, bcryptCost: 4).list(by: actor)
-        let contacts = ContactRepository(context: context)
+        let rows = ImportRows(
+            context: context, actor: actor, workspace: workspace, settings: settings, users: users, dryRun: run.dryRun, policy: run.policy)
+        let handle: ImportRows.Handler
+        switch entity {
+        case .contacts: handle = try await rows.contacts(header: header)
+        case .companies: handle = try await rows.companies(header: header)
+        case .deals: handle = try await rows.deals(header: header)
+        }
         try await context.database.transaction { db in
             try await db.raw("UPDATE imports SET status = 'running' WHERE id = \(bind: id.rawValue)").run()
         }
@@ -152,51 +170,17 @@ public struct ImportRepository: Sendable {
         while next < records.count {
             let end = min(next + Self.batchSize, records.count)
             let batch = Array(next..<end).map { (index: $0, record: records[$0]) }
-            let dryRun = run.dryRun
-            let policy = run.policy
             try await context.database.transaction { db in
                 var (created, updated, skipped, failed) = (0, 0, 0, 0)
-                let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: workspace, entity: .contact)
+                let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: workspace, entity: entity.recordKind)
                 for (index, record) in batch {
-                    var parsed = ContactImport.read(record, row: index + 1, mapping: mapping, region: settings.phoneRegion)
-                    if let owner = parsed.owner {
-                        let key = owner.lowercased()
-                        if let match = users.first(where: { $0.email == key || $0.name.lowercased() == key }) {
-                            parsed.input.ownerID = .set(match.id)
-                        }
-                    }
-                    var outcome = "created"
-                    var recordID: String?
-                    var issues: [FieldIssue] = []
+                    var result: ImportRows.Result
                     do {
-                        let existing =
-                            policy == .create
-                            ? nil : try await Self.match(db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
-                        if let existing {
-                            let current = try await contacts.load(db, ids: [existing], workspace: workspace).first
-                            if let current,
-                                let change = ContactImport.merge(parsed.input, into: current, policy: policy, region: settings.phoneRegion)
-                            {
-                                if !dryRun {
-                                    _ = try await contacts.update(db, current.id, change, expectedVersion: current.version, by: actor)
-                                }
-                                outcome = "updated"
-                            } else {
-                                outcome = "skipped"
-                                issues = [FieldIssue(parsed.emails.isEmpty ? "phone" : "email", .duplicate)]
-                            }
-                            recordID = existing
-                        } else if dryRun {
-                            var probe = Contact(id: Contact.ID("dry-run"), workspaceID: workspace, now: rules.now, createdBy: userID)
-                            probe = try probe.applying(parsed.input, context: rules)
-                        } else {
-                            recordID = try await contacts.create(db, parsed.input, by: actor, rules: rules).id.rawValue
-                        }
+                        result = try await handle(db, rules, record, index + 1)
                     } catch let error as ValidationError {
-                        outcome = "failed"
-                        issues = error.issues
+                        result = ImportRows.Result(outcome: "failed", issues: error.issues)
                     }
-                    switch outcome {
+                    switch result.outcome {
                     case "created": created += 1
                     case "updated": updated += 1
                     case "skipped": skipped += 1
@@ -205,8 +189,8 @@ public struct ImportRepository: Sendable {
                     try await db.raw(
                         """
                         INSERT INTO import_rows (import_id, row_number, outcome, record_id, issues)
-                        VALUES (\(bind: id.rawValue), \(bind: index + 1), \(bind: outcome), \(bind: recordID),
-                            \(bind: issues.isEmpty ? nil : jsonText(issues)))
+                        VALUES (\(bind: id.rawValue), \(bind: index + 1), \(bind: result.outcome), \(bind: result.recordID),
+                            \(bind: result.issues.isEmpty ? nil : jsonText(result.issues)))
                         """
                     ).run()
                 }
@@ -236,9 +220,14 @@ public struct ImportRepository: Sendable {
         }
     }
 
-    /// The existing contact a row (or a web form submission) matches: by e-mail, then by phone (rows
-    /// created earlier in the same import included, so a file's own duplicates are caught too).
-    static func match(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> String? {
+    /// The existing contact a row matches: by e-mail, then by phone (rows created earlier in the same
+    /// import included, so a file's own duplicates are caught too).
+    static func match(_ db: any SQLDatabase, _ row: ContactImport.Row, workspace: Workspace.ID) async throws -> String? {
+        try await matchContact(db, emails: row.emails, phones: row.phones, workspace: workspace)
+    }
+
+    /// The existing contact with one of these normalized e-mails, else one of these E.164 phones.
+    static func matchContact(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> String? {
         if !emails.isEmpty,
             let hit = try await db.raw(
                 """
@@ -262,11 +251,6 @@ public struct ImportRepository: Sendable {
             return try hit.string("record_id")
         }
         return nil
-    }
-
-    private static func quoted(_ field: String) -> String {
-        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
     }
 
     /// The `data` of an `import.finished` event.

@@ -47,7 +47,7 @@ public struct OrderImporter: Sendable {
             AccessPolicy.allows(
                 actor, .create, .order, Ownership(workspaceID: actor.workspaceID, ownerID: actor.userID, ownerTeamID: actor.teamID))
         else { throw RecordError.forbidden }
-        let document = CSVReader.read(bytes)
+        let document = try TabularFile.readUpload(bytes)
         guard let header = document.records.first else { throw ValidationError("file", .required) }
         if document.records.count - 1 > Self.maximumRows { throw ValidationError("file", .outOfRange, ["max": String(Self.maximumRows)]) }
         let mapping = OrderImport.mapColumns(header)

@@ -83,10 +83,10 @@ struct OrderPages {
                 <div class="page-head"><h1>\(t("Orders", "Заказы"))</h1></div>
                 \(Form.summary(errors, t))
                 \(result)
-                <details class="panel"\(if: report == nil, " open")><summary>\(t("Import orders from CSV", "Импорт заказов из CSV"))</summary>
+                <details class="panel"\(if: report == nil, " open")><summary>\(t("Import orders from CSV or XLSX", "Импорт заказов из CSV или XLSX"))</summary>
                 <form method="post" action="/orders/import" enctype="multipart/form-data" data-native>\(Form.csrf(viewer))
-                <p class="hint">\(t("A CSV from a shop or accounting (UTF-8 or Windows-1251, commas or semicolons) with order number, date, the client's e-mail, phone or INN, product, quantity, price or total, status. Clients are matched by e-mail, then phone, then INN; a number already imported is skipped.", "CSV из магазина или учётной системы (UTF-8 или Windows-1251, запятые или точки с запятой): номер заказа, дата, e-mail, телефон или ИНН клиента, товар, количество, цена или сумма, статус. Клиент находится по e-mail, затем по телефону, затем по ИНН; уже загруженный номер пропускается."))</p>
-                <div class="field"><label for="f-file">\(t("File", "Файл"))</label><input id="f-file" type="file" name="file" accept=".csv,text/csv" required></div>
+                <p class="hint">\(t("A CSV (UTF-8 or Windows-1251, commas or semicolons) or an XLSX workbook from a shop or accounting with order number, date, the client's e-mail, phone or INN, product, quantity, price or total, status. Clients are matched by e-mail, then phone, then INN; a number already imported is skipped.", "CSV (UTF-8 или Windows-1251, запятые или точки с запятой) или книга XLSX из магазина или учётной системы: номер заказа, дата, e-mail, телефон или ИНН клиента, товар, количество, цена или сумма, статус. Клиент находится по e-mail, затем по телефону, затем по ИНН; уже загруженный номер пропускается."))</p>
+                <div class="field"><label for="f-file">\(t("File", "Файл"))</label><input id="f-file" type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></div>
                 \(Form.checkbox(t("Dry run: check and count, write nothing", "Проверка: посчитать, ничего не записывая"), "dryRun", checked: true))
                 <button type="submit" class="primary">\(t("Upload", "Загрузить"))</button></form></details>
                 \(rows.isEmpty ? Parts.empty(t("No orders yet.", "Заказов пока нет.")) : """

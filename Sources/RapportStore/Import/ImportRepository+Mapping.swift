@@ -1,0 +1,76 @@
+import Foundation
+public import RapportCore
+import SQLKit
+
+extension ImportRepository {
+    /// A draft import's header and first rows, for the person to check the column mapping.
+    /// - Parameters:
+    ///   - id: an import started with `review: true` and not confirmed yet.
+    ///   - count: how many rows after the header.
+    /// - Throws: `RecordError.notFound` for another workspace's import; a `ValidationError` on `status` when it is
+    ///   no longer a draft.
+    public func preview(_ id: ImportRun.ID, rows count: Int = 5, by actor: Actor) async throws -> [[String]] {
+        let run = try await get(id, by: actor)
+        guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
+        let records = try await content(id)
+        return Array(records.prefix(count + 1))
+    }
+
+    /// Applies the person's column mapping to a draft import and queues it.
+    /// - Parameters:
+    ///   - id: the draft import.
+    ///   - choices: one per column of the file's header (see ``ImportMapping``).
+    /// - Throws: a `ValidationError` on `status` when it is not a draft, on `columns` when no column identifies a
+    ///   record any more.
+    public func confirm(_ id: ImportRun.ID, choices: [ImportMapping.Choice], by actor: Actor) async throws -> ImportRun {
+        let run = try await get(id, by: actor)
+        guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
+        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
+        var records = try await content(id)
+        guard let header = records.first else { throw ValidationError("file", .required) }
+        records[0] = ImportMapping.header(header, choices: choices, entity: entity)
+        guard Self.identifies(records[0], entity: entity) else { throw ValidationError("columns", .required) }
+        let text = Self.text(records)
+        try await context.database.transaction { db in
+            try await db.raw(
+                """
+                UPDATE imports SET content = \(bind: text), status = 'queued'
+                WHERE id = \(bind: id.rawValue) AND status = 'draft'
+                """
+            ).run()
+        }
+        try await JobRepository(context: context).enqueue(
+            kind: Self.jobKind, payload: ["importId": .string(id.rawValue)], workspace: actor.workspaceID,
+            uniqueKey: "import:\(id.rawValue)")
+        return try await get(id, by: actor)
+    }
+
+    /// The stored records of an import, the header first.
+    func content(_ id: ImportRun.ID) async throws -> [[String]] {
+        guard let row = try await context.database.reader.raw("SELECT content FROM imports WHERE id = \(bind: id.rawValue)").first() else {
+            throw RecordError.notFound(.contact)
+        }
+        return CSVReader.parse(try row.string("content"), delimiter: ",")
+    }
+
+    /// Whether a header has the column that identifies a record of this kind (a name, a phone or e-mail for
+    /// contacts; a name for companies; a title for deals).
+    static func identifies(_ header: [String], entity: ImportEntity) -> Bool {
+        switch entity {
+        case .contacts:
+            ContactImport.mapColumns(header).contains { [.fullName, .lastName, .firstName, .email].contains($0.field) || $0.field.isPhone }
+        case .companies: CompanyImport.mapColumns(header).contains { $0.field == .name }
+        case .deals: DealImport.mapColumns(header).contains { $0.field == .title }
+        }
+    }
+
+    /// Records as the one CSV text an import keeps (UTF-8, commas, quoted where needed).
+    static func text(_ records: [[String]]) -> String {
+        records.map { record in
+            record.map { field in
+                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            }.joined(separator: ",")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import RapportCore
+import RapportStore
+
+/// What `rapport import contacts|companies|deals` share: the file, the duplicate policy, a dry run, the output.
+struct RecordImportOptions: ParsableArguments {
+    @Argument(help: "The XLSX, CSV or (contacts) vCard file.") var file: String
+    @Flag(help: "Check the file and print what would happen, writing nothing.") var dryRun = false
+    @Option(
+        help: "A row matching an existing record (contacts by e-mail or phone, companies by INN or name): skip, fill, overwrite or create."
+    ) var onDuplicate = "skip"
+    @Flag(help: "Print the summary as JSON.") var json = false
+    @Option(help: "Import as this user (default: the workspace's first owner).") var email: String?
+    @OptionGroup var database: DatabaseOptions
+
+    /// Runs the import here and now (in batches that each commit whole) and prints its summary and report.
+    func run(_ entity: ImportEntity) async throws {
+        guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
+            throw ValidationError("--on-duplicate: skip, fill, overwrite or create.")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
+        try await database.withStore { store in
+            let user = try await importingUser(store, email: email)
+            let started = try await store.imports.start(
+                Array(data), entity: entity, fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, policy: policy,
+                by: user.actor)
+            let quiet = json
+            try await store.imports.process(started.id) { done, total in
+                if !quiet { FileHandle.standardError.write(Data("\r\(done) / \(total)".utf8)) }
+            }
+            let run = try await store.imports.get(started.id, by: user.actor)
+            if json {
+                print(
+                    #"{"id": "\#(run.id)", "entity": "\#(run.entity)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
+                )
+            } else {
+                FileHandle.standardError.write(Data("\n".utf8))
+                print(
+                    "\(dryRun ? "Would create" : "Created") \(run.created), updated \(run.updated), skipped \(run.skipped), failed \(run.failed)."
+                )
+                for row in try await store.imports.report(started.id, by: user.actor) {
+                    let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: .en))" }.joined(separator: "; ")
+                    print("  line \(row.row): \(row.outcome)\(reasons.isEmpty ? "" : " — \(reasons)")")
+                }
+            }
+        }
+    }
+}
+
+extension ImportCommand {
+    struct Companies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import companies from an XLSX or CSV file (the headers of amoCRM, Bitrix24, HubSpot and Russian Excel).",
+            discussion: "Duplicates are matched by INN, then by name. INN and KPP are checked; a row with a wrong one fails alone.")
+        @OptionGroup var options: RecordImportOptions
+        func run() async throws { try await options.run(.companies) }
+    }
+
+    struct Deals: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import deals from an XLSX or CSV file (the headers of amoCRM, Bitrix24, HubSpot and Russian Excel).",
+            discussion:
+                "Pipelines and stages are found by name; the contact by e-mail or phone, the company by INN or name. Deals are always created."
+        )
+        @OptionGroup var options: RecordImportOptions
+        func run() async throws { try await options.run(.deals) }
+    }
+}
