@@ -286,8 +286,8 @@ struct ImportCommand: AsyncParsableCommand {
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a whole workspace to one archive, or contacts to a file.",
-        subcommands: [Archive.self, Contacts.self], defaultSubcommand: Archive.self)
+        commandName: "export", abstract: "Write a whole workspace to one archive, or a list (contacts, companies, deals) to a file.",
+        subcommands: [Archive.self, Contacts.self, Companies.self, Deals.self], defaultSubcommand: Archive.self)
 
     struct Archive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -331,6 +331,20 @@ struct ExportCommand: AsyncParsableCommand {
                 print("Wrote \(out) (\(bytes.count) bytes).")
             }
         }
+    }
+
+    struct Companies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export companies (or a segment's) as the list page does: XLSX, CSV or CSV for Russian Excel; audited.")
+        @OptionGroup var list: ListExportOptions
+        func run() async throws { try await list.write("companies") }
+    }
+
+    struct Deals: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export deals (or those of a segment's clients) as the list page does: XLSX, CSV or CSV for Russian Excel; audited.")
+        @OptionGroup var list: ListExportOptions
+        func run() async throws { try await list.write("deals") }
     }
 }
 
@@ -394,5 +408,27 @@ struct OpenAPI: ParsableCommand {
     func run() throws {
         FileHandle.standardOutput.write(openAPIDocumentData())
         print()
+    }
+}
+
+/// The options every list export takes, and the writing.
+struct ListExportOptions: ParsableArguments {
+    @Option(help: "xlsx, csv (UTF-8 with BOM) or excel (Windows-1251, `;`).") var format = "xlsx"
+    @Option(help: "Only the records of this segment's members.") var segment: String?
+    @Option(help: "The file to write.") var out: String
+    @Option(help: "Export as this user, with their visibility (default: the workspace's first owner).") var email: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func write(_ entity: String) async throws {
+        guard listExportFormats(entity).contains(format) else {
+            throw ValidationError("--format: \(listExportFormats(entity).joined(separator: ", ")).")
+        }
+        try await database.withStore { store in
+            let user = try await importingUser(store, email: email)
+            let bytes = try await listExportFile(
+                store: store, actor: user.actor, entity: entity, format: format, segment: segment.map { Segment.ID($0) })
+            try Data(bytes).write(to: URL(fileURLWithPath: out))
+            print("Wrote \(out) (\(bytes.count) bytes).")
+        }
     }
 }

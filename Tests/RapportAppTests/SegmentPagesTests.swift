@@ -222,6 +222,20 @@ import Testing
             let xlsx = try await browser.get("/deals/export?format=xlsx")
             #expect(xlsx.status == 200)
             #expect(xlsx.headers[.contentType]?.contains("spreadsheetml") == true)
+
+            // The same lists as files, as `rapport export companies|deals` writes them.
+            let file = try await ListFileExport.bytes(
+                store: app.store, actor: crew.actor("owner"), entity: "deals", format: "csv", segment: nil)
+            let text = String(decoding: file, as: UTF8.self)
+            #expect(text.contains("Поставка станков") && text.contains("Ремонт"))
+            await #expect(throws: ValidationError.self) {
+                _ = try await ListFileExport.bytes(
+                    store: app.store, actor: crew.actor("owner"), entity: "companies", format: "vcard", segment: nil)
+            }
+            await #expect(throws: RecordError.self) {
+                _ = try await ListFileExport.bytes(
+                    store: app.store, actor: crew.actor("rep"), entity: "companies", format: "csv", segment: nil)
+            }
         }
     }
 }

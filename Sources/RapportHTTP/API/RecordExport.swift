@@ -18,13 +18,17 @@ enum RecordExport {
         -> Response
     {
         let format = try tableFormat(request)
+        return ExportFormat.download(try await dealTable(store: store, actor: actor, t: t, format: formatting, list: list), format: format)
+    }
+
+    /// The deals of a list as a table, with their pipeline, stage, company and owner by name.
+    static func dealTable(store: Store, actor: Actor, t: Lang, format: Formatting, list: ListQuery) async throws -> Table {
         let deals = try await store.deals.export(list, by: actor)
         let users = try await store.users.list(by: actor)
         let pipelines = try await store.pipelines.list(by: actor)
         let refs = deals.compactMap { $0.companyID.map { RecordRef(kind: .company, id: $0.rawValue) } }
         let companies = try await store.search.titles(of: refs, by: actor)
-        return ExportFormat.download(
-            dealTable(deals, users: users, pipelines: pipelines, companies: companies, t: t, format: formatting), format: format)
+        return dealTable(deals, users: users, pipelines: pipelines, companies: companies, t: t, format: format)
     }
 
     /// `format` of the request: a table format (XLSX when none is given).

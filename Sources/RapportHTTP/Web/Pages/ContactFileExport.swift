@@ -27,3 +27,33 @@ public enum ContactFileExport {
         return table.encode(SegmentExport.table(t("Contacts", "Контакты"), rows, users: users, t: t, format: formatting)).bytes
     }
 }
+
+/// A list's download as a file's bytes, for `rapport export contacts|companies|deals`: the whole list (or a
+/// segment's share of it) as the actor sees it, headed in the workspace language; audited like the pages'.
+public enum ListFileExport {
+    /// The lists that export.
+    public static let entities = ["contacts", "companies", "deals"]
+
+    /// The formats of a list: contacts add vCard to the table formats.
+    public static func formats(of entity: String) -> [String] {
+        entity == "contacts" ? ContactFileExport.formats : ExportFormat.allCases.map(\.rawValue)
+    }
+
+    /// - Throws: ``ValidationError`` naming `format` for a format the list does not have.
+    public static func bytes(store: Store, actor: Actor, entity: String, format: String, segment: Segment.ID?) async throws -> [UInt8] {
+        if entity == "contacts" { return try await ContactFileExport.bytes(store: store, actor: actor, format: format, segment: segment) }
+        guard let table = ExportFormat(rawValue: format) else {
+            throw ValidationError("format", .invalidOption, ["options": formats(of: entity).joined(separator: ", ")])
+        }
+        var list = ListQuery()
+        list.filters.segmentID = segment
+        let workspace = try await store.workspaces.get(by: actor)
+        let t = Lang(locale: workspace.locale)
+        let formatting = Formatting(locale: workspace.locale, timeZoneIdentifier: workspace.timeZone)
+        if entity == "companies" {
+            let companies = try await store.companies.export(list, by: actor)
+            return table.encode(RecordExport.companyTable(companies, users: try await store.users.list(by: actor), t: t)).bytes
+        }
+        return table.encode(try await RecordExport.dealTable(store: store, actor: actor, t: t, format: formatting, list: list)).bytes
+    }
+}
