@@ -201,7 +201,7 @@ public struct FormRepository: Sendable {
         }
         var contact: Contact
         var created = false
-        if let existing = try await ImportRepository.matchContact(
+        if let existing = try await ContactRepository.matching(
             db, emails: lead.emails, phones: lead.phones, workspace: form.workspaceID),
             let current = try await contacts.load(db, ids: [existing], workspace: form.workspaceID).first
         {

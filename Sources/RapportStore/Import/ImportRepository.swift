@@ -225,42 +225,6 @@ public struct ImportRepository: Sendable {
         }
     }
 
-    /// The existing contact a row matches: by e-mail, then by phone (rows created earlier in the same
-    /// import included, so a file's own duplicates are caught too).
-    static func match(_ db: any SQLDatabase, _ row: ContactImport.Row, workspace: Workspace.ID) async throws -> String? {
-        try await matchContact(db, emails: row.emails, phones: row.phones, workspace: workspace)
-    }
-
-    /// The existing contact with one of these normalized e-mails, else one of these E.164 phones. Written so
-    /// the plan starts from the e-mail or phone index whatever the planner's statistics say: joined to
-    /// `contacts` instead, a base whose statistics were taken while it was empty scanned every contact for each
-    /// row of an import.
-    static func matchContact(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> String? {
-        if !emails.isEmpty,
-            let hit = try await db.raw(
-                """
-                SELECT e.record_id FROM emails e
-                WHERE e.workspace_id = \(bind: workspace.rawValue) AND e.record_kind = 'contact' AND e.address IN \(inList(emails))
-                AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = e.record_id AND c.deleted_at IS NULL) LIMIT 1
-                """
-            ).first()
-        {
-            return try hit.string("record_id")
-        }
-        if !phones.isEmpty,
-            let hit = try await db.raw(
-                """
-                SELECT p.record_id FROM phones p
-                WHERE p.workspace_id = \(bind: workspace.rawValue) AND p.record_kind = 'contact' AND p.e164 IN \(inList(phones))
-                AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = p.record_id AND c.deleted_at IS NULL) LIMIT 1
-                """
-            ).first()
-        {
-            return try hit.string("record_id")
-        }
-        return nil
-    }
-
     /// The `data` of an `import.finished` event.
     static func webhookData(_ run: ImportRun) -> JSONValue {
         .object([

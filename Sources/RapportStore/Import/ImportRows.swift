@@ -54,7 +54,9 @@ struct ImportRows: Sendable {
             var parsed = ContactImport.read(
                 record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
-            let existing = policy == .create ? nil : try await ImportRepository.match(db, parsed, workspace: workspace)
+            let existing =
+                policy == .create
+                ? nil : try await ContactRepository.matching(db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
             if let existing {
                 if let current = try await contacts.load(db, ids: [existing], workspace: workspace).first,
                     let change = ContactImport.merge(parsed.input, into: current, policy: policy, region: settings.phoneRegion)
@@ -166,7 +168,7 @@ struct ImportRows: Sendable {
             if place.stage.kind == .lost, input.lostReason == nil { input.lostReason = .set(parsed.stage ?? place.stage.name) }
             if let owner = owner(parsed.owner) { input.ownerID = .set(owner) }
             if !parsed.contactEmails.isEmpty || !parsed.contactPhones.isEmpty {
-                if let contact = try await ImportRepository.matchContact(
+                if let contact = try await ContactRepository.matching(
                     db, emails: parsed.contactEmails, phones: parsed.contactPhones, workspace: workspace)
                 {
                     input.contactIDs = [Contact.ID(contact)]

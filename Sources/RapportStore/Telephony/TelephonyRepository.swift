@@ -51,7 +51,7 @@ public struct TelephonyRepository: Sendable {
             var contactID = try call.optionalString("contact_id")
             var created = false
             if contactID == nil {
-                contactID = try await ImportRepository.matchContact(db, emails: [], phones: [e164], workspace: actor.workspaceID)
+                contactID = try await ContactRepository.matching(db, emails: [], phones: [e164], workspace: actor.workspaceID)
             }
             if contactID == nil {
                 var input = ContactInput()
