@@ -15,9 +15,14 @@ struct SegmentCompiler {
     let timeZone: TimeZone
 
     /// The table alias the condition refers to.
-    var alias: String { entity == .contact ? "c" : "co" }
+    var alias: String { Self.alias(of: entity) }
     /// The table, with its alias.
-    var table: String { entity == .contact ? "contacts c" : "companies co" }
+    var table: String { Self.table(of: entity) }
+
+    /// The alias conditions on an entity's rows refer to (what a membership condition expects).
+    static func alias(of entity: SegmentEntity) -> String { entity == .contact ? "c" : "co" }
+    /// An entity's table with its alias.
+    static func table(of entity: SegmentEntity) -> String { entity == .contact ? "contacts c" : "companies co" }
 
     func condition(_ filter: SegmentFilter) -> SQLQueryString {
         switch filter {

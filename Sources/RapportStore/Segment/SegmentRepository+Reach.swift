@@ -29,8 +29,7 @@ extension SegmentRepository {
         }
         let membership = try await membership(db, context: context, segment)
         // The members' ids, under the compiler's own alias (`c` or `co`), which the membership refers to.
-        let compiler = try await compiler(db, context: context, entity: segment.entity, workspace: workspace)
-        let (table, alias) = (compiler.table, compiler.alias)
+        let (table, alias) = (SegmentCompiler.table(of: segment.entity), SegmentCompiler.alias(of: segment.entity))
         let members: SQLQueryString =
             "SELECT \(unsafeRaw: alias).id FROM \(unsafeRaw: table) WHERE \(unsafeRaw: alias).workspace_id = \(bind: workspace.rawValue) AND \(unsafeRaw: alias).deleted_at IS NULL AND "
             + membership
