@@ -171,7 +171,10 @@ import Testing
             func task(_ title: String, _ kind: String, _ id: String) async throws -> String {
                 let made = try await api.post(
                     "/api/v1/tasks", token,
-                    ["title": .string(title), "kind": "call", "related": ["kind": .string(kind), "id": .string(id)]])
+                    [
+                        "title": .string(title), "kind": "call", "related": ["kind": .string(kind), "id": .string(id)],
+                        "dueAt": .string(ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 86_400))),
+                    ])
                 #expect(made.status == 201)
                 return made.id
             }
@@ -210,6 +213,8 @@ import Testing
             #expect(deals.contains("Сидорову") && !deals.contains("Чужому"))
             let tasks = try await browser.get("/tasks?scope=team&segment=\(people.id)").html
             #expect(tasks.contains("name=\"segment\""))
+            #expect(tasks.contains("Позвонить Сидорову") && tasks.contains("По сделке Сидорова"))
+            #expect(!tasks.contains("Позвонить чужому") && !tasks.contains("Позвонить Петрову"), "the page lists only the segment's tasks")
         }
     }
 }
