@@ -183,3 +183,11 @@ public struct ReportFilter: Hashable, Sendable {
     /// No narrowing.
     public static let none = ReportFilter()
 }
+
+extension ReportPeriod {
+    /// A report over this period and over the period of the same length before it, in that order: what every
+    /// report with a period shows side by side.
+    public func withPrevious<Report>(_ report: (ReportPeriod) async throws -> Report) async rethrows -> (Report, Report) {
+        (try await report(self), try await report(previous))
+    }
+}

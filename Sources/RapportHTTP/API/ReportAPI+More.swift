@@ -12,8 +12,9 @@ extension ReportAPI {
         group.get("reports/stage-time") { request, context in
             let options = try await options(request, context)
             let (period, filter, actor) = (options.period, options.filter, options.actor)
-            let report = try await store.reports.stageTime(period: period, filter: filter, by: actor)
-            let previous = try await store.reports.stageTime(period: period.previous, filter: filter, by: actor)
+            let (report, previous) = try await period.withPrevious {
+                try await store.reports.stageTime(period: $0, filter: filter, by: actor)
+            }
             return try respond(
                 StageTimeBody(report, previous: previous, pipeline: filter.pipelineID, period: period), format: options.format,
                 table: ReportTables.stageTime(report, previous, t: Lang(locale: context.locale)))
@@ -21,8 +22,9 @@ extension ReportAPI {
         group.get("reports/lost-reasons") { request, context in
             let options = try await options(request, context)
             let (period, filter, actor) = (options.period, options.filter, options.actor)
-            let report = try await store.reports.lostReasons(period: period, filter: filter, by: actor)
-            let previous = try await store.reports.lostReasons(period: period.previous, filter: filter, by: actor)
+            let (report, previous) = try await period.withPrevious {
+                try await store.reports.lostReasons(period: $0, filter: filter, by: actor)
+            }
             return try respond(
                 LostReasonsBody(report, previous: previous, period: period), format: options.format,
                 table: ReportTables.lostReasons(report, previous, t: Lang(locale: context.locale)))
@@ -44,8 +46,7 @@ extension ReportAPI {
         group.get("reports/sources") { request, context in
             let options = try await options(request, context)
             let (period, filter, actor) = (options.period, options.filter, options.actor)
-            let rows = try await store.reports.sources(period: period, filter: filter, by: actor)
-            let previous = try await store.reports.sources(period: period.previous, filter: filter, by: actor)
+            let (rows, previous) = try await period.withPrevious { try await store.reports.sources(period: $0, filter: filter, by: actor) }
             return try respond(
                 SourcesBody(rows, previous: previous, period: period), format: options.format,
                 table: ReportTables.sources(rows, previous, t: Lang(locale: context.locale)))

@@ -16,8 +16,7 @@ struct ReportAPI {
         group.get("reports/funnel") { request, context in
             let options = try await options(request, context)
             let (period, filter, actor) = (options.period, options.filter, options.actor)
-            let report = try await store.reports.funnel(period: period, filter: filter, by: actor)
-            let previous = try await store.reports.funnel(period: period.previous, filter: filter, by: actor)
+            let (report, previous) = try await period.withPrevious { try await store.reports.funnel(period: $0, filter: filter, by: actor) }
             return try respond(
                 FunnelBody(report, period: period, previous: previous), format: options.format,
                 table: ReportTables.funnel(report, previous, t: Lang(locale: context.locale)))
@@ -25,16 +24,18 @@ struct ReportAPI {
         group.get("reports/sales") { request, context in
             let options = try await options(request, context)
             let (period, actor) = (options.period, options.actor)
-            let current = try await store.reports.sales(period: period, filter: options.filter, by: actor)
-            let previous = try await store.reports.sales(period: period.previous, filter: options.filter, by: actor)
+            let (current, previous) = try await period.withPrevious {
+                try await store.reports.sales(period: $0, filter: options.filter, by: actor)
+            }
             let body = SalesReportBody(current: SalesBody(current, period: period), previous: SalesBody(previous, period: period.previous))
             return try respond(body, format: options.format, table: ReportTables.sales(current, previous, t: Lang(locale: context.locale)))
         }
         group.get("reports/purchases") { request, context in
             let options = try await options(request, context)
             let (period, actor) = (options.period, options.actor)
-            let current = try await store.reports.purchases(period: period, filter: options.filter, by: actor)
-            let previous = try await store.reports.purchases(period: period.previous, filter: options.filter, by: actor)
+            let (current, previous) = try await period.withPrevious {
+                try await store.reports.purchases(period: $0, filter: options.filter, by: actor)
+            }
             let body = PurchasesReportBody(
                 current: PurchasesBody(current, period: period), previous: PurchasesBody(previous, period: period.previous))
             return try respond(

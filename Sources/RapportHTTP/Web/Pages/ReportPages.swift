@@ -202,25 +202,30 @@ struct ReportPages {
         switch name {
         case "funnel":
             guard filter.pipelineID != nil else { break }
-            let current = try await store.reports.funnel(period: period, filter: filter, by: viewer.actor)
-            body = funnel(
-                current, previous: try await store.reports.funnel(period: period.previous, filter: filter, by: viewer.actor), viewer)
+            let (current, previous) = try await period.withPrevious {
+                try await store.reports.funnel(period: $0, filter: filter, by: viewer.actor)
+            }
+            body = funnel(current, previous: previous, viewer)
         case "sales":
-            let current = try await store.reports.sales(period: period, filter: filter, by: viewer.actor)
-            let previous = try await store.reports.sales(period: period.previous, filter: filter, by: viewer.actor)
+            let (current, previous) = try await period.withPrevious {
+                try await store.reports.sales(period: $0, filter: filter, by: viewer.actor)
+            }
             body = comparison(ReportTables.sales(current, previous, t: t), viewer)
         case "purchases":
-            let current = try await store.reports.purchases(period: period, filter: filter, by: viewer.actor)
-            let previous = try await store.reports.purchases(period: period.previous, filter: filter, by: viewer.actor)
+            let (current, previous) = try await period.withPrevious {
+                try await store.reports.purchases(period: $0, filter: filter, by: viewer.actor)
+            }
             body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
         case "stage-time":
             guard filter.pipelineID != nil else { break }
-            let report = try await store.reports.stageTime(period: period, filter: filter, by: viewer.actor)
-            let previous = try await store.reports.stageTime(period: period.previous, filter: filter, by: viewer.actor)
+            let (report, previous) = try await period.withPrevious {
+                try await store.reports.stageTime(period: $0, filter: filter, by: viewer.actor)
+            }
             body = tableReport(ReportTables.stageTime(report, previous, t: t), chart: 2, totals: false, viewer)
         case "lost-reasons":
-            let report = try await store.reports.lostReasons(period: period, filter: filter, by: viewer.actor)
-            let previous = try await store.reports.lostReasons(period: period.previous, filter: filter, by: viewer.actor)
+            let (report, previous) = try await period.withPrevious {
+                try await store.reports.lostReasons(period: $0, filter: filter, by: viewer.actor)
+            }
             body = tableReport(ReportTables.lostReasons(report, previous, t: t), chart: 1, totals: true, viewer)
         case "forecast":
             let (report, _) = try await store.reports.forecast(filter: filter, by: viewer.actor)
@@ -230,8 +235,9 @@ struct ReportPages {
                 ReportTables.managers(try await store.reports.managers(period: period, filter: filter, by: viewer.actor), t: t), chart: 3,
                 totals: false, viewer)
         case "sources":
-            let rows = try await store.reports.sources(period: period, filter: filter, by: viewer.actor)
-            let previous = try await store.reports.sources(period: period.previous, filter: filter, by: viewer.actor)
+            let (rows, previous) = try await period.withPrevious {
+                try await store.reports.sources(period: $0, filter: filter, by: viewer.actor)
+            }
             body = tableReport(ReportTables.sources(rows, previous, t: t), chart: 4, totals: false, viewer)
         case "cohorts":
             body = tableReport(
