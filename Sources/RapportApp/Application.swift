@@ -21,7 +21,8 @@ public struct RapportApplication {
 /// Opens the database named by the configuration and brings its schema up to date (or checks it is, when
 /// auto-migration is off). Refuses a schema newer than the binary or left half-migrated.
 public func openDatabase(_ configuration: Configuration, logger: Logger) async throws -> Database {
-    let database = try await Database.open(location: configuration.database, poolSize: configuration.poolSize, logger: logger)
+    let database = try await Database.open(
+        location: configuration.database, poolSize: configuration.poolSize, memoryMapMB: configuration.sqliteMemoryMapMB, logger: logger)
     do {
         if configuration.autoMigrate {
             try await Migrations.migrate(database, logger: logger)

@@ -16,6 +16,9 @@ public struct Configuration: Sendable {
     public var dataDirectory: String = "rapport-data"
     /// Database connections. `RAPPORT_DB_POOL_SIZE`, default 4.
     public var poolSize: Int = 4
+    /// How much of the SQLite file is read through a memory map, in MB. `RAPPORT_SQLITE_MMAP_MB` (0…65536),
+    /// default 1024; `rapport import` defaults to 0 (its pages would count as the process's memory).
+    public var sqliteMemoryMapMB: Int = 1024
     /// Log level. `RAPPORT_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical), default info.
     public var logLevel: Logger.Level = .info
     /// Mark session cookies `Secure`. `RAPPORT_SECURE_COOKIES` (true/false), default false; a request that
@@ -108,6 +111,7 @@ public struct Configuration: Sendable {
             }
         }
         if let size = integer("RAPPORT_DB_POOL_SIZE", 1...256) { configuration.poolSize = size }
+        if let size = integer("RAPPORT_SQLITE_MMAP_MB", 0...65536) { configuration.sqliteMemoryMapMB = size }
         if let level = value("RAPPORT_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level.lowercased()) {
                 configuration.logLevel = parsed

@@ -20,7 +20,8 @@ struct RecordImportOptions: ParsableArguments {
             throw ValidationError("--on-duplicate: skip, fill, overwrite or create.")
         }
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
-        try await database.withStore { store in
+        // No memory map: an import writes, and mapped pages would count as its memory.
+        try await database.withStore(defaults: ["RAPPORT_SQLITE_MMAP_MB": "0"]) { store in
             let user = try await importingUser(store, email: email)
             let started = try await store.imports.start(
                 Array(data), entity: entity, fileName: URL(fileURLWithPath: file).lastPathComponent, dryRun: dryRun, policy: policy,

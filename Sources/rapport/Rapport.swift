@@ -38,8 +38,9 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs a command's work on the store and closes the database afterwards, also when the work throws
     /// (an unclosed SQLite connection is a crash in debug builds and a leak in release ones).
-    func withStore<R>(_ body: (Store) async throws -> R) async throws -> R {
-        let store = try await openStore(logger: commandLogger())
+    /// - Parameter defaults: settings for this command where the environment has none.
+    func withStore<R>(defaults: [String: String] = [:], _ body: (Store) async throws -> R) async throws -> R {
+        let store = try await openStore(logger: commandLogger(), defaults: defaults)
         do {
             let result = try await body(store)
             await store.database.close()
@@ -50,8 +51,9 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    func openStore(logger: Logger) async throws -> Store {
-        let configuration = try configuration()
+    func openStore(logger: Logger, defaults: [String: String] = [:]) async throws -> Store {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try configuration(defaults.filter { environment[$0.key] == nil })
         let database = try await openDatabase(configuration, logger: logger)
         return Store(
             database: database, effects: .live, bcryptCost: UInt8(configuration.bcryptCost), files: configuration.fileStore, logger: logger)

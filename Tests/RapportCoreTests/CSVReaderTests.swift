@@ -1,6 +1,7 @@
 import Foundation
-import RapportCore
 import Testing
+
+@testable import RapportCore
 
 @Suite("Reading CSV files people bring")
 struct CSVReaderTests {
@@ -25,6 +26,28 @@ struct CSVReaderTests {
         #expect(document.encoding == .utf8)
         #expect(document.delimiter == ",")
         #expect(document.records == [["name", "note"], ["Иванов, Пётр", "сказал \"да\"\nи ушёл"], ["Петров", ""]])
+    }
+
+    @Test("Every byte of Windows-1251 but the unassigned 0x98 decodes to its letter and encodes back")
+    func windows1251RoundTrip() {
+        let bytes = (0...255).map(UInt8.init).filter { $0 != 0x98 }
+        let text = Windows1251.decode(bytes)
+        #expect(text.unicodeScalars.count == bytes.count)
+        #expect(Windows1251.encode(text) == bytes)
+        #expect(Windows1251.decode([0xA8, 0xB8, 0x88, 0xB9, 0x98]) == "Ёё€№\u{FFFD}")
+    }
+
+    @Test("Records are read one at a time, with the offset of the rest of the text")
+    func records() {
+        let text = "ФИО;Город\r\nИванов;Казань\rПетров;\"Уфа\r\nцентр\"\n\n;\n"
+        var records = CSVReader.Records(text, delimiter: ";")
+        #expect(records.next() == ["ФИО", "Город"])
+        #expect(String(text[records.offset...]) == "Иванов;Казань\rПетров;\"Уфа\r\nцентр\"\n\n;\n")
+        #expect(records.next() == ["Иванов", "Казань"], "a lone CR ends a line")
+        #expect(records.next() == ["Петров", "Уфа\r\nцентр"], "a quoted line break is kept")
+        #expect(records.next() == ["", ""], "a blank line is skipped, a line of empty fields is not")
+        #expect(records.next() == nil)
+        #expect(CSVReader.parse("a,\"b\"\"c\"\"\",d", delimiter: ",") == [["a", "b\"c\"", "d"]])
     }
 
     @Test("Tabs, and a semicolon inside a quoted header does not vote")

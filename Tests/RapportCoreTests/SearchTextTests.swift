@@ -11,6 +11,7 @@ struct SearchTextTests {
         arguments: [
             ("Пётр", "петр"), ("ЁЛКА", "елка"), ("  Иванов \t Иван\nИванович ", "иванов иван иванович"),
             ("ООО «Ромашка»", "ооо «ромашка»"), ("Smith-JONES", "smith-jones"), ("", ""), ("   ", ""),
+            ("а\u{A0}б\r\nв\u{3000}", "а б в"), ("\tЁ", "е"),
         ])
     func fold(_ text: String, _ folded: String) {
         #expect(SearchText.fold(text) == folded)

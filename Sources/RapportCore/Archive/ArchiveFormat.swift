@@ -43,61 +43,17 @@ public enum ArchiveFormat {
         }
     }
 
-    /// One row as one NDJSON line (without the newline): columns in the given order.
+    /// One row as one NDJSON line (without the newline): columns in the given order, values as
+    /// ``JSONValue/jsonText`` writes them.
     public static func line(_ columns: [String], _ values: [JSONValue]) -> String {
         var out = "{"
         for (index, (column, value)) in zip(columns, values).enumerated() {
             if index > 0 { out += "," }
-            appendString(column, to: &out)
+            JSONValue.write(string: column, to: &out)
             out += ":"
-            appendValue(value, to: &out)
+            value.write(to: &out)
         }
         return out + "}"
-    }
-
-    private static func appendValue(_ value: JSONValue, to out: inout String) {
-        switch value {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
-        case .double(let number): out += number.isFinite ? "\(number)" : "null"
-        case .string(let text): appendString(text, to: &out)
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                appendValue(item, to: &out)
-            }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                appendString(key, to: &out)
-                out += ":"
-                appendValue(members[key] ?? .null, to: &out)
-            }
-            out += "}"
-        }
-    }
-
-    /// A JSON string: quotes, backslashes and control characters escaped, everything else as UTF-8.
-    private static func appendString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     /// A value read from an archive line, checked against the column it goes into.

@@ -62,7 +62,7 @@ public struct FieldIssues: Sendable {
 
     /// Checks that a required text is present and not blank.
     public mutating func require(_ value: String?, _ field: String) {
-        if value?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true { add(field, .required) }
+        if value?.trimmed.isEmpty ?? true { add(field, .required) }
     }
 
     /// Checks a maximum length in characters.
@@ -91,8 +91,25 @@ public struct ValidationError: Error, Hashable, Sendable {
 extension String {
     /// Trimmed, with nil for blank: the canonical form of an optional text field.
     public var trimmedOrNil: String? {
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = self.trimmed
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// Without leading and trailing white space and line breaks: what `trimmingCharacters(in:
+    /// .whitespacesAndNewlines)` gives, without Foundation's trip through NSString, which
+    /// was a tenth of an import's time.
+    public var trimmed: String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            // Foundation's set is White_Space plus the zero-width space (U+200B), which pasted text often carries.
+            scalar.value < 0x80
+                ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace || scalar.value == 0x200B
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return self }
+        return String(scalars[first...last])
     }
 }
 

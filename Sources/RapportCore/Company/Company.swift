@@ -110,7 +110,7 @@ extension Company {
     public func applying(_ input: CompanyInput, context: RecordContext) throws(ValidationError) -> Company {
         var next = self
         var issues = FieldIssues()
-        if let name = input.name { next.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let name = input.name { next.name = name.trimmed }
         next.inn.apply(input.inn.map(trimmed).map(digitsOnly))
         next.kpp.apply(
             input.kpp.map(trimmed).map { edit in

@@ -53,7 +53,7 @@ public enum DealRules {
     ) throws(ValidationError) -> Deal {
         var next = deal
         var issues = FieldIssues()
-        if let title = input.title { next.title = title.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let title = input.title { next.title = title.trimmed }
         if let amount = input.amount {
             if amount.amount < 0 { issues.add("amount.amount", .outOfRange, ["min": "0"]) }
             next.amount = amount

@@ -111,7 +111,7 @@ extension Pipeline {
         var issues = FieldIssues()
         var stages: [Stage] = []
         for (index, input) in inputs.enumerated() {
-            let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = input.name.trimmed
             if name.isEmpty { issues.add("stages[\(index)].name", .required) }
             issues.limit(name, "stages[\(index)].name", to: 100)
             let defaultProbability = input.kind == .won ? 100 : input.kind == .lost ? 0 : 10

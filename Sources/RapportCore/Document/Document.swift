@@ -151,13 +151,13 @@ public enum DocumentRules {
     public static func cleanFileName(_ raw: String) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(String.UnicodeScalarView(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }))
-        let trimmed = cleaned.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = cleaned.trimmed
         return trimmed == "." || trimmed == ".." ? "" : trimmed
     }
 
     private static func cleanTitle(_ raw: String) -> String {
         String(String.UnicodeScalarView(raw.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }))
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmed
     }
 
     /// `type/subtype` with optional parameters, in the characters RFC 6838 allows.

@@ -63,11 +63,11 @@ public enum WebFormRules {
     ) throws(ValidationError) -> WebForm {
         var next = form
         var issues = FieldIssues()
-        if let name = input.name { next.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let name = input.name { next.name = name.trimmed }
         if let fields = input.fields {
             next.fields = fields.map { field in
                 var field = field
-                field.target = field.target.trimmingCharacters(in: .whitespacesAndNewlines)
+                field.target = field.target.trimmed
                 field.labelRU = field.labelRU.trimmedOrNil
                 field.labelEN = field.labelEN.trimmedOrNil
                 return field
@@ -252,7 +252,7 @@ public enum WebFormRules {
 
     /// The query parameters of an address (the first value of a repeated name wins).
     static func queryItems(_ url: String?) -> [String: String] {
-        guard let url, let components = URLComponents(string: url.trimmingCharacters(in: .whitespacesAndNewlines)) else { return [:] }
+        guard let url, let components = URLComponents(string: url.trimmed) else { return [:] }
         var items: [String: String] = [:]
         for item in components.queryItems ?? [] where items[item.name] == nil { items[item.name] = item.value ?? "" }
         return items

@@ -29,7 +29,7 @@ public enum OrderRules {
     public static func apply(_ input: OrderInput, to order: Order, context: OrderContext) throws(ValidationError) -> Order {
         var next = order
         var issues = FieldIssues()
-        if let number = input.number { next.number = number.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let number = input.number { next.number = number.trimmed }
         if let orderedAt = input.orderedAt {
             // A typo in the year should not become a purchase in 2062: a day of slack covers time zones.
             if orderedAt > context.now.addingTimeInterval(86_400) || orderedAt < Date(timeIntervalSince1970: 0) {
@@ -68,7 +68,7 @@ public enum OrderRules {
     public static func apply(_ input: ProductInput, to product: Product, currency: CurrencyCode) throws(ValidationError) -> Product {
         var next = product
         var issues = FieldIssues()
-        if let name = input.name { next.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let name = input.name { next.name = name.trimmed }
         if let sku = input.sku { next.sku = trimmed(sku).value }
         if let category = input.category { next.category = trimmed(category).value }
         if let active = input.active { next.active = active }

@@ -130,7 +130,7 @@ public struct LostReasonReport: Hashable, Sendable {
         }
         var groups: [String?: Group] = [:]
         for spelling in spellings {
-            let trimmed = spelling.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = spelling.reason?.trimmed
             let text = trimmed?.isEmpty == false ? trimmed : nil
             let key = text?.lowercased()
             var group = groups[key] ?? Group()

@@ -81,7 +81,7 @@ public enum SegmentRules {
     ) throws(ValidationError) -> Segment {
         var next = segment
         var issues = FieldIssues()
-        if let name = input.name { next.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let name = input.name { next.name = name.trimmed }
         issues.require(next.name, "name")
         issues.limit(next.name, "name", to: 200)
         if let json = input.filter {

@@ -37,4 +37,35 @@ public enum TabularFile {
         let csv = CSVReader.read(bytes)
         return Document(format: .csv, encoding: csv.encoding, records: csv.records)
     }
+
+    /// A file as the text an import keeps and reads back one record at a time: a CSV file's own decoded text and
+    /// separator, or a workbook's or vCards' records written as comma-separated text. A big CSV file is never
+    /// split into records in memory all at once.
+    public struct Text: Sendable {
+        /// The format the content was recognised as.
+        public var format: Format
+        /// The text encoding: detected for CSV, UTF-8 for the others.
+        public var encoding: CSVReader.Encoding
+        /// The records as CSV text.
+        public var text: String
+        /// The field separator of ``text``.
+        public var delimiter: Character
+
+        /// What the file is called in a report: the encoding of a CSV file, else the format.
+        public var description: String { format == .csv ? encoding.rawValue : format.rawValue }
+
+        /// The records, the header first.
+        public var records: CSVReader.Records { CSVReader.Records(text, delimiter: delimiter) }
+    }
+
+    /// Reads a file as ``Text`` (recognised as in ``read(_:)``).
+    /// - Throws: ``XLSXError`` when the file is a ZIP archive but not a readable workbook.
+    public static func text(_ bytes: [UInt8]) throws(XLSXError) -> Text {
+        guard XLSXReader.looksLikeZip(bytes) || VCardReader.looksLikeVCard(bytes) else {
+            let (text, encoding) = CSVReader.decode(bytes)
+            return Text(format: .csv, encoding: encoding, text: text, delimiter: CSVReader.detectDelimiter(text))
+        }
+        let document = try read(bytes)
+        return Text(format: document.format, encoding: document.encoding, text: CSVReader.text(document.records), delimiter: ",")
+    }
 }

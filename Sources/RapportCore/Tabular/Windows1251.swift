@@ -30,17 +30,30 @@ enum Windows1251 {
         return upperHalf[value] ?? replacement
     }
 
-    /// Decodes bytes of the code page (0x98, unassigned, reads as U+FFFD).
+    /// Decodes bytes of the code page (0x98, unassigned, reads as U+FFFD). Written as UTF-8 bytes straight
+    /// away: a file of a million rows is tens of millions of characters.
     static func decode(_ bytes: some Collection<UInt8>) -> String {
-        var scalars = String.UnicodeScalarView()
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count * 2)
         for byte in bytes {
+            let scalar: UInt32
             switch byte {
-            case 0..<0x80: scalars.append(Unicode.Scalar(byte))
-            case 0xC0...0xFF: scalars.append(Unicode.Scalar(UInt32(byte) - 0xC0 + 0x0410) ?? "\u{FFFD}")
-            default: scalars.append(upperScalars[Int(byte) - 0x80].flatMap(Unicode.Scalar.init) ?? "\u{FFFD}")
+            case 0..<0x80:
+                utf8.append(byte)
+                continue
+            case 0xC0...0xFF: scalar = UInt32(byte) - 0xC0 + 0x0410
+            default: scalar = upperScalars[Int(byte) - 0x80] ?? 0xFFFD
             }
+            // Every scalar of the upper half is below U+10000: two bytes below U+0800, three from there.
+            if scalar < 0x800 {
+                utf8.append(UInt8(0xC0 | (scalar >> 6)))
+            } else {
+                utf8.append(UInt8(0xE0 | (scalar >> 12)))
+                utf8.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            }
+            utf8.append(UInt8(0x80 | (scalar & 0x3F)))
         }
-        return String(scalars)
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     /// The bytes 0x80…0xBF by Unicode scalar; 0x98 is unassigned in the code page.

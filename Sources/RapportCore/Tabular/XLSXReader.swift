@@ -337,12 +337,3 @@ public enum XLSXReader {
         return result + rest
     }
 }
-
-extension String {
-    fileprivate var trimmed: String {
-        var scalars = unicodeScalars[...]
-        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
-}

@@ -83,7 +83,7 @@ extension TaskItem {
     public func applying(_ input: TaskInput, context: RecordContext) throws(ValidationError) -> TaskItem {
         var next = self
         var issues = FieldIssues()
-        if let title = input.title { next.title = title.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let title = input.title { next.title = title.trimmed }
         if let kind = input.kind { next.kind = kind }
         next.dueAt.apply(input.dueAt)
         next.remindAt.apply(input.remindAt)

@@ -118,7 +118,7 @@ public enum TelephonyRules {
         input.contactID = .set(contactID)
         input.direction = .set(event.direction)
         let arrow = event.direction == .inbound ? "←" : "→"
-        input.subject = .set("\(arrow) \(event.clientNumber.trimmingCharacters(in: .whitespacesAndNewlines))")
+        input.subject = .set("\(arrow) \(event.clientNumber.trimmed)")
         if existing == nil || event.startedAt != nil { input.occurredAt = event.startedAt ?? now }
         var duration = event.durationSeconds
         if duration == nil, let answered = event.answeredAt, let ended = event.endedAt {

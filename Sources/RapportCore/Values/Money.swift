@@ -184,7 +184,7 @@ public struct Money: Hashable, Sendable, Codable {
     /// - Throws: ``MoneyError/invalidAmount`` when `text` is not an amount in `currency`,
     ///   ``MoneyError/overflow`` when it does not fit in 64-bit minor units.
     public static func parse(_ text: String, currency: CurrencyCode) throws(MoneyError) -> Money {
-        var body = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        var body = Substring(text.trimmed)
         body = stripCurrencyMarks(body, currency: currency)
         var isNegative = false
         if let sign = body.first, "-−+".contains(sign) {

@@ -23,7 +23,7 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// "Last First Middle" joined with single spaces, skipping nil/empty parts.
     public var fullName: String {
         [lastName, firstName, middleName]
-            .compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .compactMap { $0?.trimmed }
             .filter { !$0.isEmpty }
             .joined(separator: " ")
     }

@@ -77,7 +77,7 @@ public struct PhoneNormalizer: Sendable {
     /// - Parameter raw: the text as typed; surrounding whitespace is trimmed and the rest kept.
     /// - Returns: the phone with its E.164 form, or with `e164 == nil` when the text is not a phone.
     public func normalize(_ raw: String) -> PhoneNumber {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         return PhoneNumber(raw: trimmed, e164: Self.e164(for: trimmed))
     }
 
@@ -106,7 +106,7 @@ public struct PhoneNormalizer: Sendable {
         guard let marker = extensionMarkers.first(where: { tail.hasPrefix($0) }) else { return nil }
         tail = tail.dropFirst(marker.count)
         tail = tail.drop { $0.isWhitespace || ".:=".contains($0) }
-        let digits = tail.trimmingCharacters(in: .whitespacesAndNewlines)
+        let digits = String(tail).trimmed
         guard !digits.isEmpty, digits.allSatisfy({ asciiDigit($0) != nil }) else { return nil }
         return text[..<start]
     }

@@ -27,7 +27,7 @@ public enum TaxID {
     /// - Parameter s: the KPP as typed.
     /// - Returns: whether it has the KPP shape.
     public static func isValidKPP(_ s: String) -> Bool {
-        let characters = Array(s.trimmingCharacters(in: .whitespacesAndNewlines))
+        let characters = Array(s.trimmed)
         guard characters.count == 9 else { return false }
         let isDigit: (Character) -> Bool = { $0.isASCII && $0.isNumber }
         let isReason: (Character) -> Bool = { isDigit($0) || ($0.isASCII && $0.isUppercase) }
@@ -39,7 +39,7 @@ public enum TaxID {
     /// - Parameter s: the INN as typed; surrounding whitespace is ignored.
     /// - Returns: the kind, or `nil` if `s` is not a valid INN.
     public static func innKind(_ s: String) -> INNKind? {
-        let text = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = s.trimmed
         guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         let digits = text.compactMap(\.wholeNumberValue)
         guard digits.contains(where: { $0 != 0 }) else { return nil }

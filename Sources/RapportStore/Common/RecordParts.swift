@@ -9,26 +9,31 @@ enum ChannelRows {
     ) async throws {
         try await db.raw("DELETE FROM phones WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
         try await db.raw("DELETE FROM emails WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
-        for (position, phone) in phones.enumerated() {
-            try await db.raw(
-                """
-                INSERT INTO phones (workspace_id, record_kind, record_id, position, raw, e164, kind)
-                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position),
-                        \(bind: phone.number.raw), \(bind: phone.number.e164), \(bind: phone.kind.rawValue))
-                """
-            ).run()
-        }
-        for (position, email) in emails.enumerated() {
-            try await db.raw(
-                """
-                INSERT INTO emails (workspace_id, record_kind, record_id, position, address, kind)
-                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position),
-                        \(bind: email.address), \(bind: email.kind.rawValue))
-                """
-            ).run()
-        }
+        try await insert(db, workspace: workspace, kind: kind, [(id, phones, emails)])
     }
 
+    /// Adds the phones and e-mails of new records (none stored yet), a statement per table for all of them.
+    static func insert(
+        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ records: [(id: String, phones: [Phone], emails: [Email])]
+    ) async throws {
+        let phones = records.flatMap { record in record.phones.enumerated().map { (record.id, $0, $1) } }
+        try await insertRows(db, "INSERT INTO phones (workspace_id, record_kind, record_id, position, raw, e164, kind)", columns: 7, phones)
+        {
+            id, position, phone in
+            """
+            (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position), \(bind: phone.number.raw),
+             \(nullable: phone.number.e164), \(bind: phone.kind.rawValue))
+            """
+        }
+        let emails = records.flatMap { record in record.emails.enumerated().map { (record.id, $0, $1) } }
+        try await insertRows(db, "INSERT INTO emails (workspace_id, record_kind, record_id, position, address, kind)", columns: 6, emails) {
+            id, position, email in
+            """
+            (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position), \(bind: email.address),
+             \(bind: email.kind.rawValue))
+            """
+        }
+    }
 }
 
 /// Everything a page of records carries besides its row, loaded in one round trip.
@@ -91,15 +96,25 @@ enum TagRows {
         names: [String]
     ) async throws {
         try await db.raw("DELETE FROM record_tags WHERE record_kind = \(bind: kind.rawValue) AND record_id = \(bind: id)").run()
-        for (position, name) in names.enumerated() {
-            let tagID = try await ensure(db, context: context, workspace: workspace, name: name)
-            try await db.raw(
-                """
-                INSERT INTO record_tags (workspace_id, record_kind, record_id, tag_id, position)
-                VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: tagID), \(bind: position))
-                ON CONFLICT DO NOTHING
-                """
-            ).run()
+        try await link(db, context: context, workspace: workspace, kind: kind, [(id, names)])
+    }
+
+    /// Links records to tags by name (creating the tags that are new), one statement for all the links.
+    static func link(
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, kind: RecordKind, _ records: [(id: String, names: [String])]
+    ) async throws {
+        var tagIDs: [String: String] = [:]
+        for name in Set(records.flatMap(\.names)) {
+            tagIDs[name] = try await ensure(db, context: context, workspace: workspace, name: name)
+        }
+        let links = records.flatMap { record in
+            record.names.enumerated().compactMap { position, name in tagIDs[name].map { (record.id, $0, position) } }
+        }
+        try await insertRows(
+            db, "INSERT INTO record_tags (workspace_id, record_kind, record_id, tag_id, position)", columns: 5, links,
+            tail: " ON CONFLICT DO NOTHING"
+        ) { id, tag, position in
+            "(\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: tag), \(bind: position))"
         }
     }
 
@@ -139,15 +154,29 @@ enum AuditRows {
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, actor: User.ID?, record: RecordRef,
         action: AuditAction, changes: [FieldChange]
     ) async throws {
-        try await db.raw(
+        try await append(db, context: context, workspace: workspace, actor: actor, [(record, action, changes)])
+    }
+
+    /// Appends entries of one actor at one time, a statement for all of them (an import batch), each with its
+    /// webhook events.
+    static func append(
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, actor: User.ID?,
+        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])]
+    ) async throws {
+        let at = context.effects.now().millis
+        try await insertRows(
+            db, "INSERT INTO audit_log (id, workspace_id, at, actor_id, record_kind, record_id, action, changes)", columns: 8, entries
+        ) { record, action, changes in
             """
-            INSERT INTO audit_log (id, workspace_id, at, actor_id, record_kind, record_id, action, changes)
-            VALUES (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: context.effects.now().millis),
-                    \(bind: actor?.rawValue), \(bind: record.kind.rawValue), \(bind: record.id), \(bind: action.rawValue),
-                    \(bind: jsonText(changes)))
+            (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: at), \(nullable: actor?.rawValue),
+             \(bind: record.kind.rawValue), \(bind: record.id), \(bind: action.rawValue), \(bind: jsonText(changes)))
             """
-        ).run()
-        try await WebhookOutbox.record(db, context: context, workspace: workspace, record: record, action: action, changes: changes)
+        }
+        // Many entries ask once whether anyone listens (one entry's events ask when there are any).
+        if entries.count > 1, try await !WebhookOutbox.subscribed(db, workspace: workspace) { return }
+        for (record, action, changes) in entries {
+            try await WebhookOutbox.record(db, context: context, workspace: workspace, record: record, action: action, changes: changes)
+        }
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {
@@ -164,16 +193,21 @@ enum SearchRows {
     static func index(
         _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, id: String, body: String
     ) async throws {
-        try await db.raw(
-            """
-            INSERT INTO search_docs (workspace_id, record_kind, record_id, body)
-            VALUES (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: body))
-            ON CONFLICT (record_id) DO UPDATE SET body = excluded.body
-            """
-        ).run()
+        try await index(db, workspace: workspace, kind: kind, [(id, body)])
     }
 
-    /// The condition "the record matches the search query", for a record id column.
+    /// Indexes (or re-indexes) records' documents, one statement for all of them.
+    static func index(_ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ documents: [(id: String, body: String)])
+        async throws
+    {
+        try await insertRows(
+            db, "INSERT INTO search_docs (workspace_id, record_kind, record_id, body)", columns: 4, documents,
+            tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body"
+        ) { id, body in
+            "(\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: body))"
+        }
+    }
+
     static func matches(
         _ query: SearchText.Query, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind, idColumn: String
     ) -> SQLQueryString {

@@ -85,3 +85,40 @@ extension Array where Element == SQLQueryString {
 func inList(_ values: [String]) -> SQLQueryString {
     values.isEmpty ? "(NULL)" : "(\(binds: values))"
 }
+
+extension SQLQueryString {
+    /// Binds a value, or writes `NULL` for nil. SQLiteKit converts a bound String, Int64 or Bool directly but
+    /// an `Optional` through a generic `Encoder`, which showed in bulk writes of rows with many empty columns.
+    mutating func appendInterpolation(nullable value: (some Encodable & Sendable)?) {
+        if let value { appendInterpolation(bind: value) } else { appendLiteral("NULL") }
+    }
+}
+
+/// Fewer values than either engine's limit on one statement's bound values (SQLite 32,766, PostgreSQL 65,535).
+private let valuesPerStatement = 30_000
+
+/// Inserts rows with as few statements as the engines allow: `head` (`INSERT INTO t (a, b)`), then each row's
+/// parenthesised values from `values`, then `tail` (an `ON CONFLICT` clause). Batch writes (imports) go this
+/// way instead of a statement per row.
+/// - Parameter columns: the values per row, to keep each statement under the engines' limit.
+func insertRows<Row>(
+    _ db: any SQLDatabase, _ head: String, columns: Int, _ rows: some Collection<Row>, tail: String = "",
+    values: (Row) -> SQLQueryString
+) async throws {
+    let rows = Array(rows)
+    let perStatement = max(1, valuesPerStatement / max(1, columns))
+    for start in stride(from: 0, to: rows.count, by: perStatement) {
+        let chunk = rows[start..<min(start + perStatement, rows.count)]
+        let statement = SQLQueryString(head + " VALUES ") + chunk.map(values).joined(separator: ", ") + SQLQueryString(tail)
+        try await db.raw(statement).run()
+    }
+}
+
+/// Audit changes as JSON for a TEXT column, written directly (see ``JSONValue/jsonText``); decodes as
+/// `[FieldChange]`.
+func jsonText(_ changes: [FieldChange]) -> String {
+    JSONValue.array(changes.map { .object(["after": $0.after, "before": $0.before, "field": .string($0.field)]) }).jsonText
+}
+
+/// Custom fields (or any JSON object) for a TEXT column, written directly (see ``JSONValue/jsonText``).
+func jsonText(_ object: [String: JSONValue]) -> String { JSONValue.object(object).jsonText }

@@ -168,13 +168,22 @@ public struct ContactRepository: Sendable {
     }
 
     private func checkReferences(_ db: any SQLDatabase, _ contact: Contact, actor: Actor, operation: RecordOperation) async throws {
-        var issues: [FieldIssue] = []
         let (ownership, ownerIssues) = try await AccessRows.ownership(
             db, owner: contact.ownerID, workspace: actor.workspaceID, field: "ownerId")
-        issues += ownerIssues
-        let companyIDs = contact.companies.map(\.companyID.rawValue)
-        let existing = try await AccessRows.existing(db, table: "companies", ids: companyIDs, workspace: actor.workspaceID)
-        for (index, id) in companyIDs.enumerated() where !existing.contains(id) {
+        let companies = try await AccessRows.existing(
+            db, table: "companies", ids: contact.companies.map(\.companyID.rawValue), workspace: actor.workspaceID)
+        try Self.checkReferences(
+            contact, actor: actor, operation: operation, ownership: ownership, ownerIssues: ownerIssues, companies: companies)
+    }
+
+    /// Refuses a contact whose owner is not an active member (`ownerIssues`) or that links a company not among
+    /// `companies`, and an operation the actor's role may not do with that owner.
+    static func checkReferences(
+        _ contact: Contact, actor: Actor, operation: RecordOperation, ownership: Ownership, ownerIssues: [FieldIssue],
+        companies: Set<String>
+    ) throws {
+        var issues = ownerIssues
+        for (index, link) in contact.companies.enumerated() where !companies.contains(link.companyID.rawValue) {
             issues.append(FieldIssue("companies[\(index)].companyId", .unknownReference))
         }
         if !issues.isEmpty { throw ValidationError(issues: issues) }
@@ -182,24 +191,59 @@ public struct ContactRepository: Sendable {
     }
 
     private func insert(_ db: any SQLDatabase, _ c: Contact) async throws {
-        try await db.raw(
+        try await Self.insert(db, [c])
+    }
+
+    /// Writes new contacts' rows, as few statements as the engines allow.
+    static func insert(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
+        try await insertRows(
+            db,
             """
             INSERT INTO contacts (id, workspace_id, last_name, first_name, middle_name, sort_name, position, city, city_key,
                 address, birthday, source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, referrer,
                 landing_page, owner_id, readiness, lifecycle, email_consent, email_consent_at, sms_consent, sms_consent_at,
                 custom_fields, created_at, updated_at, created_by, version, deleted_at, merged_into)
-            VALUES (\(bind: c.id.rawValue), \(bind: c.workspaceID.rawValue), \(bind: c.lastName), \(bind: c.firstName),
-                \(bind: c.middleName), \(bind: Self.sortName(c)), \(bind: c.position), \(bind: c.city),
-                \(bind: c.city.map(SearchText.fold)), \(bind: c.address), \(bind: c.birthday?.description),
-                \(bind: c.source.source), \(bind: c.source.utmSource), \(bind: c.source.utmMedium),
-                \(bind: c.source.utmCampaign), \(bind: c.source.utmContent), \(bind: c.source.utmTerm),
-                \(bind: c.source.referrer), \(bind: c.source.landingPage), \(bind: c.ownerID?.rawValue),
-                \(bind: c.readiness?.rawValue), \(bind: c.lifecycle.rawValue), \(bind: c.emailConsent?.granted),
-                \(bind: c.emailConsent?.at.millis), \(bind: c.smsConsent?.granted), \(bind: c.smsConsent?.at.millis),
-                \(bind: jsonText(c.customFields)), \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis),
-                \(bind: c.createdBy?.rawValue), \(bind: c.version), \(bind: c.deletedAt?.millis), \(bind: c.mergedInto?.rawValue))
+            """,
+            columns: 33, contacts
+        ) { c in
             """
-        ).run()
+            (\(bind: c.id.rawValue), \(bind: c.workspaceID.rawValue), \(nullable: c.lastName), \(nullable: c.firstName),
+                \(nullable: c.middleName), \(bind: Self.sortName(c)), \(nullable: c.position), \(nullable: c.city),
+                \(nullable: c.city.map(SearchText.fold)), \(nullable: c.address), \(nullable: c.birthday?.description),
+                \(nullable: c.source.source), \(nullable: c.source.utmSource), \(nullable: c.source.utmMedium),
+                \(nullable: c.source.utmCampaign), \(nullable: c.source.utmContent), \(nullable: c.source.utmTerm),
+                \(nullable: c.source.referrer), \(nullable: c.source.landingPage), \(nullable: c.ownerID?.rawValue),
+                \(nullable: c.readiness?.rawValue), \(bind: c.lifecycle.rawValue), \(nullable: c.emailConsent?.granted),
+                \(nullable: c.emailConsent?.at.millis), \(nullable: c.smsConsent?.granted), \(nullable: c.smsConsent?.at.millis),
+                \(bind: jsonText(c.customFields)), \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis),
+                \(nullable: c.createdBy?.rawValue), \(bind: c.version), \(nullable: c.deletedAt?.millis), \(nullable: c.mergedInto?.rawValue))
+            """
+        }
+    }
+
+    /// Creates contacts already checked (``checkReferences(_:actor:operation:ownership:ownerIssues:companies:)``)
+    /// inside the caller's transaction, a statement per table for all of them: an import batch.
+    func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor) async throws {
+        guard !contacts.isEmpty else { return }
+        let workspace = actor.workspaceID
+        try await Self.insert(db, contacts)
+        try await ChannelRows.insert(db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.phones, $0.emails) })
+        try await TagRows.link(db, context: context, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.tags) })
+        try await Self.linkCompanies(db, contacts)
+        try await SearchRows.index(db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, Self.searchDocument($0)) })
+        try await AuditRows.append(
+            db, context: context, workspace: workspace, actor: actor.userID,
+            contacts.map { (RecordRef(kind: .contact, id: $0.id.rawValue), .create, AuditDiff.creation($0.auditSnapshot)) })
+    }
+
+    private static func linkCompanies(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
+        let links = contacts.flatMap { c in c.companies.enumerated().map { (c, $0, $1) } }
+        try await insertRows(
+            db, "INSERT INTO contact_companies (workspace_id, contact_id, company_id, is_primary, position)", columns: 5, links
+        ) {
+            c, position, link in
+            "(\(bind: c.workspaceID.rawValue), \(bind: c.id.rawValue), \(bind: link.companyID.rawValue), \(bind: link.isPrimary), \(bind: position))"
+        }
     }
 
     func save(_ db: any SQLDatabase, _ c: Contact, expectedVersion: Int64) async throws {
@@ -230,15 +274,7 @@ public struct ContactRepository: Sendable {
         try await ChannelRows.replace(db, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, phones: c.phones, emails: c.emails)
         try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, names: c.tags)
         try await db.raw("DELETE FROM contact_companies WHERE contact_id = \(bind: c.id.rawValue)").run()
-        for (position, link) in c.companies.enumerated() {
-            try await db.raw(
-                """
-                INSERT INTO contact_companies (workspace_id, contact_id, company_id, is_primary, position)
-                VALUES (\(bind: c.workspaceID.rawValue), \(bind: c.id.rawValue), \(bind: link.companyID.rawValue),
-                        \(bind: link.isPrimary), \(bind: position))
-                """
-            ).run()
-        }
+        try await Self.linkCompanies(db, [c])
         try await SearchRows.index(db, workspace: c.workspaceID, kind: .contact, id: c.id.rawValue, body: Self.searchDocument(c))
     }
 
@@ -338,8 +374,32 @@ extension ContactRepository {
     /// rule the imports, web forms and telephony share (an import's earlier rows included, as they are in the
     /// same transaction).
     static func matching(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> String? {
-        if let hit = try await firstLive(db, "emails", "address", emails, workspace: workspace) { return hit }
-        return try await firstLive(db, "phones", "e164", phones, workspace: workspace)
+        try await match(db, emails: emails, phones: phones, workspace: workspace)?.id
+    }
+
+    /// ``matching(_:emails:phones:workspace:)`` with the field it matched by (`email` or `phone`), for reports.
+    static func match(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
+        -> (id: String, field: String)?
+    {
+        if let hit = try await firstLive(db, "emails", "address", emails, workspace: workspace) { return (hit, "email") }
+        return try await firstLive(db, "phones", "e164", phones, workspace: workspace).map { ($0, "phone") }
+    }
+
+    /// The keys (``ImportRows/keys(_:)``) among these e-mails and phones that stored contacts
+    /// hold, in the trash or not: two queries for a whole import batch.
+    static func storedKeys(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> Set<String> {
+        var keys: Set<String> = []
+        let parts = [("emails", "address", ImportRows.emailKey, emails), ("phones", "e164", ImportRows.phoneKey, phones)]
+        for (table, column, key, values) in parts where !values.isEmpty {
+            let rows = try await db.raw(
+                """
+                SELECT DISTINCT \(unsafeRaw: column) AS k FROM \(unsafeRaw: table)
+                WHERE workspace_id = \(bind: workspace.rawValue) AND record_kind = 'contact' AND \(unsafeRaw: column) IN \(inList(Array(Set(values))))
+                """
+            ).all()
+            for row in rows { keys.insert(key(try row.string("k"))) }
+        }
+        return keys
     }
 
     /// The first live contact holding one of `values` in a part table. Written so the plan starts from the

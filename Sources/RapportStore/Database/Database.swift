@@ -85,11 +85,12 @@ public final class Database: Sendable {
     /// - Parameters:
     ///   - location: where it is.
     ///   - poolSize: connections for reads (SQLite) or in total per event loop (PostgreSQL).
+    ///   - memoryMapMB: how much of an SQLite file to read through a memory map (PostgreSQL ignores it).
     ///   - logger: for connection-level debug logs.
-    public static func open(location: DatabaseLocation, poolSize: Int, logger: Logger) async throws -> Database {
+    public static func open(location: DatabaseLocation, poolSize: Int, memoryMapMB: Int = 1024, logger: Logger) async throws -> Database {
         switch location {
         case .sqliteFile(let path):
-            let backend = try await SQLiteBackend.open(path: path, readers: max(1, poolSize), logger: logger)
+            let backend = try await SQLiteBackend.open(path: path, readers: max(1, poolSize), memoryMapMB: memoryMapMB, logger: logger)
             return Database(dialect: .sqlite, trigram: true, location: location, backend: .sqlite(backend), logger: logger)
         case .postgres(let url):
             let backend = try await PostgresBackend.open(url: url, poolSize: max(1, poolSize), logger: logger)
@@ -185,7 +186,7 @@ private final class SQLiteBackend: Sendable {
         self.readerPool = ReaderPool(readers.map { $0.sql() })
     }
 
-    static func open(path: String, readers readerCount: Int, logger: Logger) async throws -> SQLiteBackend {
+    static func open(path: String, readers readerCount: Int, memoryMapMB: Int, logger: Logger) async throws -> SQLiteBackend {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let pool = NIOThreadPool(numberOfThreads: readerCount + 1)
@@ -199,7 +200,7 @@ private final class SQLiteBackend: Sendable {
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000",
                 "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY",
-                "PRAGMA mmap_size = 1073741824",
+                "PRAGMA mmap_size = \(memoryMapMB * 1_048_576)",
             ] {
                 try await db.raw(SQLQueryString(pragma)).run()
             }

@@ -12,8 +12,8 @@ extension ImportRepository {
     public func preview(_ id: ImportRun.ID, rows count: Int = 5, by actor: Actor) async throws -> [[String]] {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
-        let records = try await content(id)
-        return Array(records.prefix(count + 1))
+        let (text, delimiter) = try await content(id)
+        return Array(CSVReader.Records(text, delimiter: delimiter).prefix(count + 1))
     }
 
     /// Applies the person's column mapping to a draft import and queues it.
@@ -26,15 +26,17 @@ extension ImportRepository {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
         let entity = ImportEntity(rawValue: run.entity) ?? .contacts
-        var records = try await content(id)
-        guard let header = records.first else { throw ValidationError("file", .required) }
-        records[0] = ImportMapping.header(header, choices: choices, entity: entity)
-        guard Self.identifies(records[0], entity: entity) else { throw ValidationError("columns", .required) }
-        let text = Self.text(records)
+        let (text, delimiter) = try await content(id)
+        var records = CSVReader.Records(text, delimiter: delimiter)
+        guard let header = records.next() else { throw ValidationError("file", .required) }
+        let mapped = ImportMapping.header(header, choices: choices, entity: entity)
+        guard Self.identifies(mapped, entity: entity) else { throw ValidationError("columns", .required) }
+        // Only the header line is rewritten; the rows stay as they came.
+        let rewritten = CSVReader.line(of: mapped, delimiter: delimiter) + "\n" + String(text[records.offset...])
         try await context.database.transaction { db in
             try await db.raw(
                 """
-                UPDATE imports SET content = \(bind: text), status = 'queued'
+                UPDATE imports SET content = \(bind: rewritten), status = 'queued'
                 WHERE id = \(bind: id.rawValue) AND status = 'draft'
                 """
             ).run()
@@ -45,12 +47,13 @@ extension ImportRepository {
         return try await get(id, by: actor)
     }
 
-    /// The stored records of an import, the header first.
-    func content(_ id: ImportRun.ID) async throws -> [[String]] {
-        guard let row = try await context.database.reader.raw("SELECT content FROM imports WHERE id = \(bind: id.rawValue)").first() else {
-            throw RecordError.notFound(.contact)
-        }
-        return CSVReader.parse(try row.string("content"), delimiter: ",")
+    /// The kept text of an import and its field separator.
+    func content(_ id: ImportRun.ID) async throws -> (text: String, delimiter: Character) {
+        guard
+            let row = try await context.database.reader.raw("SELECT content, delimiter FROM imports WHERE id = \(bind: id.rawValue)")
+                .first()
+        else { throw RecordError.notFound(.contact) }
+        return (try row.string("content"), Character(try row.string("delimiter")))
     }
 
     /// Whether a header has the column that identifies a record of this kind (a name, a phone or e-mail for
@@ -62,15 +65,5 @@ extension ImportRepository {
         case .companies: CompanyImport.mapColumns(header).contains { $0.field == .name }
         case .deals: DealImport.mapColumns(header).contains { $0.field == .title }
         }
-    }
-
-    /// Records as the one CSV text an import keeps (UTF-8, commas, quoted where needed).
-    static func text(_ records: [[String]]) -> String {
-        records.map { record in
-            record.map { field in
-                field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",")
-        }.joined(separator: "\n")
     }
 }

@@ -28,6 +28,32 @@ struct ImportRows: Sendable {
     /// Handles one record (its cells and line number) inside a batch's transaction.
     typealias Handler = @Sendable (_ db: any SQLDatabase, _ rules: RecordContext, _ record: [String], _ row: Int) async throws -> Result
 
+    /// Handles a batch of records (cells and line numbers) inside its transaction: one result per record, in order.
+    struct BatchHandler: Sendable {
+        var batch:
+            @Sendable (_ db: any SQLDatabase, _ rules: RecordContext, _ rows: [(row: Int, record: [String])]) async throws -> [Result]
+        /// Told of each record a resumed import reads past, done before the restart.
+        var skipped: @Sendable (_ record: [String]) async -> Void = { _ in }
+    }
+
+    /// A batch handled a record at a time; a record that fails validation fails alone.
+    static func oneByOne(_ handle: @escaping Handler) -> BatchHandler {
+        BatchHandler { db, rules, rows in
+            var results: [Result] = []
+            for (row, record) in rows { results.append(try await failingAlone { try await handle(db, rules, record, row) }) }
+            return results
+        }
+    }
+
+    /// The result of `body`, or a failed one with the issues of its validation error.
+    static func failingAlone(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch let error as ValidationError {
+            return Result(outcome: "failed", issues: error.issues)
+        }
+    }
+
     let context: StoreContext
     let actor: Actor
     let workspace: Workspace.ID
@@ -44,38 +70,55 @@ struct ImportRows: Sendable {
 
     // MARK: Contacts
 
-    func contacts(header: [String]) async throws -> Handler {
+    /// Contacts are written a batch at a time. A row whose e-mails and phones are new (to the workspace and to
+    /// the rows before it) is a new contact: the batch's new contacts are checked one by one and written with a
+    /// statement per table. A row sharing a key with a stored contact or an earlier row is handled after them,
+    /// one at a time, as ``DuplicatePolicy`` says; new rows share no key with it, so the outcome is the one
+    /// row-by-row order gives.
+    func contacts(header: [String]) async throws -> BatchHandler {
         let mapping = ContactImport.mapColumns(header)
         let taken = Set(mapping.map(\.column))
         let contacts = ContactRepository(context: context)
         let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
-        return { db, rules, record, row in
+        // A dry run writes nothing, so rows of earlier batches are remembered here to be found.
+        let earlier = FileKeys()
+        let read: @Sendable (RecordContext, [String], Int) -> ContactImport.Row = { rules, record, row in
             let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
             var parsed = ContactImport.read(
                 record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
-            let existing =
-                policy == .create
-                ? nil : try await ContactRepository.matching(db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
-            if let existing {
+            return parsed
+        }
+        // The company named in the row, when the workspace has it (found by name, legal form aside).
+        let linkCompany: @Sendable (inout ContactImport.Row) async -> [FieldIssue] = { parsed in
+            guard let company = parsed.company else { return [] }
+            guard let id = await names.id(name: CompanyImport.nameKey(company)), !id.hasPrefix("dry-run") else {
+                return [FieldIssue("company", .unknownReference)]
+            }
+            parsed.input.companies = [CompanyLink(companyID: Company.ID(id), isPrimary: true)]
+            return []
+        }
+        // A row matching a stored contact or an earlier row, on its own.
+        let one: @Sendable (any SQLDatabase, RecordContext, ContactImport.Row, String?) async throws -> Result = {
+            db, rules, parsed, earlierRow in
+            var parsed = parsed
+            if let (existing, field) = try await ContactRepository.match(
+                db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
+            {
                 if let current = try await contacts.load(db, ids: [existing], workspace: workspace).first,
                     let change = ContactImport.merge(parsed.input, into: current, policy: policy, region: settings.phoneRegion)
                 {
                     if !dryRun { _ = try await contacts.update(db, current.id, change, expectedVersion: current.version, by: actor) }
                     return Result(outcome: "updated", recordID: existing)
                 }
-                return Result(
-                    outcome: "skipped", recordID: existing, issues: [FieldIssue(parsed.emails.isEmpty ? "phone" : "email", .duplicate)])
+                return Result(outcome: "skipped", recordID: existing, issues: [FieldIssue(field, .duplicate)])
             }
-            // The company named in the row, when the workspace has it (found by name, legal form aside).
-            var notes: [FieldIssue] = []
-            if let company = parsed.company {
-                if let id = await names.id(name: CompanyImport.nameKey(company)), !id.hasPrefix("dry-run") {
-                    parsed.input.companies = [CompanyLink(companyID: Company.ID(id), isPrimary: true)]
-                } else {
-                    notes.append(FieldIssue("company", .unknownReference))
-                }
+            if let field = earlierRow {
+                // Only in a dry run: the earlier row was not written.
+                if policy == .fill || policy == .overwrite { return Result(outcome: "updated") }
+                return Result(outcome: "skipped", issues: [FieldIssue(field, .duplicate)])
             }
+            let notes = await linkCompany(&parsed)
             if dryRun {
                 let probe = Contact(id: Contact.ID("dry-run"), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
                 _ = try probe.applying(parsed.input, context: rules)
@@ -84,7 +127,70 @@ struct ImportRows: Sendable {
             let contact = try await contacts.create(db, parsed.input, by: actor, rules: rules)
             return Result(outcome: "created", recordID: contact.id.rawValue, issues: notes)
         }
+        let batch: @Sendable (any SQLDatabase, RecordContext, [(row: Int, record: [String])]) async throws -> [Result] = {
+            db, rules, rows in
+            var parsed = rows.map { read(rules, $0.record, $0.row) }
+            let matching = policy != .create
+            // Keys of stored contacts (in the trash too: the row then goes on its own, which tells them apart).
+            var known =
+                matching
+                ? try await ContactRepository.storedKeys(
+                    db, emails: parsed.flatMap(\.emails), phones: parsed.flatMap(\.phones), workspace: workspace) : []
+            var results = [Result?](repeating: nil, count: rows.count)
+            var alone: [(index: Int, earlierRow: String?)] = []
+            var fresh: [Int] = []
+            for (index, row) in parsed.enumerated() {
+                let keys = Self.keys(row)
+                let earlierRow = matching && dryRun ? await earlier.field(matching: row) : nil
+                if matching && (earlierRow != nil || keys.contains(where: known.contains)) {
+                    alone.append((index, earlierRow))
+                } else {
+                    fresh.append(index)
+                }
+                if matching { known.formUnion(keys) }
+                if dryRun { await earlier.add(keys) }
+            }
+            // The new contacts: checked one by one, written together.
+            var made: [Contact] = []
+            var notes: [Int: [FieldIssue]] = [:]
+            for index in fresh {
+                notes[index] = await linkCompany(&parsed[index])
+                results[index] = try await Self.failingAlone {
+                    let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
+                    made.append(try blank.applying(parsed[index].input, context: rules))
+                    return Result(outcome: "created")
+                }
+            }
+            var references = try await ReferenceLookups.load(db, made, workspace: workspace)
+            var checked: [Contact] = []
+            var madeIndex = 0
+            for index in fresh where results[index]?.outcome == "created" {
+                let contact = made[madeIndex]
+                madeIndex += 1
+                results[index] = try await Self.failingAlone {
+                    try await references.check(db, contact, actor: actor)
+                    checked.append(contact)
+                    return Result(outcome: "created", recordID: dryRun ? nil : contact.id.rawValue, issues: notes[index] ?? [])
+                }
+            }
+            if !dryRun { try await contacts.insert(db, checked, by: actor) }
+            for (index, earlierRow) in alone {
+                results[index] = try await Self.failingAlone { try await one(db, rules, parsed[index], earlierRow) }
+            }
+            return results.map { $0 ?? Result(outcome: "failed") }
+        }
+        return BatchHandler(batch: batch) { record in
+            guard dryRun else { return }
+            await earlier.add(Self.keys(ContactImport.read(record, row: 0, mapping: mapping, region: settings.phoneRegion)))
+        }
     }
+
+    /// What a contact row is matched by: its e-mails and phones.
+    static func keys(_ row: ContactImport.Row) -> [String] { row.emails.map(emailKey) + row.phones.map(phoneKey) }
+    /// A normalized e-mail as a key.
+    static func emailKey(_ address: String) -> String { "e:" + address }
+    /// An E.164 phone as a key.
+    static func phoneKey(_ e164: String) -> String { "p:" + e164 }
 
     // MARK: Companies
 
@@ -216,5 +322,63 @@ actor CompanyNames {
     func add(_ id: String, name: String?, inn: String?) {
         if let name, !name.isEmpty, byName[name] == nil { byName[name] = id }
         if let inn, byINN[inn] == nil { byINN[inn] = id }
+    }
+}
+
+/// The keys (see ``ImportRows/keys(_:)``) of the rows a dry run has read, as hashes: a million rows' keys in
+/// tens of megabytes. Two keys sharing a 64-bit hash would report a row as a duplicate of an earlier one; at a
+/// million rows the chance is about one in ten million.
+actor FileKeys {
+    private var hashes: Set<Int> = []
+
+    func add(_ keys: [String]) { for key in keys { hashes.insert(key.hashValue) } }
+
+    /// The field by which the row repeats an earlier one, e-mails first as in ``ContactRepository/match(_:emails:phones:workspace:)``.
+    func field(matching row: ContactImport.Row) -> String? {
+        if row.emails.contains(where: { hashes.contains(ImportRows.emailKey($0).hashValue) }) { return "email" }
+        if row.phones.contains(where: { hashes.contains(ImportRows.phoneKey($0).hashValue) }) { return "phone" }
+        return nil
+    }
+}
+
+/// The owners and companies a batch of new contacts refers to, looked up once for the batch.
+struct ReferenceLookups {
+    private var owners: [String: (Ownership, [FieldIssue])] = [:]
+    private let companies: Set<String>
+    private let workspace: Workspace.ID
+
+    static func load(_ db: any SQLDatabase, _ contacts: [Contact], workspace: Workspace.ID) async throws -> ReferenceLookups {
+        let ids = Set(contacts.flatMap { $0.companies.map(\.companyID.rawValue) })
+        let companies = try await AccessRows.existing(db, table: "companies", ids: Array(ids), workspace: workspace)
+        return ReferenceLookups(companies: companies, workspace: workspace)
+    }
+
+    private init(companies: Set<String>, workspace: Workspace.ID) {
+        self.companies = companies
+        self.workspace = workspace
+    }
+
+    /// Refuses the contact as ``ContactRepository`` would on its own.
+    mutating func check(_ db: any SQLDatabase, _ contact: Contact, actor: Actor) async throws {
+        let key = contact.ownerID?.rawValue ?? ""
+        if owners[key] == nil {
+            owners[key] = try await AccessRows.ownership(db, owner: contact.ownerID, workspace: workspace, field: "ownerId")
+        }
+        guard let (ownership, issues) = owners[key] else { return }
+        try ContactRepository.checkReferences(
+            contact, actor: actor, operation: .create, ownership: ownership, ownerIssues: issues, companies: companies)
+    }
+}
+
+/// The per-row outcomes of an import, written a batch at a time.
+enum ImportRowsTable {
+    static func insert(_ db: any SQLDatabase, importID: String, rows: [(row: Int, result: ImportRows.Result)]) async throws {
+        try await insertRows(db, "INSERT INTO import_rows (import_id, row_number, outcome, record_id, issues)", columns: 5, rows) {
+            row, result in
+            """
+            (\(bind: importID), \(bind: row), \(bind: result.outcome), \(nullable: result.recordID),
+             \(nullable: result.issues.isEmpty ? nil : jsonText(result.issues)))
+            """
+        }
     }
 }

@@ -11,4 +11,14 @@ extension TabularFile {
             throw ValidationError("file", .invalidFormat)
         }
     }
+
+    /// Reads an uploaded file for an import as the text it keeps (see ``TabularFile/text(_:)``), with the same
+    /// error as ``readUpload(_:)``.
+    static func readUploadText(_ bytes: [UInt8]) throws -> Text {
+        do {
+            return try text(bytes)
+        } catch {
+            throw ValidationError("file", .invalidFormat)
+        }
+    }
 }

@@ -31,16 +31,20 @@ enum WebhookOutbox {
         for event in events { try await publish(db, context: context, workspace: workspace, event: event, data: data) }
     }
 
+    /// Whether the workspace has an active webhook (without one, no event is written).
+    static func subscribed(_ db: any SQLDatabase, workspace: Workspace.ID) async throws -> Bool {
+        try await db.raw(
+            "SELECT 1 AS one FROM webhooks WHERE workspace_id = \(bind: workspace.rawValue) AND active = \(bind: true) LIMIT 1"
+        ).first() != nil
+    }
+
     /// Writes one event to the outbox inside the caller's transaction (nothing when the workspace has no
     /// active webhook), and queues a dispatch for right away (one per second at most, by its unique key);
     /// an event that commits after that second's dispatch already ran waits for the recurring one.
     static func publish(
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, event: WebhookEvent, data: JSONValue
     ) async throws {
-        let subscribed = try await db.raw(
-            "SELECT 1 AS one FROM webhooks WHERE workspace_id = \(bind: workspace.rawValue) AND active = \(bind: true) LIMIT 1"
-        ).first()
-        guard subscribed != nil else { return }
+        guard try await subscribed(db, workspace: workspace) else { return }
         let now = context.effects.now()
         try await db.raw(
             """
