@@ -176,11 +176,11 @@ struct SettingsPages {
                 return """
                     <tr><td><b>\(user.name)</b><div class="muted">\(user.email)</div></td><td colspan="3">
                     <form method="post" action="\(WebURL.settings("users"))" class="bulk">\(Form.csrf(viewer))
-                    <input type="hidden" name="userId" value="\(user.id.rawValue)"><input type="hidden" name="version" value="\(user.version)">
-                    <div class="field"><label for="role-\(user.id.rawValue)">\(t("Role", "Роль"))</label><select id="role-\(user.id.rawValue)" name="role">\(options: roleOptions, selected: user.role.rawValue, blank: nil)</select></div>
-                    <div class="field"><label for="team-\(user.id.rawValue)">\(t("Team", "Команда"))</label><select id="team-\(user.id.rawValue)" name="teamId">\(options: teamOptions, selected: user.teamID?.rawValue, blank: "—")</select></div>
+                    <input type="hidden" name="userId" value="\(id)"><input type="hidden" name="version" value="\(user.version)">
+                    <div class="field"><label for="role-\(id)">\(t("Role", "Роль"))</label><select id="role-\(id)" name="role">\(options: roleOptions, selected: user.role.rawValue, blank: nil)</select></div>
+                    <div class="field"><label for="team-\(id)">\(t("Team", "Команда"))</label><select id="team-\(id)" name="teamId">\(options: teamOptions, selected: user.teamID?.rawValue, blank: "—")</select></div>
                     <div class="field"><label for="ext-\(id)">\(t("Extension", "Внутренний номер"))</label><input id="ext-\(id)" name="extension" value="\(isEdited ? edited?.extension ?? "" : user.extension ?? "")" inputmode="numeric" maxlength="10" size="6"\(aria)>\(message)</div>
-                    \(Form.checkbox(t("Active", "Активен"), "active", checked: user.isActive, id: "active-\(user.id.rawValue)"))
+                    \(Form.checkbox(t("Active", "Активен"), "active", checked: user.isActive, id: "active-\(id)"))
                     <button type="submit" class="small">\(t("Save", "Сохранить"))</button></form></td></tr>
                     """
             }
