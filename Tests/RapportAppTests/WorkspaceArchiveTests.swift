@@ -13,10 +13,11 @@ import Testing
 
     /// A workspace with a bit of everything: records with phones, e-mails, tags and custom fields, a deal
     /// that moved stages, tasks, activities, products and orders with lines, segments with members, a
-    /// saved view, a document with two versions (one with a Cyrillic name).
+    /// saved view, a document with two versions (one with a Cyrillic name), a user's phone extension.
     static func seed(_ app: TestApp, _ api: API) async throws -> Crew {
         let crew = try await Crew.make(app.store)
         let token = crew.token("owner")
+        try await TelephonyExtensionTests.setExtension(api, crew, "rep", "101")
         _ = try await api.post(
             "/api/v1/custom-fields", token, ["entity": "contact", "key": "budget", "label": "Бюджет", "kind": "number"])
         _ = try await api.post("/api/v1/tags", token, ["name": "VIP", "color": "#aa0000"])
@@ -118,6 +119,8 @@ import Testing
             let (status, body, _) = try await DocumentTests.download(api, "/api/v1/documents/\(documentID)/versions/2/content", token)
             #expect(status == 200)
             #expect(body == DocumentTests.bytes(4_000, seed: 6))
+            let rep = try await api.get("/api/v1/users/\(crew.user("rep").id.rawValue)", token)
+            #expect(rep["extension"] == "101", "users keep their phone extensions")
             // Search was carried too.
             let found = try await api.get("/api/v1/search?q=%D0%A0%D0%BE%D0%BC%D0%B0%D1%88%D0%BA%D0%B0", token)
             #expect(found["companies"].arrayValue.count == 1, "«Ромашка» is found in the restored search index")

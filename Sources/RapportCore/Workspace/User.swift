@@ -20,6 +20,9 @@ public struct User: Hashable, Sendable, Codable {
     public var isActive: Bool
     /// Preferred UI language; nil follows the browser.
     public var locale: AppLocale?
+    /// The internal PBX number (digits), unique among the workspace's active users; telephony events that
+    /// carry it are handled by this user (``CallRouting``).
+    public var `extension`: String?
     /// When it was created.
     public var createdAt: Date
     /// Optimistic-locking version.
@@ -28,7 +31,7 @@ public struct User: Hashable, Sendable, Codable {
     /// Makes a user.
     public init(
         id: ID, workspaceID: Workspace.ID, email: String, name: String, role: Role, teamID: Team.ID?,
-        isActive: Bool, locale: AppLocale?, createdAt: Date, version: Int64
+        isActive: Bool, locale: AppLocale?, createdAt: Date, version: Int64, extension: String? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -38,6 +41,7 @@ public struct User: Hashable, Sendable, Codable {
         self.teamID = teamID
         self.isActive = isActive
         self.locale = locale
+        self.extension = `extension`
         self.createdAt = createdAt
         self.version = version
     }

@@ -375,6 +375,7 @@ struct UserBody: Encodable, Sendable {
     var teamId: String?
     var active: Bool
     var locale: String?
+    var `extension`: String?
     var createdAt: Date
     var version: Int64
     init(_ u: User) {
@@ -385,6 +386,7 @@ struct UserBody: Encodable, Sendable {
         teamId = u.teamID?.rawValue
         active = u.isActive
         locale = u.locale?.rawValue
+        `extension` = u.extension
         createdAt = u.createdAt
         version = u.version
     }

@@ -20,7 +20,8 @@ struct SettingsAPI {
                 let actor = try context.requireActor()
                 let new = UserRepository.NewUser(
                     email: body.string("email"), name: body.string("name"), password: body.string("password"),
-                    role: body.enumValue("role") ?? .salesRep, teamID: body.id("teamId"), locale: body.enumValue("locale"))
+                    role: body.enumValue("role") ?? .salesRep, teamID: body.id("teamId"), locale: body.enumValue("locale"),
+                    extension: body.string("extension"))
                 if !body.has("password") { body.issues.add("password", .required) }
                 try body.finish()
                 return UserBody(try await store.users.create(new, by: actor, workspace: actor.workspaceID))
@@ -40,6 +41,7 @@ struct SettingsAPI {
             change.teamID = body.editID("teamId")
             change.isActive = body.bool("active")
             change.locale = body.edit("locale") { $0.enumValue($1) }
+            change.extension = body.editString("extension")
             try body.finish()
             let requested = change
             let user = try await withCurrentOnConflict(current: { UserBody(try await store.users.get(id, by: actor)) }) {

@@ -38,7 +38,8 @@ extension OpenAPIDocument {
                 summary: """
                     A PBX call event (settings right). Events with the same `callId` update one call activity on the contact \
                     with the client's number (an unknown number becomes a contact with source `call`); a missed inbound call \
-                    creates one call-back task for the contact's owner
+                    creates one call-back task. The active user whose `extension` the call carries authors the activity, owns a \
+                    new contact and gets the call-back task; without one, the task goes to the contact's owner
                     """,
                 tag: "Telephony", body: "CallEventInput", response: "CallOutcome", errors: [400, 401, 403, 422]),
         ]

@@ -146,10 +146,18 @@ public enum OpenAPIDocument {
                 "createdBy": nullable("string"), "createdAt": timestamp, "updatedAt": timestamp, "version": integer,
                 "deletedAt": nullable("string", format: "date-time"),
             ], required: ["id", "title", "kind", "done", "createdAt", "updatedAt", "version"])
+        let phoneExtension: JSONValue = .object([
+            "type": .array(["string", "null"]),
+            "description": """
+            The internal PBX number (up to 10 digits), unique among the workspace's active users; telephony events \
+            carrying it are handled by this user. Null or blank: none.
+            """,
+        ])
         let user = object(
             [
                 "id": string, "email": string, "name": string, "role": enumeration(Role.self), "teamId": nullable("string"),
-                "active": boolean, "locale": enumeration(AppLocale.self, nullable: true), "createdAt": timestamp, "version": integer,
+                "active": boolean, "locale": enumeration(AppLocale.self, nullable: true), "extension": phoneExtension,
+                "createdAt": timestamp, "version": integer,
             ], required: ["id", "email", "name", "role", "active", "createdAt", "version"])
         let team = object(["id": string, "name": string, "createdAt": timestamp], required: ["id", "name", "createdAt"])
         let tag = object(
@@ -270,13 +278,13 @@ public enum OpenAPIDocument {
             "UserInput": object(
                 [
                     "email": string, "name": string, "password": string, "role": enumeration(Role.self), "teamId": nullable("string"),
-                    "locale": enumeration(AppLocale.self),
+                    "locale": enumeration(AppLocale.self), "extension": phoneExtension,
                 ],
                 required: ["email", "name", "password"]),
             "UserUpdate": object(
                 [
                     "version": integer, "name": string, "role": enumeration(Role.self), "teamId": nullable("string"), "active": boolean,
-                    "locale": enumeration(AppLocale.self, nullable: true),
+                    "locale": enumeration(AppLocale.self, nullable: true), "extension": phoneExtension,
                 ],
                 required: ["version"]),
             "NameInput": object(["name": string], required: ["name"]),

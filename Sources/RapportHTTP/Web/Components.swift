@@ -39,7 +39,7 @@ enum Form {
             """
     }
 
-    private static func messages(_ name: String, _ errors: FormErrors) -> (attributes: HTML, html: HTML) {
+    static func messages(_ name: String, _ errors: FormErrors) -> (attributes: HTML, html: HTML) {
         let list = errors.forField(name)
         guard !list.isEmpty else { return (.empty, .empty) }
         let id = "err-\(name.filter { $0.isLetter || $0.isNumber })"

@@ -35,8 +35,8 @@ struct WebURL: Sendable, Equatable, CustomStringConvertible {
     static let setup = WebURL("/setup")
     static let search = WebURL("/search")
     static let trash = WebURL("/trash")
-    static func trash(kind: RecordKind) -> WebURL { WebURL("/trash", [("kind", kind.rawValue)]) }
-    static func restore(_ kind: RecordKind, _ id: String) -> WebURL { WebURL("/trash/\(kind.rawValue)/\(id)/restore") }
+    static func trash(kind: TrashKind) -> WebURL { WebURL("/trash", [("kind", kind.rawValue)]) }
+    static func restore(_ kind: TrashKind, _ id: String) -> WebURL { WebURL("/trash/\(kind.rawValue)/\(id)/restore") }
     static let language = WebURL("/language")
 
     static let contacts = WebURL("/contacts")

@@ -21,11 +21,15 @@ public struct ActivityRepository: Sendable {
         }
     }
 
-    func create(_ db: any SQLDatabase, _ input: ActivityInput, by actor: Actor, bySystem: Bool) async throws -> Activity {
+    /// Logs an activity inside the caller's transaction; `author` names someone other than the actor as its
+    /// author (the employee who took a call the PBX integration reports).
+    func create(_ db: any SQLDatabase, _ input: ActivityInput, by actor: Actor, bySystem: Bool = false, author: User.ID? = nil)
+        async throws -> Activity
+    {
         let rules = try await WorkspaceRows.recordContext(db, context: context, workspace: actor.workspaceID, entity: .activity)
         let blank = Activity(
             id: context.effects.id(), workspaceID: actor.workspaceID, kind: input.kind ?? .note, now: rules.now,
-            authorID: bySystem ? nil : actor.userID)
+            authorID: bySystem ? nil : author ?? actor.userID)
         let activity = try blank.applying(input, context: rules, bySystem: bySystem)
         try await checkParents(db, activity, actor: actor)
         if !bySystem {

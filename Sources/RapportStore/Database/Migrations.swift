@@ -29,6 +29,7 @@ public enum Migrations {
         Migration(version: 13, name: "create_web_forms_and_telephony_calls", statements: Schema.v13),
         Migration(version: 14, name: "keep_each_deals_furthest_stage", statements: Schema.v14),
         Migration(version: 15, name: "keep_each_imports_field_separator", statements: Schema.v15),
+        Migration(version: 16, name: "add_phone_extensions_to_users", statements: Schema.v16),
     ]
 
     /// The newest schema version this binary knows.

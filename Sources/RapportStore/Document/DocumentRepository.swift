@@ -32,6 +32,29 @@ public struct DocumentRepository: Sendable {
         return try await load(db, ids: rows.map { try $0.string("id") }, workspace: actor.workspaceID)
     }
 
+    /// The documents in the trash, most recently deleted first, for the global trash page: those whose
+    /// record is live and visible to the actor (a record in the trash hides its documents, as it does on the
+    /// record's card).
+    public func trash(limit: Int = 100, by actor: Actor) async throws -> [Document] {
+        let db = context.database.reader
+        var found: [(deletedAt: Int64, id: String)] = []
+        for kind in DocumentRules.attachableKinds {
+            guard let (table, owner) = RecordOwners.table(kind) else { continue }
+            let conditions: [SQLQueryString] = [
+                "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.record_type = \(bind: kind.rawValue)",
+                "d.deleted_at IS NOT NULL", "r.deleted_at IS NULL",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: kind), ownerColumn: "r.\(owner)"),
+            ]
+            let rows = try await db.raw(
+                "SELECT d.id, d.deleted_at FROM documents d JOIN \(unsafeRaw: table) r ON r.id = d.record_id AND r.workspace_id = d.workspace_id WHERE "
+                    + conditions.anded() + " ORDER BY d.deleted_at DESC, d.id DESC LIMIT \(literal: limit)"
+            ).all()
+            found += try rows.map { (try $0.int64("deleted_at"), try $0.string("id")) }
+        }
+        let newest = found.sorted { ($0.deletedAt, $0.id) > ($1.deletedAt, $1.id) }.prefix(limit)
+        return try await load(db, ids: newest.map(\.id), workspace: actor.workspaceID)
+    }
+
     /// A document with every version, if the actor may see its record.
     public func get(_ id: Document.ID, by actor: Actor) async throws -> Document {
         let db = context.database.reader

@@ -16,8 +16,10 @@ public struct CallOutcome: Sendable, Hashable {
 
 /// Call events from a PBX: each call (by the provider's call id) is one call activity on the contact
 /// with that number, updated by every later event; an unknown number becomes a contact with source
-/// `call`; a missed inbound call gets one call-back task for the contact's owner. One transaction per
-/// event; the call's row is claimed first, so concurrent events of one call never log it twice.
+/// `call`; a missed inbound call gets one call-back task. The employee at the call's extension
+/// (``CallRouting``) authors the activity, owns the new contact and gets the task; without one, the
+/// task goes to the contact's owner. One transaction per event; the call's row is claimed first, so
+/// concurrent events of one call never log it twice.
 public struct TelephonyRepository: Sendable {
     let context: StoreContext
 
@@ -47,6 +49,13 @@ public struct TelephonyRepository: Sendable {
                     "SELECT * FROM telephony_calls WHERE workspace_id = \(bind: ws) AND call_id = \(bind: callID)\(unsafeRaw: lock)"
                 ).first()
             else { throw RecordError.notFound(.activity) }
+            // The extension of this event, else of an earlier one of the call (an "ended" event may omit it).
+            let phoneExtension =
+                try CallRouting.normalized(event.extension) ?? CallRouting.normalized(call.optionalString("extension"))
+            let routing = CallRouting(
+                extension: phoneExtension,
+                staff: try await UserRepository.lines(db, extension: phoneExtension, workspace: actor.workspaceID),
+                integration: actor.userID)
             let contacts = ContactRepository(context: context)
             var contactID = try call.optionalString("contact_id")
             var created = false
@@ -57,6 +66,7 @@ public struct TelephonyRepository: Sendable {
                 var input = ContactInput()
                 input.phones = [PhoneInput(number: event.clientNumber.trimmingCharacters(in: .whitespacesAndNewlines))]
                 input.source = LeadSource(source: TelephonyRules.source)
+                input.ownerID = .set(routing.newContactOwner)
                 contactID = try await contacts.create(db, input, by: actor).id.rawValue
                 created = true
             }
@@ -73,7 +83,7 @@ public struct TelephonyRepository: Sendable {
             if let existing {
                 activity = try await activities.update(db, existing.id, input, expectedVersion: existing.version, by: actor)
             } else {
-                activity = try await activities.create(db, input, by: actor, bySystem: false)
+                activity = try await activities.create(db, input, by: actor, author: routing.activityAuthor)
             }
             var taskID: TaskItem.ID? = try call.optionalID("callback_task_id")
             if taskID == nil, event.isMissed {
@@ -83,7 +93,7 @@ public struct TelephonyRepository: Sendable {
                 if contact.displayName != number { task.title = (task.title ?? "") + " (\(number))" }
                 task.kind = .call
                 task.dueAt = .set(now)
-                task.assigneeID = .set(contact.ownerID ?? actor.userID)
+                task.assigneeID = .set(routing.callbackAssignee(contactOwner: contact.ownerID))
                 task.related = .set(RecordRef(kind: .contact, id: contact.id.rawValue))
                 taskID = try await TaskRepository(context: context).create(db, task, by: actor).id
             }
@@ -91,7 +101,7 @@ public struct TelephonyRepository: Sendable {
                 """
                 UPDATE telephony_calls SET activity_id = \(bind: activity.id.rawValue), contact_id = \(bind: contact.id.rawValue),
                     callback_task_id = \(bind: taskID?.rawValue), status = \(bind: event.status.rawValue),
-                    extension = COALESCE(\(bind: event.extension), extension), updated_at = \(bind: now.millis)
+                    extension = \(bind: phoneExtension), updated_at = \(bind: now.millis)
                 WHERE workspace_id = \(bind: ws) AND call_id = \(bind: callID)
                 """
             ).run()

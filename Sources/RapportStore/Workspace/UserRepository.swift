@@ -22,14 +22,20 @@ public struct UserRepository: Sendable {
         public var role: Role
         public var teamID: Team.ID?
         public var locale: AppLocale?
+        /// The internal PBX number (``CallRouting/validate(extension:)``).
+        public var `extension`: String?
         /// Makes a new-user description.
-        public init(email: String?, name: String?, password: String?, role: Role, teamID: Team.ID? = nil, locale: AppLocale? = nil) {
+        public init(
+            email: String?, name: String?, password: String?, role: Role, teamID: Team.ID? = nil, locale: AppLocale? = nil,
+            extension: String? = nil
+        ) {
             self.email = email
             self.name = name
             self.password = password
             self.role = role
             self.teamID = teamID
             self.locale = locale
+            self.extension = `extension`
         }
     }
 
@@ -41,7 +47,9 @@ public struct UserRepository: Sendable {
         }
         var issues = FieldIssues()
         issues.add(contentsOf: User.validate(email: new.email, name: new.name, password: new.password ?? ""))
+        issues.add(contentsOf: CallRouting.validate(extension: new.extension))
         try issues.throwIfAny()
+        let phoneExtension = CallRouting.normalized(new.extension)
         let email = EmailAddress.normalize(new.email ?? "") ?? ""
         let hash = Bcrypt.hash(new.password ?? "", cost: bcryptCost)
         return try await context.database.transaction { db in
@@ -54,16 +62,20 @@ public struct UserRepository: Sendable {
             {
                 throw ValidationError("teamId", .unknownReference)
             }
+            if let phoneExtension, try await Self.extensionTaken(db, phoneExtension, workspace: workspace, except: nil) {
+                throw ValidationError("extension", .duplicate)
+            }
             let now = context.effects.now()
             let user = User(
                 id: context.effects.id(), workspaceID: workspace, email: email, name: new.name.trimmedOrNil ?? "", role: new.role,
-                teamID: new.teamID, isActive: true, locale: new.locale, createdAt: now, version: 1)
+                teamID: new.teamID, isActive: true, locale: new.locale, createdAt: now, version: 1, extension: phoneExtension)
             try await db.raw(
                 """
-                INSERT INTO users (id, workspace_id, email, name, password_hash, role, team_id, active, locale, created_at, updated_at, version)
+                INSERT INTO users (id, workspace_id, email, name, password_hash, role, team_id, active, locale, extension, created_at,
+                    updated_at, version)
                 VALUES (\(bind: user.id.rawValue), \(bind: workspace.rawValue), \(bind: email), \(bind: user.name), \(bind: hash),
                         \(bind: user.role.rawValue), \(bind: user.teamID?.rawValue), \(bind: true), \(bind: user.locale?.rawValue),
-                        \(bind: now.millis), \(bind: now.millis), 1)
+                        \(bind: phoneExtension), \(bind: now.millis), \(bind: now.millis), 1)
                 """
             ).run()
             try await AuditRows.append(
@@ -72,7 +84,7 @@ public struct UserRepository: Sendable {
                 changes: [
                     FieldChange(field: "email", before: .null, after: .string(email)),
                     FieldChange(field: "role", before: .null, after: .string(user.role.rawValue)),
-                ])
+                ] + (phoneExtension.map { [FieldChange(field: "extension", before: .null, after: .string($0))] } ?? []))
             return user
         }
     }
@@ -115,14 +127,18 @@ public struct UserRepository: Sendable {
         public var teamID: Edit<Team.ID>?
         public var isActive: Bool?
         public var locale: Edit<AppLocale>?
+        /// A new extension, or none (``CallRouting/validate(extension:)``).
+        public var `extension`: Edit<String>?
         /// An empty change.
         public init() {}
     }
 
     /// Changes a user. Users may change their own name and language; everything else needs the right to
-    /// manage users. The last active owner cannot be demoted or deactivated.
+    /// manage users. The last active owner cannot be demoted or deactivated; an active user's extension
+    /// must be free among the workspace's active users.
     public func update(_ id: User.ID, _ change: UserChange, expectedVersion: Int64, by actor: Actor) async throws -> User {
-        let selfService = actor.userID == id && change.role == nil && change.teamID == nil && change.isActive == nil
+        let selfService =
+            actor.userID == id && change.role == nil && change.teamID == nil && change.isActive == nil && change.extension == nil
         guard selfService || AccessPolicy.allows(actor, .manageUsers) else { throw RecordError.forbidden }
         return try await context.database.transaction { db in
             guard
@@ -146,6 +162,16 @@ public struct UserRepository: Sendable {
             next.teamID.apply(change.teamID)
             if let active = change.isActive { next.isActive = active }
             next.locale.apply(change.locale)
+            if let edit = change.extension {
+                if case .set(let value) = edit { issues.add(contentsOf: CallRouting.validate(extension: value)) }
+                next.extension.apply(edit)
+                next.extension = CallRouting.normalized(next.extension)
+            }
+            if next.isActive, let phoneExtension = next.extension, phoneExtension != current.extension || !current.isActive,
+                try await Self.extensionTaken(db, phoneExtension, workspace: actor.workspaceID, except: id)
+            {
+                issues.add("extension", .duplicate)
+            }
             if let team = next.teamID, team != current.teamID,
                 try await db.raw(
                     "SELECT id FROM teams WHERE id = \(bind: team.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)"
@@ -165,7 +191,7 @@ public struct UserRepository: Sendable {
             try await db.raw(
                 """
                 UPDATE users SET name = \(bind: next.name), role = \(bind: next.role.rawValue), team_id = \(bind: next.teamID?.rawValue),
-                    active = \(bind: next.isActive), locale = \(bind: next.locale?.rawValue),
+                    active = \(bind: next.isActive), locale = \(bind: next.locale?.rawValue), extension = \(bind: next.extension),
                     updated_at = \(bind: context.effects.now().millis), version = \(bind: next.version)
                 WHERE id = \(bind: id.rawValue)
                 """
@@ -180,10 +206,11 @@ public struct UserRepository: Sendable {
                     from: [
                         "name": .string(current.name), "role": .string(current.role.rawValue),
                         "teamId": JSONValue(current.teamID?.rawValue), "active": .bool(current.isActive),
+                        "extension": JSONValue(current.extension),
                     ],
                     to: [
                         "name": .string(next.name), "role": .string(next.role.rawValue), "teamId": JSONValue(next.teamID?.rawValue),
-                        "active": .bool(next.isActive),
+                        "active": .bool(next.isActive), "extension": JSONValue(next.extension),
                     ]))
             return next
         }
@@ -239,7 +266,32 @@ public struct UserRepository: Sendable {
         User(
             id: try row.id("id"), workspaceID: try row.id("workspace_id"), email: try row.string("email"), name: try row.string("name"),
             role: try row.enumValue("role"), teamID: try row.optionalID("team_id"), isActive: try row.bool("active"),
-            locale: try row.optionalEnum("locale"), createdAt: try row.date("created_at"), version: try row.int64("version"))
+            locale: try row.optionalEnum("locale"), createdAt: try row.date("created_at"), version: try row.int64("version"),
+            extension: try row.optionalString("extension"))
+    }
+
+    /// Whether an active user of the workspace other than `except` has the extension.
+    static func extensionTaken(_ db: any SQLDatabase, _ phoneExtension: String, workspace: Workspace.ID, except: User.ID?)
+        async throws -> Bool
+    {
+        try await db.raw(
+            """
+            SELECT id FROM users WHERE workspace_id = \(bind: workspace.rawValue) AND extension = \(bind: phoneExtension)
+                AND active = \(bind: true) AND id <> \(bind: except?.rawValue ?? "")
+            """
+        ).first() != nil
+    }
+
+    /// The users of the workspace with the extension, as the call routing sees them.
+    static func lines(_ db: any SQLDatabase, extension phoneExtension: String?, workspace: Workspace.ID) async throws
+        -> [CallRouting.Line]
+    {
+        guard let phoneExtension = CallRouting.normalized(phoneExtension) else { return [] }
+        return try await db.raw(
+            "SELECT id, extension, active FROM users WHERE workspace_id = \(bind: workspace.rawValue) AND extension = \(bind: phoneExtension)"
+        ).all().map {
+            CallRouting.Line(userID: try $0.id("id"), extension: try $0.optionalString("extension"), isActive: try $0.bool("active"))
+        }
     }
 }
 

@@ -3,6 +3,22 @@ import Hummingbird
 import RapportCore
 import RapportStore
 
+/// What the trash page lists, one tab each: the records with a trash of their own, and documents (which
+/// hang on a record but are trashed one by one).
+enum TrashKind: String, CaseIterable {
+    case contact, company, deal, task, document
+
+    func title(_ t: Lang) -> String {
+        switch self {
+        case .contact: t("Contacts", "Контакты")
+        case .company: t("Companies", "Компании")
+        case .deal: t("Deals", "Сделки")
+        case .task: t("Tasks", "Задачи")
+        case .document: t("Documents", "Документы")
+        }
+    }
+}
+
 /// Global search (a page, and the fragment the search box shows as you type) and the trash.
 struct SearchAndTrashPages {
     let kit: WebKit
@@ -42,13 +58,13 @@ struct SearchAndTrashPages {
         router.post("trash/{kind}/{id}/restore") { request, context in
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
-            guard let kind = context.parameters.get("kind").flatMap(RecordKind.init(rawValue:)) else { throw APIError.notFound }
+            guard let kind = context.parameters.get("kind").flatMap(TrashKind.init(rawValue:)) else { throw APIError.notFound }
             switch kind {
             case .contact: _ = try await store.contacts.restore(try Handlers.id(context), by: viewer.actor)
             case .company: _ = try await store.companies.restore(try Handlers.id(context), by: viewer.actor)
             case .deal: _ = try await store.deals.restore(try Handlers.id(context), by: viewer.actor)
             case .task: _ = try await store.tasks.restore(try Handlers.id(context), by: viewer.actor)
-            default: throw APIError.notFound
+            case .document: _ = try await store.documents.restore(try Handlers.id(context), by: viewer.actor)
             }
             return WebResponse.redirect(.trash(kind: kind), flash: .restored)
         }
@@ -90,28 +106,34 @@ struct SearchAndTrashPages {
 
     func trashPage(_ viewer: Viewer, _ query: FormData) async throws -> HTML {
         let t = viewer.t
-        let kind =
-            query.text("kind").flatMap(RecordKind.init(rawValue:)).flatMap { [.contact, .company, .deal, .task].contains($0) ? $0 : nil }
-            ?? .contact
+        let kind = query.text("kind").flatMap(TrashKind.init(rawValue:)) ?? .contact
         let list = ListQuery(limit: 100, sort: "-updatedAt", trash: true)
-        var rows: [(id: String, title: String, deleted: Date?)] = []
+        var rows: [(id: String, title: String, deleted: Date?, on: RecordRef?)] = []
         switch kind {
-        case .company: rows = try await store.companies.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.name, $0.deletedAt) }
-        case .deal: rows = try await store.deals.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.title, $0.deletedAt) }
-        case .task: rows = try await store.tasks.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.title, $0.deletedAt) }
-        default: rows = try await store.contacts.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.displayName, $0.deletedAt) }
+        case .contact:
+            rows = try await store.contacts.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.displayName, $0.deletedAt, nil) }
+        case .company:
+            rows = try await store.companies.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.name, $0.deletedAt, nil) }
+        case .deal: rows = try await store.deals.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.title, $0.deletedAt, nil) }
+        case .task: rows = try await store.tasks.list(list, by: viewer.actor).items.map { ($0.id.rawValue, $0.title, $0.deletedAt, nil) }
+        case .document:
+            rows = try await store.documents.trash(limit: list.limit, by: viewer.actor).map {
+                ($0.id.rawValue, $0.title.isEmpty ? $0.current?.fileName ?? "" : $0.title, $0.deletedAt, $0.record)
+            }
         }
-        let tabs: [HTML] = [
-            (RecordKind.contact, t("Contacts", "Контакты")), (.company, t("Companies", "Компании")), (.deal, t("Deals", "Сделки")),
-            (.task, t("Tasks", "Задачи")),
-        ].map {
-            "<a href=\"\(WebURL.trash(kind: $0.0))\"\(if: $0.0 == kind, " class=\"current\" aria-current=\"page\"")>\($0.1)</a>"
+        let tabs: [HTML] = TrashKind.allCases.map {
+            "<a href=\"\(WebURL.trash(kind: $0))\"\(if: $0 == kind, " class=\"current\" aria-current=\"page\"")>\($0.title(t))</a>"
         }
         let items: [HTML] = rows.map { row in
-            """
-            <tr><td>\(row.title.isEmpty ? "—" : row.title)</td><td data-label="\(t("Deleted", "Удалено"))">\(row.deleted.map(viewer.format.dateTime) ?? "")</td>
-            <td><form method="post" action="\(WebURL.restore(kind, row.id))">\(Form.csrf(viewer))<button type="submit" class="small">\(t("Restore", "Восстановить"))</button></form></td></tr>
-            """
+            // A document names the record it hangs on, where it returns to when restored.
+            let record: HTML =
+                row.on.map { ref -> HTML in
+                    " <a class=\"muted\" href=\"\(DocumentPages.card(ref))\">\(t("open the record", "открыть запись"))</a>"
+                } ?? .empty
+            return """
+                <tr><td>\(row.title.isEmpty ? "—" : row.title)\(record)</td><td data-label="\(t("Deleted", "Удалено"))">\(row.deleted.map(viewer.format.dateTime) ?? "")</td>
+                <td><form method="post" action="\(WebURL.restore(kind, row.id))">\(Form.csrf(viewer))<button type="submit" class="small">\(t("Restore", "Восстановить"))</button></form></td></tr>
+                """
         }
         return Layout.page(
             viewer, title: t("Trash", "Корзина"), section: .trash,

@@ -51,7 +51,9 @@ struct SettingsPages {
             let form = try await FormData.read(request, context)
             guard let tab = context.parameters.get("tab").flatMap(Tab.init(rawValue:)) else { throw APIError.notFound }
             guard tab.allowed(viewer.actor) else { throw RecordError.forbidden }
-            return try await kit.submitting(viewer, form: { try await page(viewer, tab, errors: $0, notice: nil) }) {
+            // A refused row of the users table shows its error (and what was typed) in that row.
+            let edited = form.text("userId").map { (user: $0, extension: form["extension"]) }
+            return try await kit.submitting(viewer, form: { try await page(viewer, tab, errors: $0, notice: nil, edited: edited) }) {
                 let notice = try await save(viewer, tab, form)
                 if let notice { return WebResponse.html(try await page(viewer, tab, errors: FormErrors(), notice: notice)) }
                 return WebResponse.redirect(.settings(tab.rawValue), flash: .saved)
@@ -81,13 +83,14 @@ struct SettingsPages {
                 change.role = form.text("role").flatMap(Role.init(rawValue:))
                 change.teamID = form.text("teamId").map { .set(Team.ID($0)) } ?? .clear
                 change.isActive = form.checked("active")
+                change.extension = form.text("extension").map { .set($0) } ?? .clear
                 _ = try await store.users.update(User.ID(id), change, expectedVersion: Int64(form["version"] ?? "") ?? -1, by: actor)
             } else {
                 _ = try await store.users.create(
                     UserRepository.NewUser(
                         email: form.text("email"), name: form.text("name"), password: form["password"],
                         role: form.text("role").flatMap(Role.init(rawValue:)) ?? .salesRep,
-                        teamID: form.text("teamId").map(Team.ID.init(rawValue:))),
+                        teamID: form.text("teamId").map(Team.ID.init(rawValue:)), extension: form.text("extension")),
                     by: actor, workspace: actor.workspaceID)
             }
         case .teams: _ = try await store.users.createTeam(name: form.text("name"), by: actor)
@@ -136,7 +139,9 @@ struct SettingsPages {
         return nil
     }
 
-    func page(_ viewer: Viewer, _ tab: Tab, errors: FormErrors, notice: HTML?) async throws -> HTML {
+    func page(_ viewer: Viewer, _ tab: Tab, errors: FormErrors, notice: HTML?, edited: (user: String, extension: String?)? = nil)
+        async throws -> HTML
+    {
         let t = viewer.t
         let tabs: [HTML] = Tab.allCases.filter { $0.allowed(viewer.actor) }.map {
             "<a href=\"\(WebURL.settings($0.rawValue))\"\(if: $0 == tab, " class=\"current\" aria-current=\"page\"")>\($0.title(t))</a>"
@@ -165,24 +170,30 @@ struct SettingsPages {
             let teamOptions = teams.map { ($0.id.rawValue, $0.name) }
             let roleOptions = Role.allCases.map { ($0.rawValue, t.label($0)) }
             let rows: [HTML] = users.map { user in
-                """
-                <tr><td><b>\(user.name)</b><div class="muted">\(user.email)</div></td><td colspan="3">
-                <form method="post" action="\(WebURL.settings("users"))" class="bulk">\(Form.csrf(viewer))
-                <input type="hidden" name="userId" value="\(user.id.rawValue)"><input type="hidden" name="version" value="\(user.version)">
-                <div class="field"><label for="role-\(user.id.rawValue)">\(t("Role", "Роль"))</label><select id="role-\(user.id.rawValue)" name="role">\(options: roleOptions, selected: user.role.rawValue, blank: nil)</select></div>
-                <div class="field"><label for="team-\(user.id.rawValue)">\(t("Team", "Команда"))</label><select id="team-\(user.id.rawValue)" name="teamId">\(options: teamOptions, selected: user.teamID?.rawValue, blank: "—")</select></div>
-                \(Form.checkbox(t("Active", "Активен"), "active", checked: user.isActive, id: "active-\(user.id.rawValue)"))
-                <button type="submit" class="small">\(t("Save", "Сохранить"))</button></form></td></tr>
-                """
+                let id = user.id.rawValue
+                let isEdited = edited?.user == id
+                let (aria, message) = Form.messages("extension", isEdited ? errors : FormErrors())
+                return """
+                    <tr><td><b>\(user.name)</b><div class="muted">\(user.email)</div></td><td colspan="3">
+                    <form method="post" action="\(WebURL.settings("users"))" class="bulk">\(Form.csrf(viewer))
+                    <input type="hidden" name="userId" value="\(id)"><input type="hidden" name="version" value="\(user.version)">
+                    <div class="field"><label for="role-\(id)">\(t("Role", "Роль"))</label><select id="role-\(id)" name="role">\(options: roleOptions, selected: user.role.rawValue, blank: nil)</select></div>
+                    <div class="field"><label for="team-\(id)">\(t("Team", "Команда"))</label><select id="team-\(id)" name="teamId">\(options: teamOptions, selected: user.teamID?.rawValue, blank: "—")</select></div>
+                    <div class="field"><label for="ext-\(id)">\(t("Extension", "Внутренний номер"))</label><input id="ext-\(id)" name="extension" value="\(isEdited ? edited?.extension ?? "" : user.extension ?? "")" inputmode="numeric" maxlength="10" size="6"\(aria)>\(message)</div>
+                    \(Form.checkbox(t("Active", "Активен"), "active", checked: user.isActive, id: "active-\(id)"))
+                    <button type="submit" class="small">\(t("Save", "Сохранить"))</button></form></td></tr>
+                    """
             }
+            let addErrors = edited == nil ? errors : FormErrors()
             content = """
-                <table class="list"><thead><tr><th scope="col">\(t("User", "Пользователь"))</th><th scope="col" colspan="3">\(t("Role and team", "Роль и команда"))</th></tr></thead><tbody>\(rows)</tbody></table>
+                <table class="list"><thead><tr><th scope="col">\(t("User", "Пользователь"))</th><th scope="col" colspan="3">\(t("Role, team and extension", "Роль, команда и внутренний номер"))</th></tr></thead><tbody>\(rows)</tbody></table>
                 <section class="card"><h2>\(t("Add a user", "Добавить пользователя"))</h2>\(form("""
-                    <div class="grid2">\(Form.field(t("Name", "Имя"), "name", value: nil, errors: errors, required: true))
-                    \(Form.field("E-mail", "email", value: nil, errors: errors, type: "email", required: true))
-                    \(Form.field(t("Password", "Пароль"), "password", value: nil, errors: errors, type: "password", required: true, attributes: " autocomplete=\"new-password\""))
-                    \(Form.select(t("Role", "Роль"), "role", options: roleOptions, selected: "sales_rep", errors: errors))
-                    \(Form.select(t("Team", "Команда"), "teamId", options: teamOptions, selected: nil, blank: "—"))</div>
+                    <div class="grid2">\(Form.field(t("Name", "Имя"), "name", value: nil, errors: addErrors, required: true))
+                    \(Form.field("E-mail", "email", value: nil, errors: addErrors, type: "email", required: true))
+                    \(Form.field(t("Password", "Пароль"), "password", value: nil, errors: addErrors, type: "password", required: true, attributes: " autocomplete=\"new-password\""))
+                    \(Form.select(t("Role", "Роль"), "role", options: roleOptions, selected: "sales_rep", errors: addErrors))
+                    \(Form.select(t("Team", "Команда"), "teamId", options: teamOptions, selected: nil, blank: "—"))
+                    \(Form.field(t("Extension", "Внутренний номер"), "extension", value: nil, errors: addErrors, hint: t("Internal PBX number: calls to it are logged for this user.", "Номер в АТС: звонки на него записываются на этого пользователя."), attributes: " inputmode=\"numeric\" maxlength=\"10\""))</div>
                     <button class="primary" type="submit">\(t("Add user", "Добавить"))</button>
                     """))</section>
                 """
