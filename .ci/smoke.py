@@ -5,12 +5,16 @@ Starts `swift run rapport serve --demo` on a fresh data folder and a free port, 
 `rapport token create`, and walks the flow a client follows: create a company, a contact and a deal,
 move the deal through stages, add a note and a task, read the timeline, find the contact by `иванов`,
 `+7 912` and a run of its digits. Ends with SIGTERM and checks the server stops cleanly.
+Then kills `rapport import contacts` with SIGKILL in the middle of a file and checks that no batch is half
+written, and that `rapport worker` resumes the import to the end with every row once.
 Prints `N passed, N failed`.
 """
 import json
 import os
 import signal
+import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -99,8 +103,71 @@ def main():
         server.kill()
         code = None
     check(code == 0, "SIGTERM stops the server gracefully")
+    import_killed_and_resumed()
     print(f"{checks['passed']} passed, {checks['failed']} failed")
     return 1 if checks["failed"] else 0
+
+
+def import_killed_and_resumed(rows=30_000):
+    """`kill -9` during `rapport import contacts`, then `rapport worker` finishes the import it left."""
+    data = tempfile.mkdtemp(prefix="rapport-kill-")
+    env = dict(os.environ, RAPPORT_DATA_DIR=data, RAPPORT_LOG_LEVEL="warning")
+    rapport = ["swift", "run", "--skip-build", "rapport"]
+    subprocess.run(rapport + ["seed", "--contacts", "0"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # A Russian Excel file: Windows-1251, semicolons; every 50th row repeats an earlier row's e-mail.
+    rng = random.Random(3)
+    path = os.path.join(data, "contacts.csv")
+    keys = set()
+    with open(path, "w", encoding="cp1251", newline="") as out:
+        out.write("ФИО;Телефон;E-mail\r\n")
+        for i in range(rows):
+            n = rng.randrange(i) if i > 0 and i % 50 == 0 else i
+            digits = f"{n:07d}"
+            out.write(f"Клиентов{n} Иван Петрович;8 (912) {digits[:3]}-{digits[3:5]}-{digits[5:]};client{n}@example.ru\r\n")
+            keys.add(n)
+    unique = len(keys)
+    database = os.path.join(data, "rapport.sqlite")
+
+    def one(sql):
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
+            return db.execute(sql).fetchone()
+
+    importer = subprocess.Popen(rapport + ["import", "contacts", path, "--json"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processed = 0
+    for _ in range(6000):
+        try:
+            processed = one("SELECT processed_rows FROM imports")[0]
+        except Exception:
+            processed = 0
+        if processed >= 2000 or importer.poll() is not None:
+            break
+        time.sleep(0.01)
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    status, processed, created, skipped = one("SELECT status, processed_rows, created, skipped FROM imports")
+    contacts = one("SELECT COUNT(*) FROM contacts")[0]
+    outcomes = one("SELECT COUNT(*) FROM import_rows")[0]
+    check(status == "running" and 0 < processed < rows, f"kill -9 stops the import in the middle (after {processed:,} of {rows:,} rows)")
+    check(contacts == created and outcomes == processed and created + skipped == processed,
+          "after kill -9 every committed batch is whole: contacts, row outcomes and counts agree")
+
+    worker = subprocess.Popen(rapport + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(1200):
+        if one("SELECT status FROM imports")[0] == "done":
+            break
+        time.sleep(0.1)
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    status, created, skipped, failed = one("SELECT status, created, skipped, failed FROM imports")
+    contacts = one("SELECT COUNT(*) FROM contacts")[0]
+    repeated = one("SELECT COUNT(*) FROM (SELECT address FROM emails GROUP BY address HAVING COUNT(*) > 1) AS d")[0]
+    check(status == "done" and (created, skipped, failed) == (unique, rows - unique, 0),
+          f"rapport worker resumes the import to the end: {created:,} created, {skipped:,} skipped")
+    check(contacts == unique and repeated == 0, "every row once: no duplicate contact after the restart")
 
 
 if __name__ == "__main__":
