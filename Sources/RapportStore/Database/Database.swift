@@ -250,7 +250,14 @@ private final class PostgresBackend: Sendable {
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: perLoop, logger: logger, on: group)
         let backend = PostgresBackend(pool: pool, logger: logger, poolSize: perLoop * System.coreCount)
-        _ = try await backend.database.raw("SELECT 1 AS one").first()
+        do {
+            _ = try await backend.database.raw("SELECT 1 AS one").first()
+        } catch {
+            // A server that refuses us (down, or out of connection slots) is an error to report, and the pool
+            // must be shut down before it goes (AsyncKit asserts it was).
+            try? await pool.shutdownAsync()
+            throw error
+        }
         return backend
     }
 
