@@ -82,8 +82,8 @@ struct ImportRows: Sendable {
         let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
         // A dry run writes nothing, so rows of earlier batches are remembered here to be found.
         let earlier = FileKeys()
-        let read: @Sendable (RecordContext, [String], Int) -> ContactImport.Row = { rules, record, row in
-            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
+        let read: @Sendable ([(column: Int, definition: CustomFieldDefinition)], [String], Int) -> ContactImport.Row = {
+            customColumns, record, row in
             var parsed = ContactImport.read(
                 record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
@@ -129,7 +129,8 @@ struct ImportRows: Sendable {
         }
         let batch: @Sendable (any SQLDatabase, RecordContext, [(row: Int, record: [String])]) async throws -> [Result] = {
             db, rules, rows in
-            var parsed = rows.map { read(rules, $0.record, $0.row) }
+            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
+            var parsed = rows.map { read(customColumns, $0.record, $0.row) }
             let matching = policy != .create
             // Keys of stored contacts (in the trash too: the row then goes on its own, which tells them apart).
             var known =
@@ -151,26 +152,23 @@ struct ImportRows: Sendable {
                 if dryRun { await earlier.add(keys) }
             }
             // The new contacts: checked one by one, written together.
-            var made: [Contact] = []
-            var notes: [Int: [FieldIssue]] = [:]
+            var made: [(index: Int, contact: Contact, notes: [FieldIssue])] = []
             for index in fresh {
-                notes[index] = await linkCompany(&parsed[index])
-                results[index] = try await Self.failingAlone {
-                    let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
-                    made.append(try blank.applying(parsed[index].input, context: rules))
-                    return Result(outcome: "created")
+                let notes = await linkCompany(&parsed[index])
+                let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
+                do {
+                    made.append((index, try blank.applying(parsed[index].input, context: rules), notes))
+                } catch let error as ValidationError {
+                    results[index] = Result(outcome: "failed", issues: error.issues)
                 }
             }
-            var references = try await ReferenceLookups.load(db, made, workspace: workspace)
+            var references = try await ReferenceLookups.load(db, made.map(\.contact), workspace: workspace)
             var checked: [Contact] = []
-            var madeIndex = 0
-            for index in fresh where results[index]?.outcome == "created" {
-                let contact = made[madeIndex]
-                madeIndex += 1
+            for (index, contact, notes) in made {
                 results[index] = try await Self.failingAlone {
                     try await references.check(db, contact, actor: actor)
                     checked.append(contact)
-                    return Result(outcome: "created", recordID: dryRun ? nil : contact.id.rawValue, issues: notes[index] ?? [])
+                    return Result(outcome: "created", recordID: dryRun ? nil : contact.id.rawValue, issues: notes)
                 }
             }
             if !dryRun { try await contacts.insert(db, checked, by: actor) }
@@ -361,12 +359,15 @@ struct ReferenceLookups {
     /// Refuses the contact as ``ContactRepository`` would on its own.
     mutating func check(_ db: any SQLDatabase, _ contact: Contact, actor: Actor) async throws {
         let key = contact.ownerID?.rawValue ?? ""
-        if owners[key] == nil {
-            owners[key] = try await AccessRows.ownership(db, owner: contact.ownerID, workspace: workspace, field: "ownerId")
+        let owner: (ownership: Ownership, issues: [FieldIssue])
+        if let known = owners[key] {
+            owner = known
+        } else {
+            owner = try await AccessRows.ownership(db, owner: contact.ownerID, workspace: workspace, field: "ownerId")
+            owners[key] = owner
         }
-        guard let (ownership, issues) = owners[key] else { return }
         try ContactRepository.checkReferences(
-            contact, actor: actor, operation: .create, ownership: ownership, ownerIssues: issues, companies: companies)
+            contact, actor: actor, operation: .create, ownership: owner.ownership, ownerIssues: owner.issues, companies: companies)
     }
 }
 
