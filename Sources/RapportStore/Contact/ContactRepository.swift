@@ -31,12 +31,7 @@ public struct ContactRepository: Sendable {
         let blank = Contact(id: context.effects.id(), workspaceID: actor.workspaceID, now: rules.now, createdBy: actor.userID)
         let contact = try blank.applying(input, context: rules)
         try await checkReferences(db, contact, actor: actor, operation: .create)
-        try await insert(db, contact)
-        try await writeParts(db, contact)
-        try await AuditRows.append(
-            db, context: context, workspace: actor.workspaceID, actor: actor.userID,
-            record: RecordRef(kind: .contact, id: contact.id.rawValue), action: .create,
-            changes: AuditDiff.creation(contact.auditSnapshot))
+        try await insert(db, [contact], by: actor)
         return contact
     }
 
@@ -190,10 +185,6 @@ public struct ContactRepository: Sendable {
         guard AccessPolicy.allows(actor, operation, .contact, ownership) else { throw RecordError.forbidden }
     }
 
-    private func insert(_ db: any SQLDatabase, _ c: Contact) async throws {
-        try await Self.insert(db, [c])
-    }
-
     /// Writes new contacts' rows, as few statements as the engines allow.
     static func insert(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
         try await insertRows(
@@ -222,7 +213,7 @@ public struct ContactRepository: Sendable {
     }
 
     /// Creates contacts already checked (``checkReferences(_:actor:operation:ownership:ownerIssues:companies:)``)
-    /// inside the caller's transaction, a statement per table for all of them: an import batch.
+    /// inside the caller's transaction, a statement per table for all of them (one contact, or an import batch).
     func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor) async throws {
         guard !contacts.isEmpty else { return }
         let workspace = actor.workspaceID
@@ -385,21 +376,22 @@ extension ContactRepository {
         return try await firstLive(db, "phones", "e164", phones, workspace: workspace).map { ($0, "phone") }
     }
 
-    /// The keys (``ImportRows/keys(_:)``) among these e-mails and phones that stored contacts
-    /// hold, in the trash or not: two queries for a whole import batch.
-    static func storedKeys(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws -> Set<String> {
-        var keys: Set<String> = []
-        let parts = [("emails", "address", ImportRows.emailKey, emails), ("phones", "e164", ImportRows.phoneKey, phones)]
-        for (table, column, key, values) in parts where !values.isEmpty {
+    /// Which of these normalized e-mails and E.164 phones stored contacts hold, in the trash or not: two
+    /// queries for a whole import batch.
+    static func stored(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
+        -> (emails: Set<String>, phones: Set<String>)
+    {
+        func held(_ table: String, _ column: String, _ values: [String]) async throws -> Set<String> {
+            guard !values.isEmpty else { return [] }
             let rows = try await db.raw(
                 """
                 SELECT DISTINCT \(unsafeRaw: column) AS k FROM \(unsafeRaw: table)
                 WHERE workspace_id = \(bind: workspace.rawValue) AND record_kind = 'contact' AND \(unsafeRaw: column) IN \(inList(Array(Set(values))))
                 """
             ).all()
-            for row in rows { keys.insert(key(try row.string("k"))) }
+            return Set(try rows.map { try $0.string("k") })
         }
-        return keys
+        return (try await held("emails", "address", emails), try await held("phones", "e164", phones))
     }
 
     /// The first live contact holding one of `values` in a part table. Written so the plan starts from the

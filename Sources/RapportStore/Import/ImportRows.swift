@@ -133,10 +133,11 @@ struct ImportRows: Sendable {
             var parsed = rows.map { read(customColumns, $0.record, $0.row) }
             let matching = policy != .create
             // Keys of stored contacts (in the trash too: the row then goes on its own, which tells them apart).
-            var known =
+            let stored =
                 matching
-                ? try await ContactRepository.storedKeys(
-                    db, emails: parsed.flatMap(\.emails), phones: parsed.flatMap(\.phones), workspace: workspace) : []
+                ? try await ContactRepository.stored(
+                    db, emails: parsed.flatMap(\.emails), phones: parsed.flatMap(\.phones), workspace: workspace) : (emails: [], phones: [])
+            var known = Set(stored.emails.map(Self.emailKey) + stored.phones.map(Self.phoneKey))
             var results = [Result?](repeating: nil, count: rows.count)
             var alone: [(index: Int, earlierRow: String?)] = []
             var fresh: [Int] = []
