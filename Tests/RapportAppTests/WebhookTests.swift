@@ -321,6 +321,46 @@ final class WebhookReceiver: Sendable {
         }
     }
 
+    /// An import writes its new contacts a batch at a time; each must still raise its own `contact.created`
+    /// and leave its own audit entry with the field-level diff.
+    @Test func aBatchImportRaisesAnEventAndAnAuditEntryPerContact() async throws {
+        let receiver = WebhookReceiver(failures: 0)
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            try await receiver.run { url in
+                _ = try await api.post(
+                    "/api/v1/webhooks", crew.token("owner"), ["url": .string(url), "events": ["contact.created"], "allowPrivate": true])
+                let file = "Фамилия,Имя,Email\nПервый,Иван,one@example.ru\nВторой,Пётр,two@example.ru\nТретий,Олег,three@example.ru\n"
+                _ = try await app.store.imports.start(
+                    Array(file.utf8), fileName: "a.csv", dryRun: false, policy: .skip, by: crew.actor("owner"))
+                let worker = Self.worker(app)
+                while try await worker.runNext() {}
+                let db = app.store.database.reader
+                let contacts = try await db.raw("SELECT id, last_name FROM contacts").all()
+                let names = Dictionary(
+                    uniqueKeysWithValues: try contacts.map {
+                        (try $0.decode(column: "id", as: String.self), try $0.decode(column: "last_name", as: String.self))
+                    })
+                #expect(Set(names.values) == ["Первый", "Второй", "Третий"])
+                let events = receiver.received.filter { $0.json["event"] == "contact.created" }
+                #expect(Set(events.compactMap { $0.json["data"]["id"].stringValue }) == Set(names.keys), "one event per created contact")
+                #expect(events.count == 3)
+                let audit = try await db.raw("SELECT record_id, changes FROM audit_log WHERE record_kind = 'contact' AND action = 'create'")
+                    .all()
+                #expect(audit.count == 3)
+                for entry in audit {
+                    let changes = try JSONDecoder().decode(
+                        [FieldChange].self, from: Data(try entry.decode(column: "changes", as: String.self).utf8))
+                    let lastName = changes.first { $0.field == "lastName" }
+                    #expect(lastName?.before == .null)
+                    #expect(
+                        lastName?.after.stringValue == names[try entry.decode(column: "record_id", as: String.self)],
+                        "the entry's diff is its own contact's")
+                }
+            }
+        }
+    }
+
     @Test func theSettingsPageListsWebhooksAndTheirDeliveryLog() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

@@ -172,11 +172,7 @@ enum AuditRows {
              \(bind: record.kind.rawValue), \(bind: record.id), \(bind: action.rawValue), \(bind: jsonText(changes)))
             """
         }
-        // Many entries ask once whether anyone listens (one entry's events ask when there are any).
-        if entries.count > 1, try await !WebhookOutbox.subscribed(db, workspace: workspace) { return }
-        for (record, action, changes) in entries {
-            try await WebhookOutbox.record(db, context: context, workspace: workspace, record: record, action: action, changes: changes)
-        }
+        try await WebhookOutbox.record(db, context: context, workspace: workspace, entries)
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {

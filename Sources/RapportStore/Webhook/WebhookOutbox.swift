@@ -20,15 +20,16 @@ enum WebhookOutbox {
     /// The job that turns outbox rows into deliveries.
     static let dispatchKind = "webhooks.dispatch"
 
-    /// Raises the events of an audited change, if the workspace has an active webhook.
+    /// Raises the events of audited changes (one, or an import batch's), if the workspace has an active webhook.
     static func record(
-        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, record: RecordRef, action: AuditAction,
-        changes: [FieldChange]
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID,
+        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])]
     ) async throws {
-        let events = WebhookRules.events(for: record.kind, action: action, changes: changes)
-        guard !events.isEmpty else { return }
-        let data = WebhookRules.recordData(kind: record.kind, id: record.id, changes: action == .delete ? [] : changes)
-        for event in events { try await publish(db, context: context, workspace: workspace, event: event, data: data) }
+        let events = entries.flatMap { record, action, changes in
+            let data = WebhookRules.recordData(kind: record.kind, id: record.id, changes: action == .delete ? [] : changes)
+            return WebhookRules.events(for: record.kind, action: action, changes: changes).map { (event: $0, data: data) }
+        }
+        try await publish(db, context: context, workspace: workspace, events)
     }
 
     /// Whether the workspace has an active webhook (without one, no event is written).
@@ -38,21 +39,28 @@ enum WebhookOutbox {
         ).first() != nil
     }
 
-    /// Writes one event to the outbox inside the caller's transaction (nothing when the workspace has no
-    /// active webhook), and queues a dispatch for right away (one per second at most, by its unique key);
-    /// an event that commits after that second's dispatch already ran waits for the recurring one.
+    /// Writes one event to the outbox inside the caller's transaction (see the batch form).
     static func publish(
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, event: WebhookEvent, data: JSONValue
     ) async throws {
-        guard try await subscribed(db, workspace: workspace) else { return }
+        try await publish(db, context: context, workspace: workspace, [(event, data)])
+    }
+
+    /// Writes events to the outbox inside the caller's transaction, one statement for all of them (nothing when
+    /// the workspace has no active webhook), and queues a dispatch for right away (one per second at most, by
+    /// its unique key); an event that commits after that second's dispatch already ran waits for the recurring one.
+    static func publish(
+        _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, _ events: [(event: WebhookEvent, data: JSONValue)]
+    ) async throws {
+        guard !events.isEmpty, try await subscribed(db, workspace: workspace) else { return }
         let now = context.effects.now()
-        try await db.raw(
+        try await insertRows(db, "INSERT INTO webhook_events (id, workspace_id, event, occurred_at, data)", columns: 5, events) {
+            event, data in
             """
-            INSERT INTO webhook_events (id, workspace_id, event, occurred_at, data)
-            VALUES (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: event.rawValue), \(bind: now.millis),
-                \(bind: jsonText(data)))
+            (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: event.rawValue), \(bind: now.millis),
+             \(bind: jsonText(data)))
             """
-        ).run()
+        }
         let job = Job(
             id: context.effects.id(), workspaceID: nil, kind: dispatchKind, payload: .object([:]), runAt: now, maximumAttempts: 3, now: now)
         try await JobRepository.insert(db, job, uniqueKey: JobRules.slotKey(kind: dispatchKind + ".soon", every: 1, now: now))
