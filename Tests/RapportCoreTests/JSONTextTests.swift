@@ -46,3 +46,18 @@ struct TrimmingTests {
         #expect(text.trimmedOrNil == (text.trimmed.isEmpty ? nil : text.trimmed))
     }
 }
+
+@Suite("Audit changes as JSON")
+struct FieldChangeJSONTests {
+    @Test("A change's JSON value is what its Codable form writes, so the audit log reads back what was written")
+    func sameAsCodable() throws {
+        let changes = [
+            FieldChange(field: "lastName", before: .null, after: .string("Ёжиков")),
+            FieldChange(field: "tags", before: .array([.string("vip")]), after: .array([])),
+        ]
+        let codable = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(changes))
+        #expect(JSONValue.array(changes.map(\.jsonValue)) == codable)
+        let written = JSONValue.array(changes.map(\.jsonValue)).jsonText
+        #expect(try JSONDecoder().decode([FieldChange].self, from: Data(written.utf8)) == changes)
+    }
+}

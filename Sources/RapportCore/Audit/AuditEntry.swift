@@ -65,6 +65,11 @@ public struct FieldChange: Hashable, Sendable, Codable {
     }
 }
 
+extension FieldChange {
+    /// The change as its `Codable` form writes it, for ``JSONValue/jsonText`` (a test holds the two together).
+    public var jsonValue: JSONValue { .object(["after": after, "before": before, "field": .string(field)]) }
+}
+
 /// Field-level differences between two snapshots of a record.
 public enum AuditDiff {
     /// The fields whose values differ, sorted by name; a missing field counts as null.

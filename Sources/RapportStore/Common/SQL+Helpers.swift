@@ -116,9 +116,10 @@ func insertRows<Row>(
 
 /// Audit changes as JSON for a TEXT column, written directly (see ``JSONValue/jsonText``); decodes as
 /// `[FieldChange]`.
-func jsonText(_ changes: [FieldChange]) -> String {
-    JSONValue.array(changes.map { .object(["after": $0.after, "before": $0.before, "field": .string($0.field)]) }).jsonText
-}
+func jsonText(_ changes: [FieldChange]) -> String { JSONValue.array(changes.map(\.jsonValue)).jsonText }
+
+/// A JSON value (a job's payload, an event's data) for a TEXT column, written directly.
+func jsonText(_ value: JSONValue) -> String { value.jsonText }
 
 /// Custom fields (or any JSON object) for a TEXT column, written directly (see ``JSONValue/jsonText``).
 func jsonText(_ object: [String: JSONValue]) -> String { JSONValue.object(object).jsonText }
