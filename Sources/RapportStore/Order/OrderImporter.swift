@@ -124,25 +124,13 @@ public struct OrderImporter: Sendable {
         {
             return (input, [], FieldIssue("number", .duplicate))
         }
-        // The client: the e-mail's contact, else the phone's, else the INN's company.
-        if let email = first.email.map({ $0.lowercased() }),
-            let row = try await db.raw(
-                "SELECT e.record_id FROM emails e JOIN contacts c ON c.id = e.record_id WHERE e.workspace_id = \(bind: workspace) AND e.record_kind = 'contact' AND e.address = \(bind: email) AND c.deleted_at IS NULL LIMIT 1"
-            ).first()
-        {
-            input.contactID = .set(Contact.ID(try row.string("record_id")))
-        } else if let phone = first.phone, let e164 = normalizer.normalize(phone).e164,
-            let row = try await db.raw(
-                "SELECT p.record_id FROM phones p JOIN contacts c ON c.id = p.record_id WHERE p.workspace_id = \(bind: workspace) AND p.record_kind = 'contact' AND p.e164 = \(bind: e164) AND c.deleted_at IS NULL LIMIT 1"
-            ).first()
-        {
-            input.contactID = .set(Contact.ID(try row.string("record_id")))
-        } else if let inn = first.inn,
-            let row = try await db.raw(
-                "SELECT id FROM companies WHERE workspace_id = \(bind: workspace) AND inn = \(bind: inn) AND deleted_at IS NULL LIMIT 1"
-            ).first()
-        {
-            input.companyID = .set(Company.ID(try row.string("id")))
+        // The client: the e-mail's contact, else the phone's (the rule imports and forms share), else the INN's company.
+        let emails = first.email.flatMap(EmailAddress.normalize).map { [$0] } ?? []
+        let phones = first.phone.flatMap { normalizer.normalize($0).e164 }.map { [$0] } ?? []
+        if let contact = try await ContactRepository.matching(db, emails: emails, phones: phones, workspace: actor.workspaceID) {
+            input.contactID = .set(Contact.ID(contact))
+        } else if let inn = first.inn, let company = try await ImportRows.company(db, inn: inn, workspace: actor.workspaceID) {
+            input.companyID = .set(Company.ID(company))
         } else {
             let field = first.email != nil ? "email" : first.phone != nil ? "phone" : "inn"
             return (input, [], FieldIssue(field, .unknownReference))
