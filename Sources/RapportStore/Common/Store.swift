@@ -47,7 +47,7 @@ public struct Store: Sendable {
     ///   - logger: for debug logs.
     public init(
         database: Database, effects: Effects, bcryptCost: UInt8 = 12, sessionLifetime: TimeInterval = 14 * 24 * 3600,
-        files: FileStore = FileStore(root: URL(fileURLWithPath: "rapport-data/files")), logger: Logger
+        files: FileStore, logger: Logger
     ) {
         let context = StoreContext(database: database, effects: effects, logger: logger)
         self.context = context
