@@ -333,15 +333,8 @@ public struct WorkspaceArchive: Sendable {
         let ready = batches
         try await context.database.transaction { db in
             for (table, columns, rows) in ready {
-                let perStatement = max(1, 2000 / max(1, columns.count))
-                var start = 0
-                while start < rows.count {
-                    let slice = rows[start..<min(rows.count, start + perStatement)]
-                    let values = slice.map { "(" + $0.joined(separator: ", ") + ")" as SQLQueryString }.joined(separator: ", ")
-                    try await db.raw(
-                        "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ", "))) VALUES " + values
-                    ).run()
-                    start += perStatement
+                try await insertRows(db, "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", columns: columns.count, rows) {
+                    "(" + $0.joined(separator: ", ") + ")"
                 }
             }
         }
