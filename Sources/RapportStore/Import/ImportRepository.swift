@@ -174,8 +174,8 @@ public struct ImportRepository: Sendable {
         let handle: ImportRows.BatchHandler
         switch entity {
         case .contacts: handle = try await rows.contacts(header: header)
-        case .companies: handle = ImportRows.oneByOne(try await rows.companies(header: header))
-        case .deals: handle = ImportRows.oneByOne(try await rows.deals(header: header))
+        case .companies: handle = try await rows.companies(header: header)
+        case .deals: handle = try await rows.deals(header: header)
         }
         try await context.database.transaction { db in
             try await db.raw("UPDATE imports SET status = 'running' WHERE id = \(bind: id.rawValue)").run()

@@ -26,7 +26,11 @@ struct ImportRows: Sendable {
     }
 
     /// Handles one record (its cells and line number) inside a batch's transaction.
-    typealias Handler = @Sendable (_ db: any SQLDatabase, _ rules: RecordContext, _ record: [String], _ row: Int) async throws -> Result
+    typealias Handler =
+        @Sendable (
+            _ db: any SQLDatabase, _ rules: RecordContext, _ customColumns: [(column: Int, definition: CustomFieldDefinition)],
+            _ record: [String], _ row: Int
+        ) async throws -> Result
 
     /// Handles a batch of records (cells and line numbers) inside its transaction: one result per record, in order.
     struct BatchHandler: Sendable {
@@ -37,10 +41,16 @@ struct ImportRows: Sendable {
     }
 
     /// A batch handled a record at a time; a record that fails validation fails alone.
-    static func oneByOne(_ handle: @escaping Handler) -> BatchHandler {
+    /// - Parameters:
+    ///   - header: the file's header, and `taken`, its columns mapped to fields: the rest may hold custom fields,
+    ///     found once per batch.
+    static func oneByOne(header: [String], taken: Set<Int>, _ handle: @escaping Handler) -> BatchHandler {
         BatchHandler { db, rules, rows in
+            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
             var results: [Result] = []
-            for (row, record) in rows { results.append(try await failingAlone { try await handle(db, rules, record, row) }) }
+            for (row, record) in rows {
+                results.append(try await failingAlone { try await handle(db, rules, customColumns, record, row) })
+            }
             return results
         }
     }
@@ -58,14 +68,29 @@ struct ImportRows: Sendable {
     let actor: Actor
     let workspace: Workspace.ID
     let settings: Workspace
-    let users: [User]
     let dryRun: Bool
     let policy: DuplicatePolicy
+    /// The workspace's users by folded e-mail and by folded name (the first listed wins a shared name).
+    let owners: [String: User.ID]
+
+    init(
+        context: StoreContext, actor: Actor, workspace: Workspace.ID, settings: Workspace, users: [User], dryRun: Bool,
+        policy: DuplicatePolicy
+    ) {
+        (self.context, self.actor, self.workspace, self.settings, self.dryRun, self.policy) = (
+            context, actor, workspace, settings, dryRun, policy
+        )
+        var owners: [String: User.ID] = [:]
+        for user in users {
+            for key in [SearchText.fold(user.email), SearchText.fold(user.name)] where owners[key] == nil { owners[key] = user.id }
+        }
+        self.owners = owners
+    }
 
     /// The user a cell names, by e-mail or by name (case aside).
     func owner(_ name: String?) -> User.ID? {
         guard let key = name?.trimmedOrNil.map(SearchText.fold) else { return nil }
-        return users.first { SearchText.fold($0.email) == key || SearchText.fold($0.name) == key }?.id
+        return owners[key]
     }
 
     // MARK: Contacts
@@ -193,13 +218,12 @@ struct ImportRows: Sendable {
 
     // MARK: Companies
 
-    func companies(header: [String]) async throws -> Handler {
+    func companies(header: [String]) async throws -> BatchHandler {
         let mapping = CompanyImport.mapColumns(header)
         let taken = Set(mapping.map(\.column))
         let companies = CompanyRepository(context: context)
         let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
-        return { db, rules, record, row in
-            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
+        return Self.oneByOne(header: header, taken: taken) { db, rules, customColumns, record, row in
             var parsed = CompanyImport.read(record, row: row, mapping: mapping, customFields: customColumns, currency: settings.currency)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
             // By INN first (the one key two companies never share), then by name.
@@ -207,8 +231,7 @@ struct ImportRows: Sendable {
             var key = "name"
             if policy != .create {
                 if let inn = parsed.inn {
-                    existing = try await Self.company(db, inn: inn, workspace: workspace)
-                    if existing == nil { existing = await names.id(inn: inn) }
+                    existing = await names.id(inn: inn)
                     if existing != nil { key = "inn" }
                 }
                 if existing == nil, let name = parsed.nameKey { existing = await names.id(name: name) }
@@ -250,14 +273,13 @@ struct ImportRows: Sendable {
 
     // MARK: Deals
 
-    func deals(header: [String]) async throws -> Handler {
+    func deals(header: [String]) async throws -> BatchHandler {
         let mapping = DealImport.mapColumns(header)
         let taken = Set(mapping.map(\.column))
         let deals = DealRepository(context: context)
         let pipelines = try await PipelineRepository.load(context.database.reader, workspace: workspace, ids: nil)
         let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
-        return { db, rules, record, row in
-            let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
+        return Self.oneByOne(header: header, taken: taken) { db, rules, customColumns, record, row in
             let parsed = DealImport.read(
                 record, row: row, mapping: mapping, customFields: customColumns, currency: settings.currency, region: settings.phoneRegion)
             if !parsed.issues.isEmpty { return Result(outcome: "failed", issues: parsed.issues) }
@@ -283,7 +305,7 @@ struct ImportRows: Sendable {
             }
             if parsed.companyINN != nil || parsed.company != nil {
                 var company: String?
-                if let inn = parsed.companyINN { company = try await Self.company(db, inn: inn, workspace: workspace) }
+                if let inn = parsed.companyINN { company = await names.id(inn: inn) }
                 if company == nil, let name = parsed.company { company = await names.id(name: CompanyImport.nameKey(name)) }
                 if let company {
                     input.companyID = .set(Company.ID(company))
@@ -297,22 +319,34 @@ struct ImportRows: Sendable {
     }
 }
 
-/// The workspace's companies by name key (see ``CompanyImport/nameKey(_:)``), and the INNs of companies an
-/// import has created (in a dry run, would have): so later rows of the same file find them too.
+/// The workspace's companies by name key (see ``CompanyImport/nameKey(_:)``) and by INN, loaded once per import,
+/// with the companies the import has created (in a dry run, would have): so later rows of the same file find
+/// them too.
 actor CompanyNames {
     private var byName: [String: String]
-    private var byINN: [String: String] = [:]
+    private var byINN: [String: String]
 
-    init(byName: [String: String]) { self.byName = byName }
+    init(byName: [String: String], byINN: [String: String]) {
+        self.byName = byName
+        self.byINN = byINN
+    }
 
     static func load(_ db: any SQLDatabase, workspace: Workspace.ID) async throws -> CompanyNames {
         let rows = try await db.raw(
-            "SELECT id, name FROM companies WHERE workspace_id = \(bind: workspace.rawValue) AND deleted_at IS NULL ORDER BY created_at DESC, id"
+            """
+            SELECT id, name, inn FROM companies WHERE workspace_id = \(bind: workspace.rawValue) AND deleted_at IS NULL
+            ORDER BY created_at DESC, id DESC
+            """
         ).all()
         var byName: [String: String] = [:]
-        // Oldest last, so that of two companies with one name the oldest wins.
-        for row in rows { byName[CompanyImport.nameKey(try row.string("name"))] = try row.string("id") }
-        return CompanyNames(byName: byName)
+        var byINN: [String: String] = [:]
+        // Oldest last, so that of two companies with one name or INN the oldest wins.
+        for row in rows {
+            let id = try row.string("id")
+            byName[CompanyImport.nameKey(try row.string("name"))] = id
+            if let inn = try row.optionalString("inn") { byINN[inn] = id }
+        }
+        return CompanyNames(byName: byName, byINN: byINN)
     }
 
     func id(name: String) -> String? { name.isEmpty ? nil : byName[name] }
