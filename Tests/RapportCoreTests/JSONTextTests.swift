@@ -19,6 +19,11 @@ struct JSONTextTests {
         #expect(text.contains(#"\"Ёж\" \\ слэш / \n\r\t\u0001конец"#))
     }
 
+    @Test("Control characters are escaped by their short names, the rest as \\u00XX")
+    func controlCharacters() {
+        #expect(JSONValue.string("\u{08}\u{0C}\u{1F}\u{7F}").jsonText == "\"\\b\\f\\u001f\u{7F}\"")
+    }
+
     @Test("Numbers JSON cannot hold are written as null")
     func nonFinite() {
         #expect(JSONValue.array([.double(.infinity), .double(.nan)]).jsonText == "[null,null]")

@@ -46,14 +46,15 @@ public enum ArchiveFormat {
     /// One row as one NDJSON line (without the newline): columns in the given order, values as
     /// ``JSONValue/jsonText`` writes them.
     public static func line(_ columns: [String], _ values: [JSONValue]) -> String {
-        var out = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (index, (column, value)) in zip(columns, values).enumerated() {
-            if index > 0 { out += "," }
-            JSONValue.write(string: column, to: &out)
-            out += ":"
-            value.write(to: &out)
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONValue.write(string: column, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            value.write(to: &bytes)
         }
-        return out + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A value read from an archive line, checked against the column it goes into.

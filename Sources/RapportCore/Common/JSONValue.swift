@@ -99,63 +99,57 @@ extension JSONValue {
     /// custom-field sets, and `JSONEncoder` spent tens of microseconds on each. `JSONDecoder` reads it back to
     /// the same value.
     public var jsonText: String {
-        var text = ""
-        write(to: &text)
-        return text
+        var bytes: [UInt8] = []
+        write(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the value as compact, key-sorted JSON.
-    public func write(to text: inout String) {
+    /// Appends the value as compact, key-sorted JSON (UTF-8).
+    public func write(to bytes: inout [UInt8]) {
         switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .int(let value): text += String(value)
-        case .double(let value): text += value.isFinite ? String(value) : "null"
-        case .string(let value): Self.write(string: value, to: &text)
+        case .null: bytes += "null".utf8
+        case .bool(let value): bytes += (value ? "true" : "false").utf8
+        case .int(let value): bytes += String(value).utf8
+        case .double(let value): bytes += (value.isFinite ? String(value) : "null").utf8
+        case .string(let value): Self.write(string: value, to: &bytes)
         case .array(let values):
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { text += "," }
-                value.write(to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                value.write(to: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                Self.write(string: key, to: &text)
-                text += ":"
-                members[key, default: .null].write(to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.write(string: key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                members[key, default: .null].write(to: &bytes)
             }
-            text += "}"
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Appends a JSON string literal: quotes, backslashes and control characters escaped, everything else as is.
-    public static func write(string: String, to text: inout String) {
-        text += "\""
-        var plain = true
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            text += string
-        } else {
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Appends a JSON string literal (UTF-8): quotes, backslashes and control characters escaped, everything
+    /// else as is. The one escaper: the API's response writer uses it too.
+    public static func write(string: String, to bytes: inout [UInt8]) {
+        bytes.append(34)
+        for byte in string.utf8 {
+            switch byte {
+            case 34: bytes += [92, 34]
+            case 92: bytes += [92, 92]
+            case 10: bytes += [92, 110]
+            case 13: bytes += [92, 114]
+            case 9: bytes += [92, 116]
+            case 8: bytes += [92, 98]
+            case 12: bytes += [92, 102]
+            case 0..<32: bytes += [92, 117, 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]]
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(34)
     }
 }

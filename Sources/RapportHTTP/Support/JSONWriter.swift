@@ -52,25 +52,7 @@ struct JSONWriter {
         quoted(text)
     }
 
-    private mutating func quoted(_ text: String) {
-        bytes.append(34)
-        for byte in text.utf8 {
-            switch byte {
-            case 34: bytes.append(contentsOf: [92, 34])
-            case 92: bytes.append(contentsOf: [92, 92])
-            case 10: bytes.append(contentsOf: [92, 110])
-            case 13: bytes.append(contentsOf: [92, 114])
-            case 9: bytes.append(contentsOf: [92, 116])
-            case 8: bytes.append(contentsOf: [92, 98])
-            case 12: bytes.append(contentsOf: [92, 102])
-            case 0..<32:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(34)
-    }
+    private mutating func quoted(_ text: String) { JSONValue.write(string: text, to: &bytes) }
 
     mutating func int(_ value: Int64) {
         separate()
