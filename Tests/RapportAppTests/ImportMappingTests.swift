@@ -76,6 +76,7 @@ import Testing
             let report = try await browser.get("/imports/\(id)/report")
             #expect(report.status == 200)
             #expect(report.headers[.contentType] == "text/csv; charset=windows-1251")
+            #expect(report.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"import-report.csv\"") == true)
             #expect(report.html.contains(";created;"), "line 2 was created")
             // A mapping is confirmed once.
             let again = try await browser.post(mappingPath, [("_csrf", csrf), ("columns", "4")])

@@ -51,12 +51,7 @@ struct ImportPages {
                     let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: viewer.locale))" }.joined(separator: "; ")
                     return [.integer(Int64(row.row)), .text(row.outcome), .text(row.recordID ?? ""), .text(reasons)]
                 })
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "text/csv; charset=windows-1251", .contentDisposition: "attachment; filename=\"import-report.csv\"",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: CSVWriter.encode(table, flavor: .excelWindows))))
+            return ExportFormat.download(table, format: .excel, fileName: "import-report")
         }
         router.post("imports/{id}/undo") { request, context in
             let viewer = try await kit.viewer(request, context)
