@@ -25,7 +25,7 @@ extension ImportRepository {
     public func confirm(_ id: ImportRun.ID, choices: [ImportMapping.Choice], by actor: Actor) async throws -> ImportRun {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
-        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
+        let entity = run.entity
         let (text, delimiter) = try await content(id)
         var records = CSVReader.Records(text, delimiter: delimiter)
         guard let header = records.next() else { throw ValidationError("file", .required) }
