@@ -98,4 +98,24 @@ import Testing
             #expect(refused.html.contains("f-column0"), "the mapping is shown again")
         }
     }
+
+    @Test func thePreviewOfAFileLongerThanWhatItReadsFirstShowsWholeRows() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let long = String(repeating: "ж", count: 300_000)
+            func preview(_ lines: [String]) async throws -> [[String]] {
+                let file = Array((["ФИО;Примечание"] + lines).joined(separator: "\n").utf8)
+                let run = try await app.store.imports.start(
+                    file, fileName: "c.csv", dryRun: false, policy: .skip, review: true, by: crew.actor("owner"))
+                return try await app.store.imports.preview(run.id, by: crew.actor("owner"))
+            }
+            // Five short rows, then one longer than the beginning that is read: the cut row is not shown.
+            let short = try await preview((1...5).map { "Клиент \($0);коротко" } + ["Длинный;\(long)", "После;коротко"])
+            #expect(short.map { $0[0] } == ["ФИО", "Клиент 1", "Клиент 2", "Клиент 3", "Клиент 4", "Клиент 5"])
+            // The long row among the first five: it is shown whole, with the rows after it.
+            let cut = try await preview(["Первый;а", "Второй;б", "Длинный;\(long)", "Четвёртый;г", "Пятый;д", "Шестой;е"])
+            #expect(cut.map { $0[0] } == ["ФИО", "Первый", "Второй", "Длинный", "Четвёртый", "Пятый"])
+            #expect(cut[3][1] == long)
+        }
+    }
 }
