@@ -33,7 +33,7 @@ struct RecordImportOptions: ParsableArguments {
             let run = try await store.imports.get(started.id, by: user.actor)
             if json {
                 print(
-                    #"{"id": "\#(run.id)", "entity": "\#(run.entity)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
+                    #"{"id": "\#(run.id)", "entity": "\#(run.entity.rawValue)", "created": \#(run.created), "updated": \#(run.updated), "skipped": \#(run.skipped), "failed": \#(run.failed), "dryRun": \#(dryRun)}"#
                 )
             } else {
                 FileHandle.standardError.write(Data("\n".utf8))

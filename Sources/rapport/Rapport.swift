@@ -316,23 +316,8 @@ struct ExportCommand: AsyncParsableCommand {
     struct Contacts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export contacts (or a segment's members) as the list page does: XLSX, CSV, CSV for Russian Excel or vCard; audited.")
-        @Option(help: "xlsx, csv (UTF-8 with BOM), excel (Windows-1251, `;`) or vcard.") var format = "xlsx"
-        @Option(help: "Only this segment's members.") var segment: String?
-        @Option(help: "The file to write.") var out: String
-        @Option(help: "Export as this user, with their visibility (default: the workspace's first owner).") var email: String?
-        @OptionGroup var database: DatabaseOptions
-        func run() async throws {
-            guard contactExportFormats.contains(format) else {
-                throw ValidationError("--format: \(contactExportFormats.joined(separator: ", ")).")
-            }
-            try await database.withStore { store in
-                let user = try await importingUser(store, email: email)
-                let bytes = try await contactExportFile(
-                    store: store, actor: user.actor, format: format, segment: segment.map { Segment.ID($0) })
-                try Data(bytes).write(to: URL(fileURLWithPath: out))
-                print("Wrote \(out) (\(bytes.count) bytes).")
-            }
-        }
+        @OptionGroup var list: ListExportOptions
+        func run() async throws { try await list.write("contacts") }
     }
 
     struct Companies: AsyncParsableCommand {
@@ -415,7 +400,7 @@ struct OpenAPI: ParsableCommand {
 
 /// The options every list export takes, and the writing.
 struct ListExportOptions: ParsableArguments {
-    @Option(help: "xlsx, csv (UTF-8 with BOM) or excel (Windows-1251, `;`).") var format = "xlsx"
+    @Option(help: "xlsx, csv (UTF-8 with BOM), excel (Windows-1251, `;`), or for contacts also vcard.") var format = "xlsx"
     @Option(help: "Only the records of this segment's members.") var segment: String?
     @Option(help: "The file to write.") var out: String
     @Option(help: "Export as this user, with their visibility (default: the workspace's first owner).") var email: String?

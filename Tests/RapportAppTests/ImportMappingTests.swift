@@ -76,6 +76,7 @@ import Testing
             let report = try await browser.get("/imports/\(id)/report")
             #expect(report.status == 200)
             #expect(report.headers[.contentType] == "text/csv; charset=windows-1251")
+            #expect(report.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"import-report.csv\"") == true)
             #expect(report.html.contains(";created;"), "line 2 was created")
             // A mapping is confirmed once.
             let again = try await browser.post(mappingPath, [("_csrf", csrf), ("columns", "4")])
@@ -95,6 +96,26 @@ import Testing
                 mappingPath, [("_csrf", csrf), ("columns", "4"), ("column0", "-"), ("column1", "-"), ("column2", "-"), ("column3", "-")])
             #expect(refused.status == 422)
             #expect(refused.html.contains("f-column0"), "the mapping is shown again")
+        }
+    }
+
+    @Test func thePreviewOfAFileLongerThanWhatItReadsFirstShowsWholeRows() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let long = String(repeating: "ж", count: 300_000)
+            func preview(_ lines: [String]) async throws -> [[String]] {
+                let file = Array((["ФИО;Примечание"] + lines).joined(separator: "\n").utf8)
+                let run = try await app.store.imports.start(
+                    file, fileName: "c.csv", dryRun: false, policy: .skip, review: true, by: crew.actor("owner"))
+                return try await app.store.imports.preview(run.id, by: crew.actor("owner"))
+            }
+            // Five short rows, then one longer than the beginning that is read: the cut row is not shown.
+            let short = try await preview((1...5).map { "Клиент \($0);коротко" } + ["Длинный;\(long)", "После;коротко"])
+            #expect(short.map { $0[0] } == ["ФИО", "Клиент 1", "Клиент 2", "Клиент 3", "Клиент 4", "Клиент 5"])
+            // The long row among the first five: it is shown whole, with the rows after it.
+            let cut = try await preview(["Первый;а", "Второй;б", "Длинный;\(long)", "Четвёртый;г", "Пятый;д", "Шестой;е"])
+            #expect(cut.map { $0[0] } == ["ФИО", "Первый", "Второй", "Длинный", "Четвёртый", "Пятый"])
+            #expect(cut[3][1] == long)
         }
     }
 }

@@ -181,4 +181,14 @@ struct ContactImportColumnTests {
         #expect(row.emails == ["a@b.ru", "c@d.ru"])
         #expect(row.input.fullName == "Иванов Иван")
     }
+
+    @Test("A cell with a CRLF between two phones or two e-mails (a spreadsheet's line break) holds both")
+    func crlfInsideCell() {
+        let mapping = ContactImport.mapColumns(["ФИО", "Телефон", "Email"])
+        let row = ContactImport.read(
+            ["Иванов Иван", "8 916 000-00-01\r\n8 495 000-00-02", "a@b.ru\r\nc@d.ru"], row: 2, mapping: mapping, region: .ru)
+        #expect(row.phones == ["+79160000001", "+74950000002"])
+        #expect(row.emails == ["a@b.ru", "c@d.ru"])
+        #expect(row.input.emails?.map(\.address) == ["a@b.ru", "c@d.ru"])
+    }
 }

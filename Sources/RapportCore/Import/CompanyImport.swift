@@ -110,17 +110,12 @@ public enum CompanyImport {
         guard policy == .fill || policy == .overwrite else { return nil }
         let fill = policy == .fill
         var change = CompanyInput()
-        func pick(_ incoming: Edit<String>?, _ current: String?) -> Edit<String>? {
-            guard let incoming, case .set(let value) = incoming else { return nil }
-            if fill, current != nil { return nil }
-            return value == current ? nil : .set(value)
-        }
         if let name = row.name, !fill, name != existing.name { change.name = name }
-        change.inn = pick(row.inn, existing.inn)
-        change.kpp = pick(row.kpp, existing.kpp)
-        change.industry = pick(row.industry, existing.industry)
-        change.website = pick(row.website, existing.website)
-        change.city = pick(row.city, existing.city)
+        change.inn = ImportColumns.pick(row.inn, over: existing.inn, fill: fill)
+        change.kpp = ImportColumns.pick(row.kpp, over: existing.kpp, fill: fill)
+        change.industry = ImportColumns.pick(row.industry, over: existing.industry, fill: fill)
+        change.website = ImportColumns.pick(row.website, over: existing.website, fill: fill)
+        change.city = ImportColumns.pick(row.city, over: existing.city, fill: fill)
         change.phones = ImportColumns.addingPhones(row.phones, to: existing.phones, region: region)
         change.emails = ImportColumns.addingEmails(row.emails, to: existing.emails)
         change.tags = ImportColumns.addingTags(row.tags, to: existing.tags)

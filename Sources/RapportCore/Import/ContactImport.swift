@@ -102,15 +102,16 @@ public enum ContactImport {
             case .lastName: input.lastName = .set(value)
             case .firstName: input.firstName = .set(value)
             case .middleName: input.middleName = .set(value)
-            case .phone, .mobilePhone, .workPhone, .homePhone: phones += split(value).map { PhoneInput(number: $0, kind: field.phoneKind) }
-            case .email: emails += split(value).map { EmailInput(address: $0) }
+            case .phone, .mobilePhone, .workPhone, .homePhone:
+                phones += ImportColumns.split(value).map { PhoneInput(number: $0, kind: field.phoneKind) }
+            case .email: emails += ImportColumns.split(value).map { EmailInput(address: $0) }
             case .company: company = value
             case .position: input.position = .set(value)
             case .city: input.city = .set(value)
             case .address: input.address = .set(value)
             case .birthday:
                 if let day = LocalDate(typed: value) { input.birthday = .set(day) }
-            case .tags: input.tags = split(value)
+            case .tags: input.tags = ImportColumns.split(value)
             case .owner: owner = value
             case .source: input.source = LeadSource(source: value)
             }
@@ -129,24 +130,19 @@ public enum ContactImport {
         guard policy == .fill || policy == .overwrite else { return nil }
         var change = ContactInput()
         let fill = policy == .fill
-        func pick(_ incoming: Edit<String>?, _ current: String?) -> Edit<String>? {
-            guard let incoming, case .set(let value) = incoming else { return nil }
-            if fill, current != nil { return nil }
-            return value == current ? nil : .set(value)
-        }
         if let full = row.fullName, row.lastName == nil, row.firstName == nil {
             let name = PersonName.split(full)
-            change.lastName = pick(name.lastName.map { .set($0) }, existing.lastName)
-            change.firstName = pick(name.firstName.map { .set($0) }, existing.firstName)
-            change.middleName = pick(name.middleName.map { .set($0) }, existing.middleName)
+            change.lastName = ImportColumns.pick(name.lastName.map { .set($0) }, over: existing.lastName, fill: fill)
+            change.firstName = ImportColumns.pick(name.firstName.map { .set($0) }, over: existing.firstName, fill: fill)
+            change.middleName = ImportColumns.pick(name.middleName.map { .set($0) }, over: existing.middleName, fill: fill)
         } else {
-            change.lastName = pick(row.lastName, existing.lastName)
-            change.firstName = pick(row.firstName, existing.firstName)
-            change.middleName = pick(row.middleName, existing.middleName)
+            change.lastName = ImportColumns.pick(row.lastName, over: existing.lastName, fill: fill)
+            change.firstName = ImportColumns.pick(row.firstName, over: existing.firstName, fill: fill)
+            change.middleName = ImportColumns.pick(row.middleName, over: existing.middleName, fill: fill)
         }
-        change.position = pick(row.position, existing.position)
-        change.city = pick(row.city, existing.city)
-        change.address = pick(row.address, existing.address)
+        change.position = ImportColumns.pick(row.position, over: existing.position, fill: fill)
+        change.city = ImportColumns.pick(row.city, over: existing.city, fill: fill)
+        change.address = ImportColumns.pick(row.address, over: existing.address, fill: fill)
         if let birthday = row.birthday, !(fill && existing.birthday != nil), birthday.value != existing.birthday {
             change.birthday = birthday
         }
@@ -157,7 +153,4 @@ public enum ContactImport {
         return change == ContactInput() ? nil : change
     }
 
-    private static func split(_ value: String) -> [String] {
-        value.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).compactMap { String($0).trimmedOrNil }
-    }
 }

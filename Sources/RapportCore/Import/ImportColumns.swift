@@ -73,6 +73,14 @@ public enum ImportColumns {
         }
     }
 
+    /// What a merge writes to one text field: the row's value when it is set and differs from the current one,
+    /// and under `fill` only when the record has no value yet.
+    static func pick(_ incoming: Edit<String>?, over current: String?, fill: Bool) -> Edit<String>? {
+        guard let incoming, case .set(let value) = incoming else { return nil }
+        if fill, current != nil { return nil }
+        return value == current ? nil : .set(value)
+    }
+
     /// The existing phones followed by the row's new ones (by E.164), or nil when the row adds none.
     static func addingPhones(_ incoming: [PhoneInput]?, to existing: [Phone], region: PhoneRegion) -> [PhoneInput]? {
         let known = Set(existing.map { $0.number.e164 ?? $0.number.raw })

@@ -546,7 +546,7 @@ struct ImportBody: Encodable, Sendable {
 
     init(_ run: ImportRun) {
         id = run.id.rawValue
-        entity = run.entity
+        entity = run.entity.rawValue
         status = run.status
         dryRun = run.dryRun
         onDuplicate = run.policy.rawValue

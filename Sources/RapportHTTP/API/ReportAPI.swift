@@ -123,11 +123,13 @@ enum ExportFormat: String, CaseIterable, Sendable {
         }
     }
 
-    static func download(_ table: Table, format: ExportFormat) -> Response {
+    /// The table as an attachment named by `fileName` (without its extension), by default its title.
+    static func download(_ table: Table, format: ExportFormat, fileName: String? = nil) -> Response {
         let (bytes, type, ext) = format.encode(table)
-        let name = table.title.filter { $0.isLetter || $0.isNumber || $0 == "-" }
-        let ascii = table.title.unicodeScalars.allSatisfy(\.isASCII) ? name : "report"
-        let encoded = table.title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
+        let title = fileName ?? table.title
+        let name = title.filter { $0.isLetter || $0.isNumber || $0 == "-" }
+        let ascii = title.unicodeScalars.allSatisfy(\.isASCII) ? name : "report"
+        let encoded = title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "report"
         return Response(
             status: .ok,
             headers: [

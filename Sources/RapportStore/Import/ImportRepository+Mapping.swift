@@ -12,9 +12,29 @@ extension ImportRepository {
     public func preview(_ id: ImportRun.ID, rows count: Int = 5, by actor: Actor) async throws -> [[String]] {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
-        let (text, delimiter) = try await content(id)
+        // Only the file's beginning is read; its last record may be cut, so it counts only when a record
+        // follows it. A beginning too short for the rows wanted falls back to the whole text.
+        guard
+            let row = try await context.database.reader.raw(
+                """
+                SELECT substr(content, 1, \(unsafeRaw: String(Self.previewCharacters + 1))) AS head, delimiter
+                FROM imports WHERE id = \(bind: id.rawValue)
+                """
+            ).first()
+        else { throw RecordError.notFound(.contact) }
+        let head = try row.string("head")
+        let delimiter = Character(try row.string("delimiter"))
+        guard head.unicodeScalars.count > Self.previewCharacters else {
+            return Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 1))
+        }
+        let records = Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 2))
+        if records.count == count + 2 { return Array(records.prefix(count + 1)) }
+        let (text, _) = try await content(id)
         return Array(CSVReader.Records(text, delimiter: delimiter).prefix(count + 1))
     }
+
+    /// How many characters of the kept file ``preview(_:rows:by:)`` reads first.
+    static let previewCharacters = 262_144
 
     /// Applies the person's column mapping to a draft import and queues it.
     /// - Parameters:
@@ -25,7 +45,7 @@ extension ImportRepository {
     public func confirm(_ id: ImportRun.ID, choices: [ImportMapping.Choice], by actor: Actor) async throws -> ImportRun {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
-        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
+        let entity = run.entity
         let (text, delimiter) = try await content(id)
         var records = CSVReader.Records(text, delimiter: delimiter)
         guard let header = records.next() else { throw ValidationError("file", .required) }

@@ -7,8 +7,8 @@ public struct ImportRun: Sendable, Hashable {
     /// The import id.
     public typealias ID = Identifier<ImportRun>
     public var id: ID
-    /// `contacts`, `companies` or `deals` (``ImportEntity``).
-    public var entity: String
+    /// What the file holds.
+    public var entity: ImportEntity
     /// `draft` (waiting for its column mapping), `queued`, `running`, `done`, `failed`, `undone`.
     public var status: String
     public var dryRun: Bool
@@ -134,7 +134,7 @@ public struct ImportRepository: Sendable {
         ).all().map { try $0.string("record_id") }
         for record in created {
             do {
-                switch ImportEntity(rawValue: run.entity) ?? .contacts {
+                switch run.entity {
                 case .contacts: _ = try await ContactRepository(context: context).delete(Contact.ID(record), by: actor)
                 case .companies: _ = try await CompanyRepository(context: context).delete(Company.ID(record), by: actor)
                 case .deals: _ = try await DealRepository(context: context).delete(Deal.ID(record), by: actor)
@@ -166,7 +166,7 @@ public struct ImportRepository: Sendable {
         // Records are read from the kept text as each batch needs them.
         var records = CSVReader.Records(try row.string("content"), delimiter: Character(try row.string("delimiter")))
         let header = records.next() ?? []
-        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
+        let entity = run.entity
         let settings = try await WorkspaceRows.workspace(context.database.reader, workspace)
         let users = try await UserRepository(context: context, bcryptCost: 4).list(by: actor)
         let rows = ImportRows(
@@ -255,7 +255,8 @@ public struct ImportRepository: Sendable {
     /// The `data` of an `import.finished` event.
     static func webhookData(_ run: ImportRun) -> JSONValue {
         .object([
-            "id": .string(run.id.rawValue), "entity": .string(run.entity), "status": .string(run.status), "dryRun": .bool(run.dryRun),
+            "id": .string(run.id.rawValue), "entity": .string(run.entity.rawValue), "status": .string(run.status),
+            "dryRun": .bool(run.dryRun),
             "totalRows": .int(Int64(run.totalRows)), "created": .int(Int64(run.created)), "updated": .int(Int64(run.updated)),
             "skipped": .int(Int64(run.skipped)), "failed": .int(Int64(run.failed)),
         ])
@@ -263,7 +264,8 @@ public struct ImportRepository: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> ImportRun {
         ImportRun(
-            id: try row.id("id"), entity: try row.string("entity"), status: try row.string("status"), dryRun: try row.bool("dry_run"),
+            id: try row.id("id"), entity: ImportEntity(rawValue: try row.string("entity")) ?? .contacts, status: try row.string("status"),
+            dryRun: try row.bool("dry_run"),
             policy: try row.enumValue("policy"), encoding: try row.string("encoding"), totalRows: try row.int("total_rows"),
             processedRows: try row.int("processed_rows"), created: try row.int("created"), updated: try row.int("updated"),
             skipped: try row.int("skipped"), failed: try row.int("failed"), createdAt: try row.date("created_at"),

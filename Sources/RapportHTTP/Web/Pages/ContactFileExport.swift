@@ -31,9 +31,6 @@ public enum ContactFileExport {
 /// A list's download as a file's bytes, for `rapport export contacts|companies|deals`: the whole list (or a
 /// segment's share of it) as the actor sees it, headed in the workspace language; audited like the pages'.
 public enum ListFileExport {
-    /// The lists that export.
-    public static let entities = ["contacts", "companies", "deals"]
-
     /// The formats of a list: contacts add vCard to the table formats.
     public static func formats(of entity: String) -> [String] {
         entity == "contacts" ? ContactFileExport.formats : ExportFormat.allCases.map(\.rawValue)

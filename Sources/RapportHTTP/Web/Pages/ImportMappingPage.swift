@@ -30,7 +30,7 @@ extension ImportPages {
     func mappingPage(_ viewer: Viewer, id: ImportRun.ID, errors: FormErrors) async throws -> HTML {
         let t = viewer.t
         let run = try await store.imports.get(id, by: viewer.actor)
-        let entity = ImportEntity(rawValue: run.entity) ?? .contacts
+        let entity = run.entity
         let records = try await store.imports.preview(id, by: viewer.actor)
         let header = records.first ?? []
         let automatic = ImportMapping.automatic(header, entity: entity)

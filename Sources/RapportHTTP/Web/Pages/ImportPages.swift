@@ -51,12 +51,7 @@ struct ImportPages {
                     let reasons = row.issues.map { "\($0.field): \(Messages.text(for: $0, locale: viewer.locale))" }.joined(separator: "; ")
                     return [.integer(Int64(row.row)), .text(row.outcome), .text(row.recordID ?? ""), .text(reasons)]
                 })
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: "text/csv; charset=windows-1251", .contentDisposition: "attachment; filename=\"import-report.csv\"",
-                ],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: CSVWriter.encode(table, flavor: .excelWindows))))
+            return ExportFormat.download(table, format: .excel, fileName: "import-report")
         }
         router.post("imports/{id}/undo") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -120,9 +115,9 @@ struct ImportPages {
             let link: HTML =
                 row.recordID.map { id in
                     switch run.entity {
-                    case "companies": "<a href=\"\(WebURL.company(Company.ID(id)))\">\(t("company", "компания"))</a>"
-                    case "deals": "<a href=\"\(WebURL.deal(Deal.ID(id)))\">\(t("deal", "сделка"))</a>"
-                    default: "<a href=\"\(WebURL.contact(Contact.ID(id)))\">\(t("contact", "контакт"))</a>"
+                    case .companies: "<a href=\"\(WebURL.company(Company.ID(id)))\">\(t("company", "компания"))</a>"
+                    case .deals: "<a href=\"\(WebURL.deal(Deal.ID(id)))\">\(t("deal", "сделка"))</a>"
+                    case .contacts: "<a href=\"\(WebURL.contact(Contact.ID(id)))\">\(t("contact", "контакт"))</a>"
                     }
                 } ?? .empty
             return "<tr><td>\(row.row)</td><td>\(outcome)</td><td>\(reasons)</td><td>\(link)</td></tr>"
@@ -130,9 +125,9 @@ struct ImportPages {
         let working = run.status == "queued" || run.status == "running"
         let title: String =
             switch run.entity {
-            case "companies": t("Import of companies", "Импорт компаний")
-            case "deals": t("Import of deals", "Импорт сделок")
-            default: t("Import of contacts", "Импорт контактов")
+            case .companies: t("Import of companies", "Импорт компаний")
+            case .deals: t("Import of deals", "Импорт сделок")
+            case .contacts: t("Import of contacts", "Импорт контактов")
             }
         return Layout.page(
             viewer, title: t("Import", "Импорт"), section: .contacts,
