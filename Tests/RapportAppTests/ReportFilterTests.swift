@@ -124,9 +124,15 @@ import Testing
             #expect(names.contains(crew.user("rep").id.rawValue) && names.contains(crew.user("mate").id.rawValue))
             #expect(!names.contains(crew.user("outsider").id.rawValue))
 
-            let unknown = try await api.get("/api/v1/reports/sales?segment=nope", token)
+            // A malformed id is refused by the query parser; a well-formed one that names no segment by the store.
+            let malformed = try await api.get("/api/v1/reports/sales?segment=nope", token)
+            #expect(malformed.status == 422)
+            #expect(malformed.errorFields == ["segment"])
+            #expect(malformed["errors"][0]["code"] == "invalid_format")
+            let unknown = try await api.get("/api/v1/reports/sales?segment=01900000-0000-7000-8000-000000000000", token)
             #expect(unknown.status == 422)
             #expect(unknown.errorFields == ["segment"])
+            #expect(unknown["errors"][0]["code"] == "unknown_reference")
 
             // The page offers the filters and keeps them in its downloads.
             var browser = Browser(client: api.client)
