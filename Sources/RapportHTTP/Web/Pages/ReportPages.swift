@@ -218,9 +218,7 @@ struct ReportPages {
             body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
         case "stage-time":
             guard filter.pipelineID != nil else { break }
-            let (report, previous) = try await period.withPrevious {
-                try await store.reports.stageTime(period: $0, filter: filter, by: viewer.actor)
-            }
+            let (report, previous) = try await store.reports.stageTime(period: period, filter: filter, by: viewer.actor)
             body = tableReport(ReportTables.stageTime(report, previous, t: t), chart: 2, totals: false, viewer)
         case "lost-reasons":
             let (report, previous) = try await period.withPrevious {
