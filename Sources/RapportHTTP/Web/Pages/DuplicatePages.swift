@@ -220,28 +220,6 @@ struct DuplicatePages {
         }
     }
 
-    /// Where a merged record's card sends the user: the survivor (following a chain of merges), or nil
-    /// for a record that was not merged, or was merged and then restored from the trash (its own card).
-    static func survivor(of kind: MergeKind, _ id: String, _ viewer: Viewer, store: Store) async throws -> WebURL? {
-        var current = id
-        var moved = false
-        for _ in 0..<10 {
-            let next: String?
-            switch kind {
-            case .contact:
-                let contact = try await store.contacts.get(Contact.ID(current), by: viewer.actor)
-                next = contact.deletedAt == nil ? nil : contact.mergedInto?.rawValue
-            case .company:
-                let company = try await store.companies.get(Company.ID(current), by: viewer.actor)
-                next = company.deletedAt == nil ? nil : company.mergedInto?.rawValue
-            }
-            guard let next else { break }
-            current = next
-            moved = true
-        }
-        return moved ? WebURL("/\(kind.noun)/\(current)") : nil
-    }
-
     // MARK: - Labels
 
     static func label(_ reason: DuplicateReason, _ t: Lang) -> String {
