@@ -140,6 +140,10 @@ import Testing
             let page = try await browser.get("/reports/sales?teamId=\(teamA)").html
             #expect(page.contains("name=\"teamId\"") && page.contains("name=\"ownerId\"") && page.contains("name=\"segment\""))
             #expect(page.contains("teamId=\(teamA)&amp;format=xlsx") || page.contains("teamId=\(teamA)&format=xlsx"))
+            // The page checks the ids as the API does: a malformed one is named, not read as "nobody".
+            let malformedPage = try await browser.get("/reports/sales?ownerId=nope")
+            #expect(malformedPage.status == 200)
+            #expect(malformedPage.html.contains("Неверный формат.") || malformedPage.html.contains("Invalid format."))
         }
     }
 }
