@@ -124,9 +124,15 @@ import Testing
             #expect(names.contains(crew.user("rep").id.rawValue) && names.contains(crew.user("mate").id.rawValue))
             #expect(!names.contains(crew.user("outsider").id.rawValue))
 
-            let unknown = try await api.get("/api/v1/reports/sales?segment=nope", token)
+            // A malformed id is refused by the query parser; a well-formed one that names no segment by the store.
+            let malformed = try await api.get("/api/v1/reports/sales?segment=nope", token)
+            #expect(malformed.status == 422)
+            #expect(malformed.errorFields == ["segment"])
+            #expect(malformed["errors"][0]["code"] == "invalid_format")
+            let unknown = try await api.get("/api/v1/reports/sales?segment=01900000-0000-7000-8000-000000000000", token)
             #expect(unknown.status == 422)
             #expect(unknown.errorFields == ["segment"])
+            #expect(unknown["errors"][0]["code"] == "unknown_reference")
 
             // The page offers the filters and keeps them in its downloads.
             var browser = Browser(client: api.client)
@@ -134,6 +140,10 @@ import Testing
             let page = try await browser.get("/reports/sales?teamId=\(teamA)").html
             #expect(page.contains("name=\"teamId\"") && page.contains("name=\"ownerId\"") && page.contains("name=\"segment\""))
             #expect(page.contains("teamId=\(teamA)&amp;format=xlsx") || page.contains("teamId=\(teamA)&format=xlsx"))
+            // The page checks the ids as the API does: a malformed one is named, not read as "nobody".
+            let malformedPage = try await browser.get("/reports/sales?ownerId=nope")
+            #expect(malformedPage.status == 200)
+            #expect(malformedPage.html.contains("Неверный формат.") || malformedPage.html.contains("Invalid format."))
         }
     }
 }

@@ -71,6 +71,11 @@ public struct EmailInput: Hashable, Sendable {
 /// Turns typed phones and e-mails into stored ones. Phones that cannot be parsed are kept as typed and
 /// flagged (`e164 == nil`), never dropped; e-mails must be valid, because an invalid one cannot be used.
 public enum ContactChannels {
+    /// The most phones a record keeps.
+    public static let maximumPhones = 20
+    /// The most e-mails a record keeps.
+    public static let maximumEmails = 20
+
     /// Normalizes phones; blank entries are skipped, duplicates (same E.164) collapse into the first.
     public static func phones(_ inputs: [PhoneInput], region: PhoneRegion, field: String = "phones")
         -> (phones: [Phone], issues: [FieldIssue])
@@ -88,7 +93,7 @@ public enum ContactChannels {
             if let e164 = number.e164, phones.contains(where: { $0.number.e164 == e164 }) { continue }
             phones.append(Phone(number: number, kind: input.kind))
         }
-        if phones.count > 20 { issues.add(field, .outOfRange, ["max": "20"]) }
+        if phones.count > maximumPhones { issues.add(field, .outOfRange, ["max": String(maximumPhones)]) }
         return (phones, issues.all)
     }
 
@@ -107,7 +112,7 @@ public enum ContactChannels {
             if emails.contains(where: { $0.address == address }) { continue }
             emails.append(Email(address: address, kind: input.kind))
         }
-        if emails.count > 20 { issues.add(field, .outOfRange, ["max": "20"]) }
+        if emails.count > maximumEmails { issues.add(field, .outOfRange, ["max": String(maximumEmails)]) }
         return (emails, issues.all)
     }
 }
@@ -166,6 +171,9 @@ public struct LeadSource: Hashable, Sendable, Codable {
 
 /// Tag names: trimmed, blank dropped, duplicates (case-insensitive) collapsed, length-limited.
 public enum TagNames {
+    /// The most tags a record keeps.
+    public static let maximumCount = 50
+
     /// Normalizes a list of tag names.
     public static func normalize(_ names: [String], field: String = "tags") -> ([String], [FieldIssue]) {
         var result: [String] = []
@@ -176,7 +184,7 @@ public enum TagNames {
             issues.limit(trimmed, "\(field)[\(index)]", to: 60)
             if seen.insert(SearchText.fold(trimmed)).inserted { result.append(trimmed) }
         }
-        if result.count > 50 { issues.add(field, .outOfRange, ["max": "50"]) }
+        if result.count > maximumCount { issues.add(field, .outOfRange, ["max": String(maximumCount)]) }
         return (result, issues.all)
     }
 }

@@ -109,8 +109,9 @@ public enum MergeRules {
     /// E-mails of all records, survivor's first, each address once (case-insensitive).
     public static func union(_ lists: [[Email]]) -> [Email] { unique(lists.flatMap { $0 }) { $0.address.lowercased() } }
 
-    /// Tags of all records, survivor's first, each once (case and ё ignored, first spelling kept).
-    public static func union(tags lists: [[String]]) -> [String] { unique(lists.flatMap { $0 }, SearchText.fold) }
+    /// Tags of all records, survivor's first, each once (case and ё ignored, first spelling kept), as
+    /// ``TagNames/normalize(_:field:)`` keeps them; the limit is checked on the merged record.
+    public static func union(tags lists: [[String]]) -> [String] { TagNames.normalize(lists.flatMap { $0 }).0 }
 
     static func unique<T>(_ items: [T], _ key: (T) -> String) -> [T] {
         var seen: Set<String> = []
@@ -174,7 +175,11 @@ extension MergeRules {
     /// Refuses a merged record whose lists exceed their limits, naming the list.
     static func checkLists<R: MergeableParty>(_ record: R, issues: inout FieldIssues) {
         checkLimits(
-            [("phones", record.phones.count, 20), ("emails", record.emails.count, 20), ("tags", record.tags.count, 50)], issues: &issues)
+            [
+                ("phones", record.phones.count, ContactChannels.maximumPhones),
+                ("emails", record.emails.count, ContactChannels.maximumEmails),
+                ("tags", record.tags.count, TagNames.maximumCount),
+            ], issues: &issues)
     }
 }
 

@@ -180,6 +180,12 @@ public struct ReportFilter: Hashable, Sendable {
         self.segmentID = segmentID
     }
 
+    /// The report narrowing of a list query's filters (its pipeline, owner, team and segment), so the API and
+    /// the pages read a report's filter from the same checked parameters.
+    public init(_ filters: ListQuery.Filters) {
+        self.init(pipelineID: filters.pipelineID, ownerID: filters.ownerID, teamID: filters.teamID, segmentID: filters.segmentID)
+    }
+
     /// No narrowing.
     public static let none = ReportFilter()
 }

@@ -12,9 +12,7 @@ extension ReportAPI {
         group.get("reports/stage-time") { request, context in
             let options = try await options(request, context)
             let (period, filter, actor) = (options.period, options.filter, options.actor)
-            let (report, previous) = try await period.withPrevious {
-                try await store.reports.stageTime(period: $0, filter: filter, by: actor)
-            }
+            let (report, previous) = try await store.reports.stageTime(period: period, filter: filter, by: actor)
             return try respond(
                 StageTimeBody(report, previous: previous, pipeline: filter.pipelineID, period: period), format: options.format,
                 table: ReportTables.stageTime(report, previous, t: Lang(locale: context.locale)))

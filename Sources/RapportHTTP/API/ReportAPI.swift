@@ -95,9 +95,7 @@ struct ReportAPI {
         try issues.throwIfAny()
         return Options(
             actor: actor, period: try await store.reports.period(from: from, to: to, by: actor),
-            filter: ReportFilter(
-                pipelineID: query.filters.pipelineID, ownerID: query.filters.ownerID, teamID: query.filters.teamID,
-                segmentID: query.filters.segmentID),
+            filter: ReportFilter(query.filters),
             format: format, months: months)
     }
 

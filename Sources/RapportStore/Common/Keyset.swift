@@ -107,12 +107,8 @@ enum CommonFilters {
         _ filters: ListQuery.Filters, alias: String, kind: RecordKind, workspace: Workspace.ID, dialect: Dialect,
         ownerColumn: String = "owner_id"
     ) throws(ValidationError) -> [SQLQueryString] {
-        var conditions: [SQLQueryString] = []
-        let owner = "\(alias).\(ownerColumn)"
-        if let ownerID = filters.ownerID { conditions.append("\(unsafeRaw: owner) = \(bind: ownerID.rawValue)") }
-        if let teamID = filters.teamID {
-            conditions.append("\(unsafeRaw: owner) IN (SELECT id FROM users WHERE team_id = \(bind: teamID.rawValue))")
-        }
+        var conditions = AccessRows.narrowing(
+            owner: filters.ownerID, team: filters.teamID, column: "\(alias).\(ownerColumn)", workspace: workspace)
         if let tag = filters.tag {
             conditions.append(TagRows.filter(kind: kind, idColumn: "\(alias).id", workspace: workspace, tag: tag))
         }

@@ -319,6 +319,21 @@ enum AccessRows {
         }
     }
 
+    /// Conditions narrowing a column holding a user id to one user and to the members of one team of the
+    /// workspace: the owner and team filters of lists and reports.
+    static func narrowing(owner: User.ID?, team: Team.ID?, column: String, workspace: Workspace.ID) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = []
+        if let owner { conditions.append("\(unsafeRaw: column) = \(bind: owner.rawValue)") }
+        if let team {
+            conditions.append(
+                """
+                \(unsafeRaw: column) IN (SELECT u.id FROM users u WHERE u.workspace_id = \(bind: workspace.rawValue)
+                    AND u.team_id = \(bind: team.rawValue))
+                """)
+        }
+        return conditions
+    }
+
     /// The team of a user, and whether the user is an active member of the workspace.
     static func member(_ db: any SQLDatabase, user: User.ID, workspace: Workspace.ID) async throws -> (team: Team.ID?, active: Bool)? {
         guard

@@ -38,6 +38,15 @@ public struct CompanyRepository: Sendable {
         return company
     }
 
+    /// The company a merged-away company went into, following later merges; nil for one that was not merged away
+    /// (or was restored from the trash since). Every company of the chain must be one the actor may see.
+    public func survivor(of company: Company, by actor: Actor) async throws -> Company.ID? {
+        try await MergeChain.end(from: company.deletedAt == nil ? nil : company.mergedInto?.rawValue) {
+            let next = try await get(Company.ID($0), by: actor)
+            return next.deletedAt == nil ? nil : next.mergedInto?.rawValue
+        }.map { Company.ID($0) }
+    }
+
     /// A company the actor may see.
     public func get(_ id: Company.ID, by actor: Actor) async throws -> Company {
         let db = context.database.reader

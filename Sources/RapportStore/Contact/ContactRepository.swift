@@ -35,6 +35,15 @@ public struct ContactRepository: Sendable {
         return contact
     }
 
+    /// The contact a merged-away contact went into, following later merges; nil for one that was not merged away
+    /// (or was restored from the trash since). Every contact of the chain must be one the actor may see.
+    public func survivor(of contact: Contact, by actor: Actor) async throws -> Contact.ID? {
+        try await MergeChain.end(from: contact.deletedAt == nil ? nil : contact.mergedInto?.rawValue) {
+            let next = try await get(Contact.ID($0), by: actor)
+            return next.deletedAt == nil ? nil : next.mergedInto?.rawValue
+        }.map { Contact.ID($0) }
+    }
+
     /// A contact the actor may see (including one in the trash, with `deletedAt` set).
     public func get(_ id: Contact.ID, by actor: Actor) async throws -> Contact {
         let db = context.database.reader

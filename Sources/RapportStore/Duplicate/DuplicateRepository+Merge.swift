@@ -154,16 +154,8 @@ extension DuplicateRepository {
         let now = context.effects.now().millis
         let deals = try await db.raw("SELECT DISTINCT deal_id FROM deal_contacts WHERE contact_id IN \(inList(merged))").all()
             .map { try $0.string("deal_id") }
-        for id in merged {
-            // A deal already linked to the survivor keeps that one link.
-            try await db.raw(
-                """
-                DELETE FROM deal_contacts WHERE contact_id = \(bind: id)
-                    AND deal_id IN (SELECT deal_id FROM deal_contacts WHERE contact_id = \(bind: survivor))
-                """
-            ).run()
-            try await db.raw("UPDATE deal_contacts SET contact_id = \(bind: survivor) WHERE contact_id = \(bind: id)").run()
-        }
+        // A deal already linked to the survivor keeps that one link.
+        try await moveLinks(db, table: "deal_contacts", column: "contact_id", other: "deal_id", from: merged, to: survivor)
         try await bumpVersions(db, table: "deals", ids: deals, now: now)
         try await db.raw(
             """
@@ -204,24 +196,43 @@ extension DuplicateRepository {
         }
         let contacts = try await db.raw("SELECT DISTINCT contact_id FROM contact_companies WHERE company_id IN \(inList(merged))").all()
             .map { try $0.string("contact_id") }
-        for id in merged {
-            // A person in both companies keeps one membership, primary if either was.
-            try await db.raw(
-                """
-                UPDATE contact_companies SET is_primary = \(bind: true) WHERE company_id = \(bind: survivor)
-                    AND contact_id IN (SELECT contact_id FROM contact_companies WHERE company_id = \(bind: id) AND is_primary)
-                """
-            ).run()
-            try await db.raw(
-                """
-                DELETE FROM contact_companies WHERE company_id = \(bind: id)
-                    AND contact_id IN (SELECT contact_id FROM contact_companies WHERE company_id = \(bind: survivor))
-                """
-            ).run()
-            try await db.raw("UPDATE contact_companies SET company_id = \(bind: survivor) WHERE company_id = \(bind: id)").run()
-        }
+        // A person in both companies keeps one membership, primary if either was.
+        try await moveLinks(
+            db, table: "contact_companies", column: "company_id", other: "contact_id", from: merged, to: survivor, carryPrimary: true)
         try await bumpVersions(db, table: "contacts", ids: contacts, now: now)
         try await moveSegmentMembers(db, from: merged, to: survivor)
+    }
+
+    /// Re-points the rows of a link table from the merged records to the survivor. A row whose other end
+    /// is already linked to the survivor goes, so each pair stays linked once; with `carryPrimary` its
+    /// `is_primary` first passes to the survivor's row.
+    /// - Parameters:
+    ///   - column: the column holding the merged records' ids.
+    ///   - other: the column holding the linked records' ids.
+    private func moveLinks(
+        _ db: any SQLDatabase, table: String, column: String, other: String, from merged: [String], to survivor: String,
+        carryPrimary: Bool = false
+    ) async throws {
+        for id in merged {
+            if carryPrimary {
+                try await db.raw(
+                    """
+                    UPDATE \(unsafeRaw: table) SET is_primary = \(bind: true) WHERE \(unsafeRaw: column) = \(bind: survivor)
+                        AND \(unsafeRaw: other) IN (
+                            SELECT \(unsafeRaw: other) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: id) AND is_primary)
+                    """
+                ).run()
+            }
+            try await db.raw(
+                """
+                DELETE FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: id)
+                    AND \(unsafeRaw: other) IN (SELECT \(unsafeRaw: other) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: survivor))
+                """
+            ).run()
+            try await db.raw(
+                "UPDATE \(unsafeRaw: table) SET \(unsafeRaw: column) = \(bind: survivor) WHERE \(unsafeRaw: column) = \(bind: id)"
+            ).run()
+        }
     }
 
     private func moveTasks(_ db: any SQLDatabase, kind: RecordKind, from merged: [String], to survivor: String, now: Int64) async throws {

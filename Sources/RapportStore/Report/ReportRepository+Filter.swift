@@ -19,15 +19,6 @@ extension ReportRepository {
 
     /// The filter's owner and team as conditions on a column holding a user id.
     func owners(_ filter: ReportFilter, column: String, actor: Actor) -> [SQLQueryString] {
-        var conditions: [SQLQueryString] = []
-        if let owner = filter.ownerID { conditions.append("\(unsafeRaw: column) = \(bind: owner.rawValue)") }
-        if let team = filter.teamID {
-            conditions.append(
-                """
-                \(unsafeRaw: column) IN (SELECT u.id FROM users u WHERE u.workspace_id = \(bind: actor.workspaceID.rawValue)
-                    AND u.team_id = \(bind: team.rawValue))
-                """)
-        }
-        return conditions
+        AccessRows.narrowing(owner: filter.ownerID, team: filter.teamID, column: column, workspace: actor.workspaceID)
     }
 }

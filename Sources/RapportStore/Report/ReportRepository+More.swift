@@ -6,10 +6,15 @@ import SQLKit
 // viewer may see (deals by owner, contacts by owner, orders by owner, tasks by assignee); the arithmetic is in
 // RapportCore/Report/Reports+More.swift.
 extension ReportRepository {
-    /// Average time in each stage of the filter's pipeline over the visits that ended in the period, and the open deals
-    /// that have stayed in their stage longer than its norm (`rotting_days`), now.
+    /// Average time in each stage of the filter's pipeline over the visits that ended in the period and in the
+    /// period of the same length before it, and the open deals that have stayed in their stage longer than its
+    /// norm (`rotting_days`), now. Staleness does not depend on the period, so it is read once and both reports
+    /// carry it.
+    /// - Returns: the period's report and the previous period's, in that order.
     /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
-    public func stageTime(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> StageTimeReport {
+    public func stageTime(
+        period: ReportPeriod, filter: ReportFilter, by actor: Actor
+    ) async throws -> (current: StageTimeReport, previous: StageTimeReport) {
         let db = context.database.reader
         guard let id = filter.pipelineID else { throw ValidationError("pipelineId", .required) }
         guard let pipeline = try await PipelineRepository.load(db, workspace: actor.workspaceID, ids: [id.rawValue]).first else {
@@ -19,6 +24,20 @@ extension ReportRepository {
         var others = filter
         others.pipelineID = nil
         let visible = try await liveDeals(others, db, actor: actor)
+        let (current, previous) = try await period.withPrevious {
+            try await stageVisits(in: $0, pipeline: id, visible: visible, db, actor: actor)
+        }
+        let (staleCounts, stale) = try await staleDeals(in: pipeline, visible: visible, db)
+        return (
+            StageTimeReport.build(pipeline: pipeline, visits: current, staleCounts: staleCounts, staleDeals: stale),
+            StageTimeReport.build(pipeline: pipeline, visits: previous, staleCounts: staleCounts, staleDeals: stale)
+        )
+    }
+
+    /// Stage → (visits in the pipeline that ended in the period, their total milliseconds).
+    private func stageVisits(
+        in period: ReportPeriod, pipeline id: Pipeline.ID, visible: [SQLQueryString], _ db: any SQLDatabase, actor: Actor
+    ) async throws -> [Stage.ID: (count: Int, millis: Int64)] {
         let ended: [SQLQueryString] = [
             "h.workspace_id = \(bind: actor.workspaceID.rawValue)", "h.pipeline_id = \(bind: id.rawValue)", "h.left_at IS NOT NULL",
             "h.left_at >= \(bind: period.from.millis)", "h.left_at < \(bind: period.to.millis)",
@@ -31,7 +50,13 @@ extension ReportRepository {
         ).all()
         var visits: [Stage.ID: (count: Int, millis: Int64)] = [:]
         for row in rows { visits[try row.id("stage_id")] = (try row.int("n"), try row.int64("total")) }
+        return visits
+    }
 
+    /// The open deals in the pipeline past their stage's norm now: a count per stage and the stalest of them.
+    private func staleDeals(
+        in pipeline: Pipeline, visible: [SQLQueryString], _ db: any SQLDatabase
+    ) async throws -> (counts: [Stage.ID: Int], deals: [StaleDeal]) {
         // A cut-off per stage computed here, so the SQL compares plain numbers on both databases.
         let now = context.effects.now().millis
         var cutoffs: [SQLQueryString] = []
@@ -39,28 +64,26 @@ extension ReportRepository {
             guard let before = StageTimeReport.staleBefore(now: now, rottingDays: stage.rottingDays) else { continue }
             cutoffs.append("(d.stage_id = \(bind: stage.id.rawValue) AND d.stage_entered_at < \(bind: before))")
         }
-        var staleCounts: [Stage.ID: Int] = [:]
-        var stale: [StaleDeal] = []
-        if !cutoffs.isEmpty {
-            let conditions =
-                visible + [
-                    "d.pipeline_id = \(bind: id.rawValue)", "d.status = 'open'", "(" + cutoffs.joined(separator: " OR ") + ")",
-                ]
-            for row in try await db.raw(
-                "SELECT d.stage_id AS stage_id, COUNT(*) AS n FROM deals d WHERE " + conditions.anded() + " GROUP BY d.stage_id"
-            ).all() {
-                staleCounts[try row.id("stage_id")] = try row.int("n")
-            }
-            stale = try await db.raw(
-                "SELECT d.id, d.title, d.stage_id, d.stage_entered_at FROM deals d WHERE " + conditions.anded()
-                    + " ORDER BY d.stage_entered_at, d.id LIMIT \(unsafeRaw: String(StageTimeReport.staleListLimit))"
-            ).all().map {
-                StaleDeal(
-                    id: try $0.id("id"), title: try $0.string("title"), stageID: try $0.id("stage_id"),
-                    daysInStage: StageTimeReport.wholeDays(from: try $0.int64("stage_entered_at"), to: now))
-            }
+        guard !cutoffs.isEmpty else { return ([:], []) }
+        let conditions =
+            visible + [
+                "d.pipeline_id = \(bind: pipeline.id.rawValue)", "d.status = 'open'", "(" + cutoffs.joined(separator: " OR ") + ")",
+            ]
+        var counts: [Stage.ID: Int] = [:]
+        for row in try await db.raw(
+            "SELECT d.stage_id AS stage_id, COUNT(*) AS n FROM deals d WHERE " + conditions.anded() + " GROUP BY d.stage_id"
+        ).all() {
+            counts[try row.id("stage_id")] = try row.int("n")
         }
-        return StageTimeReport.build(pipeline: pipeline, visits: visits, staleCounts: staleCounts, staleDeals: stale)
+        let deals = try await db.raw(
+            "SELECT d.id, d.title, d.stage_id, d.stage_entered_at FROM deals d WHERE " + conditions.anded()
+                + " ORDER BY d.stage_entered_at, d.id LIMIT \(unsafeRaw: String(StageTimeReport.staleListLimit))"
+        ).all().map {
+            StaleDeal(
+                id: try $0.id("id"), title: try $0.string("title"), stageID: try $0.id("stage_id"),
+                daysInStage: StageTimeReport.wholeDays(from: try $0.int64("stage_entered_at"), to: now))
+        }
+        return (counts, deals)
     }
 
     /// Deals lost in the period grouped by reason (amounts in the workspace currency).

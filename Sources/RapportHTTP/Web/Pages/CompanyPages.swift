@@ -34,11 +34,11 @@ struct CompanyPages {
         }
         router.get("companies/{id}") { request, context in
             let viewer = try await kit.viewer(request, context)
-            let id: Company.ID = try Handlers.id(context)
-            if let survivor = try await DuplicatePages.survivor(of: .company, id.rawValue, viewer, store: store) {
-                return WebResponse.redirect(survivor, flash: .mergedAway)
+            let company = try await store.companies.get(try Handlers.id(context), by: viewer.actor)
+            if let survivor = try await store.companies.survivor(of: company, by: viewer.actor) {
+                return WebResponse.redirect(.company(survivor), flash: .mergedAway)
             }
-            return WebResponse.html(try await cardPage(viewer, id: id))
+            return WebResponse.html(try await cardPage(viewer, company: company))
         }
         router.get("companies/{id}/edit") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -108,9 +108,9 @@ struct CompanyPages {
                 """)
     }
 
-    func cardPage(_ viewer: Viewer, id: Company.ID) async throws -> HTML {
+    func cardPage(_ viewer: Viewer, company: Company) async throws -> HTML {
         let t = viewer.t
-        let company = try await store.companies.get(id, by: viewer.actor)
+        let id = company.id
         let ref = RecordRef(kind: .company, id: id.rawValue)
         var filter = ListQuery.Filters()
         filter.companyID = id

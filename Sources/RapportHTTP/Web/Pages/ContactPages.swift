@@ -58,11 +58,11 @@ struct ContactPages {
         }
         router.get("contacts/{id}") { request, context in
             let viewer = try await kit.viewer(request, context)
-            let id: Contact.ID = try Handlers.id(context)
-            if let survivor = try await DuplicatePages.survivor(of: .contact, id.rawValue, viewer, store: store) {
-                return WebResponse.redirect(survivor, flash: .mergedAway)
+            let contact = try await store.contacts.get(try Handlers.id(context), by: viewer.actor)
+            if let survivor = try await store.contacts.survivor(of: contact, by: viewer.actor) {
+                return WebResponse.redirect(.contact(survivor), flash: .mergedAway)
             }
-            return WebResponse.html(try await cardPage(viewer, id: id))
+            return WebResponse.html(try await cardPage(viewer, contact: contact))
         }
         router.get("contacts/{id}/edit") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -314,9 +314,9 @@ struct ContactPages {
 
     // MARK: Card
 
-    func cardPage(_ viewer: Viewer, id: Contact.ID) async throws -> HTML {
+    func cardPage(_ viewer: Viewer, contact: Contact) async throws -> HTML {
         let t = viewer.t
-        let contact = try await store.contacts.get(id, by: viewer.actor)
+        let id = contact.id
         let ref = RecordRef(kind: .contact, id: id.rawValue)
         var dealFilter = ListQuery.Filters()
         dealFilter.contactID = id

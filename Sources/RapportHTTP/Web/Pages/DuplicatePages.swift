@@ -171,7 +171,7 @@ struct DuplicatePages {
                     <td><label for="\(id)"><input type="radio" name="choice.\(field)" value="\(record.id)" id="\(id)"\(if: record.id == chosen, " checked")> \(value.map { "\($0)" as HTML } ?? "<span class=\"muted\">—</span>")</label></td>
                     """
             }
-            let label = labels[field] ?? Self.fieldLabel(field, t)
+            let label = labels[field] ?? sheet.labels[field] ?? String(field.dropFirst("customFields.".count))
             rows.append("<tr><th scope=\"row\">\(label)\(Self.fieldErrors(errors, "choices.\(field)"))</th>\(cells)</tr>")
         }
         let unions: [HTML] = sheet.unions.map { name, values in
@@ -220,28 +220,6 @@ struct DuplicatePages {
         }
     }
 
-    /// Where a merged record's card sends the user: the survivor (following a chain of merges), or nil
-    /// for a record that was not merged, or was merged and then restored from the trash (its own card).
-    static func survivor(of kind: MergeKind, _ id: String, _ viewer: Viewer, store: Store) async throws -> WebURL? {
-        var current = id
-        var moved = false
-        for _ in 0..<10 {
-            let next: String?
-            switch kind {
-            case .contact:
-                let contact = try await store.contacts.get(Contact.ID(current), by: viewer.actor)
-                next = contact.deletedAt == nil ? nil : contact.mergedInto?.rawValue
-            case .company:
-                let company = try await store.companies.get(Company.ID(current), by: viewer.actor)
-                next = company.deletedAt == nil ? nil : company.mergedInto?.rawValue
-            }
-            guard let next else { break }
-            current = next
-            moved = true
-        }
-        return moved ? WebURL("/\(kind.noun)/\(current)") : nil
-    }
-
     // MARK: - Labels
 
     static func label(_ reason: DuplicateReason, _ t: Lang) -> String {
@@ -250,30 +228,6 @@ struct DuplicatePages {
         case .sameEmail: t("Same e-mail", "Одинаковый e-mail")
         case .sameINN: t("Same INN", "Одинаковый ИНН")
         case .similarName: t("Similar name", "Похожее имя")
-        }
-    }
-
-    static func fieldLabel(_ field: String, _ t: Lang) -> String {
-        switch field {
-        case "lastName": t("Last name", "Фамилия")
-        case "firstName": t("First name", "Имя")
-        case "middleName": t("Middle name", "Отчество")
-        case "position": t("Position", "Должность")
-        case "city": t("City", "Город")
-        case "address": t("Address", "Адрес")
-        case "birthday": t("Birthday", "День рождения")
-        case "source": t("Source", "Источник")
-        case "ownerId": t("Owner", "Ответственный")
-        case "readiness": t("Readiness", "Готовность")
-        case "lifecycle": t("Lifecycle", "Стадия")
-        case "emailConsent": t("E-mail consent", "Согласие на e-mail")
-        case "smsConsent": t("SMS consent", "Согласие на SMS")
-        case "name": t("Name", "Название")
-        case "inn": t("INN", "ИНН")
-        case "kpp": t("KPP", "КПП")
-        case "industry": t("Industry", "Отрасль")
-        case "website": t("Website", "Сайт")
-        default: String(field.dropFirst("customFields.".count))
         }
     }
 
@@ -360,6 +314,8 @@ struct MergeSheet {
     }
     var records: [Column]
     var fields: [String]
+    /// The scalar fields' labels by key (custom fields are labelled by their definitions).
+    var labels: [String: String]
     var defaults: [String: String]
     var unions: [(String, [String])]
 
@@ -367,32 +323,13 @@ struct MergeSheet {
         let t = viewer.t
         fields = MergeRules.fields(contacts).map(\.key)
         defaults = MergeRules.defaultChoices(contacts).mapValues(\.rawValue)
+        labels = MergeSheet.contactFields.mapValues { $0.label(t) }
         let keys = fields
         records = contacts.map { c in
-            var values: [String: String] = [:]
-            for key in keys {
-                let value: String? =
-                    switch key {
-                    case "lastName": c.lastName
-                    case "firstName": c.firstName
-                    case "middleName": c.middleName
-                    case "position": c.position
-                    case "city": c.city
-                    case "address": c.address
-                    case "birthday": c.birthday.map(viewer.format.date)
-                    case "source": MergeSheet.source(c.source)
-                    case "ownerId": users.name(of: c.ownerID)
-                    case "readiness": c.readiness.map(t.label)
-                    case "lifecycle": t.label(c.lifecycle)
-                    case "emailConsent": c.emailConsent.map { $0.granted ? t("Yes", "Да") : t("No", "Нет") }
-                    case "smsConsent": c.smsConsent.map { $0.granted ? t("Yes", "Да") : t("No", "Нет") }
-                    default: MergeSheet.custom(key, c.customFields)
-                    }
-                values[key] = value
-            }
-            return Column(
+            Column(
                 id: c.id.rawValue, name: c.displayName.isEmpty ? "—" : c.displayName, url: .contact(c.id), createdAt: c.createdAt,
-                version: c.version, deleted: c.deletedAt != nil, values: values)
+                version: c.version, deleted: c.deletedAt != nil,
+                values: MergeSheet.values(c, keys: keys, MergeSheet.contactFields, c.customFields, viewer, users))
         }
         unions = [
             (t("Phones", "Телефоны"), MergeRules.union(contacts.map(\.phones)).map(\.number.display)),
@@ -405,27 +342,13 @@ struct MergeSheet {
         let t = viewer.t
         fields = MergeRules.fields(companies).map(\.key)
         defaults = MergeRules.defaultChoices(companies).mapValues(\.rawValue)
+        labels = MergeSheet.companyFields.mapValues { $0.label(t) }
         let keys = fields
         records = companies.map { c in
-            var values: [String: String] = [:]
-            for key in keys {
-                let value: String? =
-                    switch key {
-                    case "name": c.name
-                    case "inn": c.inn
-                    case "kpp": c.kpp
-                    case "industry": c.industry
-                    case "website": c.website
-                    case "city": c.city
-                    case "source": MergeSheet.source(c.source)
-                    case "ownerId": users.name(of: c.ownerID)
-                    default: MergeSheet.custom(key, c.customFields)
-                    }
-                values[key] = value
-            }
-            return Column(
+            Column(
                 id: c.id.rawValue, name: c.name, url: .company(c.id), createdAt: c.createdAt, version: c.version,
-                deleted: c.deletedAt != nil, values: values)
+                deleted: c.deletedAt != nil,
+                values: MergeSheet.values(c, keys: keys, MergeSheet.companyFields, c.customFields, viewer, users))
         }
         unions = [
             (t("Phones", "Телефоны"), MergeRules.union(companies.map(\.phones)).map(\.number.display)),
@@ -440,10 +363,66 @@ struct MergeSheet {
         return parts.isEmpty ? nil : parts.joined(separator: " / ")
     }
 
+    /// A record's displayable value per field: a scalar through its view, a custom field as plain text.
+    static func values<Record>(
+        _ record: Record, keys: [String], _ views: [String: MergeFieldView<Record>], _ customFields: [String: JSONValue], _ viewer: Viewer,
+        _ users: [User]
+    ) -> [String: String] {
+        var values: [String: String] = [:]
+        for key in keys {
+            values[key] = if let view = views[key] { view.value(record, viewer, users) } else { custom(key, customFields) }
+        }
+        return values
+    }
+
     static func custom(_ key: String, _ values: [String: JSONValue]) -> String? {
         guard key.hasPrefix("customFields."), let value = values[String(key.dropFirst("customFields.".count))], value != .null else {
             return nil
         }
         return value.plainText
     }
+}
+
+/// How the merge screen shows one scalar field of a record: its label, and a record's value as text.
+struct MergeFieldView<Record>: Sendable {
+    var label: @Sendable (Lang) -> String
+    var value: @Sendable (Record, Viewer, [User]) -> String?
+
+    init(_ label: @escaping @Sendable (Lang) -> String, _ value: @escaping @Sendable (Record, Viewer, [User]) -> String?) {
+        self.label = label
+        self.value = value
+    }
+}
+
+extension MergeSheet {
+    /// Every scalar field of ``ContactMerge/scalarFields`` by key (a test checks none is missing).
+    static let contactFields: [String: MergeFieldView<Contact>] = [
+        "lastName": .init({ $0("Last name", "Фамилия") }) { c, _, _ in c.lastName },
+        "firstName": .init({ $0("First name", "Имя") }) { c, _, _ in c.firstName },
+        "middleName": .init({ $0("Middle name", "Отчество") }) { c, _, _ in c.middleName },
+        "position": .init({ $0("Position", "Должность") }) { c, _, _ in c.position },
+        "city": .init({ $0("City", "Город") }) { c, _, _ in c.city },
+        "address": .init({ $0("Address", "Адрес") }) { c, _, _ in c.address },
+        "birthday": .init({ $0("Birthday", "День рождения") }) { c, viewer, _ in c.birthday.map(viewer.format.date) },
+        "source": .init({ $0("Source", "Источник") }) { c, _, _ in source(c.source) },
+        "ownerId": .init({ $0("Owner", "Ответственный") }) { c, _, users in users.name(of: c.ownerID) },
+        "readiness": .init({ $0("Readiness", "Готовность") }) { c, viewer, _ in c.readiness.map(viewer.t.label) },
+        "lifecycle": .init({ $0("Lifecycle", "Стадия") }) { c, viewer, _ in viewer.t.label(c.lifecycle) },
+        "emailConsent": .init({ $0("E-mail consent", "Согласие на e-mail") }) { c, viewer, _ in yesNo(c.emailConsent?.granted, viewer.t) },
+        "smsConsent": .init({ $0("SMS consent", "Согласие на SMS") }) { c, viewer, _ in yesNo(c.smsConsent?.granted, viewer.t) },
+    ]
+
+    /// Every scalar field of ``CompanyMerge/scalarFields`` by key (a test checks none is missing).
+    static let companyFields: [String: MergeFieldView<Company>] = [
+        "name": .init({ $0("Name", "Название") }) { c, _, _ in c.name },
+        "inn": .init({ $0("INN", "ИНН") }) { c, _, _ in c.inn },
+        "kpp": .init({ $0("KPP", "КПП") }) { c, _, _ in c.kpp },
+        "industry": .init({ $0("Industry", "Отрасль") }) { c, _, _ in c.industry },
+        "website": .init({ $0("Website", "Сайт") }) { c, _, _ in c.website },
+        "city": .init({ $0("City", "Город") }) { c, _, _ in c.city },
+        "source": .init({ $0("Source", "Источник") }) { c, _, _ in source(c.source) },
+        "ownerId": .init({ $0("Owner", "Ответственный") }) { c, _, users in users.name(of: c.ownerID) },
+    ]
+
+    static func yesNo(_ granted: Bool?, _ t: Lang) -> String? { granted.map { $0 ? t("Yes", "Да") : t("No", "Нет") } }
 }

@@ -33,7 +33,8 @@ struct ReportPages {
         router.get("reports/{name}") { request, context in
             let viewer = try await kit.viewer(request, context)
             let name = context.parameters.get("name") ?? ""
-            return WebResponse.html(try await reportPage(viewer, name: name, query: FormData.query(request)))
+            let filters = Result { () throws(ValidationError) in try Handlers.listQuery(request).filters }
+            return WebResponse.html(try await reportPage(viewer, name: name, query: FormData.query(request), filters: filters))
         }
     }
 
@@ -74,10 +75,18 @@ struct ReportPages {
                 """)
     }
 
-    func reportPage(_ viewer: Viewer, name: String, query: FormData) async throws -> HTML {
+    /// A report page; `filters` are the query's list filters as the API reads them (ids checked), or why not.
+    func reportPage(
+        _ viewer: Viewer, name: String, query: FormData, filters listFilters: Result<ListQuery.Filters, ValidationError>
+    ) async throws -> HTML {
         guard Self.names.contains(name) else { throw APIError.notFound }
         let t = viewer.t
         var errors = FormErrors()
+        var filter = ReportFilter()
+        switch listFilters {
+        case .success(let filters): filter = ReportFilter(filters)
+        case .failure(let error): errors = FormErrors(error, locale: viewer.locale)
+        }
         let pipelines = try await store.pipelines.list(by: viewer.actor)
         let segments = try await store.segments.list(ListQuery(limit: 200), by: viewer.actor).items
         let users = try await kit.users(viewer)
@@ -91,15 +100,14 @@ struct ReportPages {
         let from = day("from")
         let to = day("to")
         let needsPipeline = Self.pipelineReports.contains(name)
-        let filter = ReportFilter(
-            pipelineID: query["pipelineId"]?.trimmedOrNil.map { Pipeline.ID($0) } ?? (needsPipeline ? pipelines.first?.id : nil),
-            ownerID: query["ownerId"]?.trimmedOrNil.map { User.ID($0) }, teamID: query["teamId"]?.trimmedOrNil.map { Team.ID($0) },
-            segmentID: query["segment"]?.trimmedOrNil.map { Segment.ID($0) })
+        if needsPipeline, filter.pipelineID == nil { filter.pipelineID = pipelines.first?.id }
+        let filterValid = (try? listFilters.get()) != nil
         var body: HTML = .empty
         var period = try await store.reports.period(from: nil, to: nil, by: viewer.actor)
         do {
             period = try await store.reports.period(from: from, to: to, by: viewer.actor)
-            body = try await content(name, viewer, period: period, filter: filter)
+            // A malformed filter shows its errors rather than a report narrowed by less than was asked.
+            if filterValid { body = try await content(name, viewer, period: period, filter: filter) }
         } catch let error as ValidationError {
             errors = FormErrors(error, locale: viewer.locale)
         }
@@ -218,9 +226,7 @@ struct ReportPages {
             body = comparison(ReportTables.purchases(current, previous, t: t), viewer)
         case "stage-time":
             guard filter.pipelineID != nil else { break }
-            let (report, previous) = try await period.withPrevious {
-                try await store.reports.stageTime(period: $0, filter: filter, by: viewer.actor)
-            }
+            let (report, previous) = try await store.reports.stageTime(period: period, filter: filter, by: viewer.actor)
             body = tableReport(ReportTables.stageTime(report, previous, t: t), chart: 2, totals: false, viewer)
         case "lost-reasons":
             let (report, previous) = try await period.withPrevious {
