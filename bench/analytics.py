@@ -19,7 +19,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import urllib.request
 import zoneinfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import ROOT, run, serve, wrk  # noqa: E402
+from bench import ROOT, add_binary_options, release_binary, run, serve, wrk, write_block  # noqa: E402
 
 TARGET_MS = 300
 
@@ -70,14 +69,9 @@ def main():
     parser.add_argument("--floor-seconds", type=float, default=5, help="time spent on each SQL floor (at least 3 runs)")
     parser.add_argument("--only", help="run only the scenarios whose name contains this text")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of every floor statement")
-    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
-    parser.add_argument("--binary", help="run this rapport binary instead of building one (implies --no-build)")
-    parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+    add_binary_options(parser)
     args = parser.parse_args()
-
-    binary = args.binary or os.path.join(ROOT, ".build-release", "release", "rapport")
-    if not args.no_build and not args.binary:
-        run(["swift", "build", "-c", "release", "--product", "rapport", "--scratch-path", ".build-release"], cwd=ROOT)
+    binary = release_binary(args)
     data = os.path.join(args.data, f"analytics-{args.contacts}-{args.orders}-{args.deals}")
     path = os.path.join(data, "rapport.sqlite")
     done_marker = os.path.join(data, "seeded")
@@ -278,15 +272,7 @@ def main():
         f"--duration {args.duration} --connections {args.connections}`\n")
     print(table)
     if not args.no_write and not args.only:
-        doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-        text = open(doc).read()
-        block = "<!-- ANALYTICS:START -->\n" + table + "<!-- ANALYTICS:END -->"
-        if "<!-- ANALYTICS:START -->" in text:
-            text = re.sub(r"<!-- ANALYTICS:START -->.*<!-- ANALYTICS:END -->", lambda _: block, text, flags=re.S)
-        else:
-            text = text.replace("## How to reproduce", "## Segments and reports, 1,000,000 contacts and 5,000,000 orders\n\n"
-                                + block + "\n\n## How to reproduce")
-        open(doc, "w").write(text)
+        write_block("ANALYTICS", table, "## Segments and reports, 1,000,000 contacts and 5,000,000 orders")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,37 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def add_binary_options(parser):
+    """The options every benchmark shares: which release binary to run, and whether to update the docs."""
+    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    parser.add_argument("--binary", help="run this rapport binary instead of building one (implies --no-build)")
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+
+
+def release_binary(args):
+    """The release binary to benchmark, built first unless told otherwise. A separate scratch folder keeps the
+    release build from invalidating the debug one."""
+    if args.binary:
+        return args.binary
+    if not args.no_build:
+        run(["swift", "build", "-c", "release", "--product", "rapport", "--scratch-path", ".build-release"], cwd=ROOT)
+    return os.path.join(ROOT, ".build-release", "release", "rapport")
+
+
+def write_block(marker, body, section=None):
+    """Replaces the text between `<!-- MARKER:START -->` and `<!-- MARKER:END -->` in docs/PERFORMANCE.md with
+    `body`; when the markers are missing, adds `section` (a heading and text) with the block before
+    "## How to reproduce"."""
+    doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
+    text = open(doc).read()
+    block = f"<!-- {marker}:START -->\n{body}<!-- {marker}:END -->"
+    if f"<!-- {marker}:START -->" in text:
+        text = re.sub(f"<!-- {marker}:START -->.*<!-- {marker}:END -->", lambda _: block, text, flags=re.S)
+    else:
+        text = text.replace("## How to reproduce", f"{section}\n\n{block}\n\n## How to reproduce")
+    open(doc, "w").write(text)
+
+
 def cursor_token(sort, value, record_id):
     raw = json.dumps({"sort": sort, "value": value, "id": record_id}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -108,15 +139,9 @@ def main():
     parser.add_argument("--port", type=int, default=8181)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", default="16,4", help="comma-separated wrk connection counts, one table each")
-    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
-    parser.add_argument("--binary", help="run this rapport binary instead of building one (implies --no-build)")
-    parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+    add_binary_options(parser)
     args = parser.parse_args()
-
-    # A separate scratch folder keeps the release build from invalidating the debug one.
-    binary = args.binary or os.path.join(ROOT, ".build-release", "release", "rapport")
-    if not args.no_build and not args.binary:
-        run(["swift", "build", "-c", "release", "--product", "rapport", "--scratch-path", ".build-release"], cwd=ROOT)
+    binary = release_binary(args)
     data = os.path.join(args.data, f"contacts-{args.contacts}")
     path = os.path.join(data, "rapport.sqlite")
     env = dict(os.environ, RAPPORT_DATA_DIR=data, RAPPORT_LOG_LEVEL="warning")
@@ -226,11 +251,7 @@ def main():
         f"Command: `python3 bench/bench.py --contacts {args.contacts} --duration {args.duration} --connections {args.connections}`\n")
     print(table)
     if not args.no_write:
-        doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-        text = open(doc).read()
-        text = re.sub(r"<!-- BENCH:START -->.*<!-- BENCH:END -->",
-                      "<!-- BENCH:START -->\n" + table + "<!-- BENCH:END -->", text, flags=re.S)
-        open(doc, "w").write(text)
+        write_block("BENCH", table)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import ROOT, add_binary_options, release_binary, run, write_block  # noqa: E402
 
 LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров",
         "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев"]
@@ -50,23 +51,13 @@ def write_csv(path, rows, seed):
             out.write(f"{name};{phone(rng, n)};client{n}@example.ru;{CITIES[n % 8]};менеджер;{TAGS[n % 5]}\r\n")
 
 
-def run(cmd, **kw):
-    print("+", " ".join(cmd), flush=True)
-    return subprocess.run(cmd, check=True, **kw)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--data", default=os.path.join(ROOT, "bench-data"), help="where the CSV is kept")
-    parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
-    parser.add_argument("--binary", help="run this rapport binary instead of building one (implies --no-build)")
-    parser.add_argument("--no-write", action="store_true", help="do not update docs/PERFORMANCE.md")
+    add_binary_options(parser)
     args = parser.parse_args()
-
-    binary = args.binary or os.path.join(ROOT, ".build-release", "release", "rapport")
-    if not args.no_build and not args.binary:
-        run(["swift", "build", "-c", "release", "--product", "rapport", "--scratch-path", ".build-release"], cwd=ROOT)
+    binary = release_binary(args)
     os.makedirs(args.data, exist_ok=True)
     csv = os.path.join(args.data, f"import-{args.rows}.csv")
     if not os.path.exists(csv):
@@ -95,22 +86,15 @@ def main():
     if args.no_write:
         return 0
     counts = ", ".join(f"{key} {summary[key]:,}" for key in ["created", "updated", "skipped", "failed"] if key in summary)
-    block = (
-        "<!-- IMPORT:START -->\n"
+    write_block(
+        "IMPORT",
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.machine()}), release build, SQLite, "
         f"a fresh database.\n\n"
         "| Rows | File | Wall time | Rows/s | Peak memory (RSS) | Outcome |\n|---:|---:|---:|---:|---:|---|\n"
         f"| {args.rows:,} | {size / 1e6:.0f} MB (Windows-1251, `;`) | {elapsed:.1f} s | {rate:,.0f} | {peak_kb / 1024:.0f} MB | {counts} |\n\n"
-        f"Command: `python3 bench/imports.py --rows {args.rows}`\n"
-        "<!-- IMPORT:END -->")
-    doc = os.path.join(ROOT, "docs", "PERFORMANCE.md")
-    text = open(doc).read()
-    if "<!-- IMPORT:START -->" in text:
-        text = re.sub(r"<!-- IMPORT:START -->.*<!-- IMPORT:END -->", lambda _: block, text, flags=re.S)
-    else:
-        text = text.replace("## How to reproduce", "## Contact import\n\nTarget (issue \"Data in and out\"): 1,000,000 rows in under "
-                            "60 s with peak memory under 500 MB, release build.\n\n" + block + "\n\n## How to reproduce")
-    open(doc, "w").write(text)
+        f"Command: `python3 bench/imports.py --rows {args.rows}`\n",
+        "## Contact import\n\nTarget (issue \"Data in and out\"): 1,000,000 rows in under 60 s with peak memory under 500 MB, "
+        "release build.")
     return 0
 
 
