@@ -156,6 +156,9 @@ public struct CompanyRepository: Sendable {
                 """
             ).first()
             guard row != nil else { throw RecordError.versionConflict(.company, currentVersion: expectedVersion) }
+            try await ChannelRows.replace(
+                db, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, phones: c.phones, emails: c.emails)
+            try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, names: c.tags)
         } else {
             try await db.raw(
                 """
@@ -172,9 +175,10 @@ public struct CompanyRepository: Sendable {
                     \(bind: c.version), NULL, NULL)
                 """
             ).run()
+            // A new company has no phones, e-mails or tags to replace.
+            try await ChannelRows.insert(db, workspace: c.workspaceID, kind: .company, [(c.id.rawValue, c.phones, c.emails)])
+            try await TagRows.link(db, context: context, workspace: c.workspaceID, kind: .company, [(c.id.rawValue, c.tags)])
         }
-        try await ChannelRows.replace(db, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, phones: c.phones, emails: c.emails)
-        try await TagRows.replace(db, context: context, workspace: c.workspaceID, kind: .company, id: c.id.rawValue, names: c.tags)
         let body = SearchText.document(
             words: [c.name, c.inn, c.industry, c.city, c.website] + c.emails.map(\.address) + c.tags,
             phones: c.phones.map(\.number))
