@@ -72,6 +72,18 @@ struct WebFormRulesTests {
             ])
     }
 
+    @Test(
+        "A redirect must be an absolute http(s) address with a dotted host",
+        arguments: [
+            ("https://example.ru/thanks", true), ("HTTP://EXAMPLE.RU", true), ("http://intranet/thanks", false),
+            ("https://localhost/x", false), ("example.ru/thanks", false), ("ftp://example.ru", false),
+        ])
+    func redirect(_ url: String, _ valid: Bool) {
+        var input = Self.input([Self.email])
+        input.redirectURL = .set(url)
+        #expect(Self.issues(input) == (valid ? nil : [FieldIssue("redirectUrl", .invalidURL)]))
+    }
+
     @Test("Without an e-mail or phone field, or with no fields, a form is refused")
     func needsContactChannel() {
         #expect(
@@ -240,6 +252,19 @@ struct TelephonyRulesTests {
             Self.issues(CallEvent(callID: "c", direction: .outbound, from: "101", to: " ", status: .ringing)) == [
                 FieldIssue("to", .required)
             ])
+    }
+
+    @Test(
+        "A recording link passes only when the call activity would take it too (a dotted host)",
+        arguments: [
+            ("https://pbx.example/rec/1.mp3", true), ("http://10.0.0.5.nip.io/r.wav", true), ("http://pbx/rec.mp3", false),
+            ("https://localhost/rec.mp3", false), ("pbx.example/rec.mp3", false), ("ftp://pbx.example/rec.mp3", false),
+        ])
+    func recordingLink(_ url: String, _ valid: Bool) {
+        let event = CallEvent(
+            callID: "c1", direction: .inbound, from: "+79125556677", to: "101", recordingURL: url, status: .completed)
+        #expect(Self.issues(event) == (valid ? nil : [FieldIssue("recordingUrl", .invalidURL)]))
+        #expect(WebAddress.isAbsoluteHTTP(url) == valid)
     }
 
     @Test("Only an unanswered inbound call is missed")

@@ -94,7 +94,7 @@ public enum WebFormRules {
         if let url = next.redirectURL {
             if url.count > 2000 {
                 issues.add("redirectUrl", .tooLong, ["max": "2000"])
-            } else if !isWebAddress(url) {
+            } else if !WebAddress.isAbsoluteHTTP(url) {
                 issues.add("redirectUrl", .invalidURL)
             }
         }
@@ -256,14 +256,6 @@ public enum WebFormRules {
         var items: [String: String] = [:]
         for item in components.queryItems ?? [] where items[item.name] == nil { items[item.name] = item.value ?? "" }
         return items
-    }
-
-    /// Whether a text is an absolute http(s) address.
-    public static func isWebAddress(_ text: String) -> Bool {
-        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
-            return false
-        }
-        return scheme == "http" || scheme == "https"
     }
 
     private static func trim(_ edit: Edit<String>) -> Edit<String> {
