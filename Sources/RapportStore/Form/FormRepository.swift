@@ -197,7 +197,7 @@ public struct FormRepository: Sendable {
         let contacts = ContactRepository(context: context)
         var companyID: Company.ID?
         if let name = lead.companyName ?? lead.companyINN {
-            companyID = try await company(db, name: lead.companyName ?? name, inn: lead.companyINN, owner: owner, actor: actor)
+            companyID = try await company(db, name: name, inn: lead.companyINN, owner: owner, actor: actor)
         }
         var contact: Contact
         var created = false
@@ -205,12 +205,9 @@ public struct FormRepository: Sendable {
             db, emails: lead.emails, phones: lead.phones, workspace: form.workspaceID),
             let current = try await contacts.load(db, ids: [existing], workspace: form.workspaceID).first
         {
+            // `.fill` keeps every value the contact has and adds what it lacks, custom fields included.
             var change = ContactImport.merge(lead.contact, into: current, policy: .fill, region: workspace.phoneRegion) ?? ContactInput()
             change.source = WebFormRules.firstTouch(current.source, lead.source)
-            if let values = lead.contact.customFields {
-                let missing = values.filter { current.customFields[$0.key] == nil }
-                if !missing.isEmpty { change.customFields = missing }
-            }
             if let companyID, !current.companies.contains(where: { $0.companyID == companyID }) {
                 change.companies = current.companies + [CompanyLink(companyID: companyID, isPrimary: current.companies.isEmpty)]
             }
