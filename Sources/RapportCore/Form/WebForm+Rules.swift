@@ -213,10 +213,7 @@ public enum WebFormRules {
     /// Whether one more submission from an address to a form may proceed, given the address's counter for
     /// that form (every submission counts, within ``LoginThrottle/window``).
     public static func throttle(_ counter: LoginThrottle.Counter?, now: Date) -> LoginThrottle.Verdict {
-        guard let counter else { return .allowed }
-        let elapsed = now.timeIntervalSince(counter.windowStart)
-        guard elapsed < LoginThrottle.window, counter.failures >= maxSubmissionsPerAddress else { return .allowed }
-        return .refused(retryAfter: max(1, Int((LoginThrottle.window - elapsed).rounded(.up))))
+        LoginThrottle.verdict(counter, limit: maxSubmissionsPerAddress, now: now)
     }
 
     /// Whether the posted values are a bot's: the honeypot is filled.
