@@ -54,6 +54,29 @@ struct WebFormRulesTests {
         #expect(form.fields[1].type == .tel)
     }
 
+    @Test("Merging an input trims it, drops repeated owners and checks nothing, so a page can show it back")
+    func merging() {
+        var input = Self.input([FormField(target: " contact.email ", labelRU: "  Почта ", labelEN: " ", type: .email)])
+        input.name = "   "
+        input.redirectURL = .set("  not a url ")
+        input.thankYouText = .set("   ")
+        input.ownerIDs = [Self.bob, Self.ann, Self.bob]
+        input.isActive = false
+        var base = Self.blank()
+        base.thankYouText = "Спасибо"
+        base.ownerIDs = [Self.ann, Self.bob, Self.cat]
+        base.cursor = 2
+        let merged = WebFormRules.merging(input, into: base)
+        #expect(merged.name == "")
+        #expect(merged.fields == [FormField(target: "contact.email", labelRU: "Почта", type: .email)])
+        #expect(merged.redirectURL == "not a url")
+        #expect(merged.thankYouText == nil, "a blank text clears it")
+        #expect(merged.ownerIDs == [Self.bob, Self.ann])
+        #expect(merged.cursor == 0, "the cursor fell off the shorter list")
+        #expect(!merged.isActive)
+        #expect(WebFormRules.merging(WebFormInput(), into: base) == base, "an empty input changes nothing")
+    }
+
     @Test("A definition names every bad part")
     func badDefinition() {
         var input = Self.input([

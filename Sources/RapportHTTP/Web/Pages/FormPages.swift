@@ -110,19 +110,8 @@ struct FormPages {
 
     /// What the user typed, to show again beside the errors.
     static func draft(_ input: WebFormInput, _ viewer: Viewer, base: WebForm? = nil) -> WebForm {
-        var form = base ?? WebForm(id: WebForm.ID("new"), workspaceID: viewer.workspace.id, publicKey: "", now: Date(), createdBy: nil)
-        form.name = input.name ?? form.name
-        form.fields = input.fields ?? form.fields
-        form.consentText.apply(input.consentText)
-        form.createsDeal = input.createsDeal ?? form.createsDeal
-        form.pipelineID.apply(input.pipelineID)
-        form.stageID.apply(input.stageID)
-        form.createsTask = input.createsTask ?? form.createsTask
-        form.ownerIDs = input.ownerIDs ?? form.ownerIDs
-        form.isActive = input.isActive ?? form.isActive
-        form.thankYouText.apply(input.thankYouText)
-        form.redirectURL.apply(input.redirectURL)
-        return form
+        let form = base ?? WebForm(id: WebForm.ID("new"), workspaceID: viewer.workspace.id, publicKey: "", now: Date(), createdBy: nil)
+        return WebFormRules.merging(input, into: form)
     }
 
     func builder(_ viewer: Viewer, _ saved: WebForm?, draft: WebForm?, origin: String, errors: FormErrors) async throws -> HTML {
