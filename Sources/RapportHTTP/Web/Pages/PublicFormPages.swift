@@ -91,7 +91,7 @@ enum PublicForm {
     /// This server's origin as the client reached it.
     static func origin(_ request: Request) -> String {
         let host = request.head.authority ?? "localhost"
-        let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? request.head.scheme ?? "http"
+        let proto = request.headers[.forwardedProto] ?? request.head.scheme ?? "http"
         return "\(proto == "https" ? "https" : "http")://\(host)"
     }
 
