@@ -109,3 +109,22 @@ struct WebFormRecordsTests {
     }
 }
 
+@Suite("Telephony call-back task")
+struct TelephonyCallbackTests {
+    @Test("A missed call's task: a call due now for the assignee on the contact, the number after a name that is not it")
+    func callback() {
+        let now = CoreFixture.now
+        let task = TelephonyRules.callbackTask(
+            contactID: Contact.ID("ct-1"), contactName: "Петров Пётр", number: "+7 912 555-66-77", assignee: User.ID("user-bob"),
+            locale: .ru, now: now)
+        #expect(task.title == "Перезвонить: Петров Пётр (+7 912 555-66-77)")
+        #expect(task.kind == .call)
+        #expect(task.dueAt == .set(now))
+        #expect(task.assigneeID == .set(User.ID("user-bob")))
+        #expect(task.related == .set(RecordRef(kind: .contact, id: "ct-1")))
+        let unnamed = TelephonyRules.callbackTask(
+            contactID: Contact.ID("ct-2"), contactName: "+79125556677", number: "+79125556677", assignee: User.ID("user-bob"),
+            locale: .en, now: now)
+        #expect(unnamed.title == "Call back: +79125556677")
+    }
+}
