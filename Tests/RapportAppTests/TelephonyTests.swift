@@ -82,6 +82,22 @@ import Testing
         }
     }
 
+    @Test func aRecordingLinkWithoutADottedHostIsA422OnRecordingUrlAndStoresNothing() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("admin")
+            let event: JSONValue = [
+                "callId": "pbx-20", "direction": "inbound", "from": "+79125556677", "to": "+74950000000", "status": "completed",
+                "duration": 10, "recordingUrl": "http://pbx/rec.mp3",
+            ]
+            let refused = try await api.post(Self.path, token, event, headers: .language("en"))
+            #expect(refused.status == 422)
+            #expect(refused.errorFields == ["recordingUrl"])
+            #expect(try await api.get("/api/v1/contacts", token).data.isEmpty)
+            #expect(try await api.get("/api/v1/activities?kind=call", token).data.isEmpty)
+        }
+    }
+
     @Test func aBadEventIsALocalized422AndOnlySettingsManagersMayPost() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

@@ -247,12 +247,16 @@ import Testing
             let field = try await api.post(
                 "/api/v1/custom-fields", owner, ["entity": "contact", "kind": "number", "key": "budget", "label": "Бюджет"])
             #expect(field.status == 201)
+            let size = try await api.post(
+                "/api/v1/custom-fields", owner, ["entity": "contact", "kind": "text", "key": "size", "label": "Размер"])
+            #expect(size.status == 201)
             let form = try await api.post(
                 "/api/v1/forms", owner,
                 [
                     "name": "Бюджет",
                     "fields": [
                         ["target": "contact.email", "labelRu": "Почта"], ["target": "contact.custom.budget", "labelRu": "Бюджет"],
+                        ["target": "contact.custom.size", "labelRu": "Размер"],
                     ],
                 ])
             #expect(form.status == 201)
@@ -268,6 +272,15 @@ import Testing
             #expect(contacts.count == 1)
             #expect(contacts.first?["customFields"]["budget"] == 150000)
             #expect(contacts.first?["ownerId"].stringValue == crew.user("owner").id.rawValue)
+            // The same visitor again: a value the contact has is kept, a missing one is filled.
+            let again = try await api.call(
+                .post, "/api/v1/forms/\(key)/submissions",
+                body: ["fields": ["contact.email": "a@b.ru", "contact.custom.budget": "999", "contact.custom.size": "XL"]])
+            #expect(again.status == 201)
+            let filled = try await api.get("/api/v1/contacts", owner).data
+            #expect(filled.count == 1)
+            #expect(filled.first?["customFields"]["budget"] == 150000)
+            #expect(filled.first?["customFields"]["size"] == "XL")
         }
     }
 

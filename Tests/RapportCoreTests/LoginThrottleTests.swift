@@ -42,6 +42,25 @@ struct LoginThrottleTests {
         #expect(LoginThrottle.check(email: nil, address: counter, now: Self.now) == verdict)
     }
 
+    @Test(
+        "One counter against a limit: refused from the limit on, until the window ends, at least a second",
+        arguments: [
+            (nil, 1, LoginThrottle.Verdict.allowed), (2, 3, .allowed), (3, 3, .refused(retryAfter: 600)),
+            (30, 3, .refused(retryAfter: 600)), (1, 1, .refused(retryAfter: 600)),
+        ] as [(Int?, Int, LoginThrottle.Verdict)])
+    func verdict(_ failures: Int?, _ limit: Int, _ expected: LoginThrottle.Verdict) {
+        let counter = failures.map { Self.counter($0, startedSecondsAgo: 300) }
+        #expect(LoginThrottle.verdict(counter, limit: limit, now: Self.now) == expected)
+    }
+
+    @Test("One counter: the wait rounds up and never reaches zero inside the window; a stale window allows")
+    func verdictEdges() {
+        #expect(LoginThrottle.verdict(Self.counter(3, startedSecondsAgo: 899.99), limit: 3, now: Self.now) == .refused(retryAfter: 1))
+        #expect(LoginThrottle.verdict(Self.counter(3, startedSecondsAgo: 0.4), limit: 3, now: Self.now) == .refused(retryAfter: 900))
+        #expect(LoginThrottle.verdict(Self.counter(3, startedSecondsAgo: 900), limit: 3, now: Self.now) == .allowed)
+        #expect(LoginThrottle.verdict(Self.counter(3, startedSecondsAgo: -60), limit: 3, now: Self.now) == .refused(retryAfter: 960))
+    }
+
     @Test("Both limits: the longer wait wins")
     func both() {
         let email = Self.counter(5, startedSecondsAgo: 800)

@@ -54,6 +54,29 @@ struct WebFormRulesTests {
         #expect(form.fields[1].type == .tel)
     }
 
+    @Test("Merging an input trims it, drops repeated owners and checks nothing, so a page can show it back")
+    func merging() {
+        var input = Self.input([FormField(target: " contact.email ", labelRU: "  Почта ", labelEN: " ", type: .email)])
+        input.name = "   "
+        input.redirectURL = .set("  not a url ")
+        input.thankYouText = .set("   ")
+        input.ownerIDs = [Self.bob, Self.ann, Self.bob]
+        input.isActive = false
+        var base = Self.blank()
+        base.thankYouText = "Спасибо"
+        base.ownerIDs = [Self.ann, Self.bob, Self.cat]
+        base.cursor = 2
+        let merged = WebFormRules.merging(input, into: base)
+        #expect(merged.name == "")
+        #expect(merged.fields == [FormField(target: "contact.email", labelRU: "Почта", type: .email)])
+        #expect(merged.redirectURL == "not a url")
+        #expect(merged.thankYouText == nil, "a blank text clears it")
+        #expect(merged.ownerIDs == [Self.bob, Self.ann])
+        #expect(merged.cursor == 0, "the cursor fell off the shorter list")
+        #expect(!merged.isActive)
+        #expect(WebFormRules.merging(WebFormInput(), into: base) == base, "an empty input changes nothing")
+    }
+
     @Test("A definition names every bad part")
     func badDefinition() {
         var input = Self.input([
@@ -70,6 +93,18 @@ struct WebFormRulesTests {
                 FieldIssue("fields[2].target", .unknownField), FieldIssue("fields[3].label", .required),
                 FieldIssue("fields[4].target", .invalidOption), FieldIssue("ownerIds[0]", .unknownReference),
             ])
+    }
+
+    @Test(
+        "A redirect must be an absolute http(s) address with a dotted host",
+        arguments: [
+            ("https://example.ru/thanks", true), ("HTTP://EXAMPLE.RU", true), ("http://intranet/thanks", false),
+            ("https://localhost/x", false), ("example.ru/thanks", false), ("ftp://example.ru", false),
+        ])
+    func redirect(_ url: String, _ valid: Bool) {
+        var input = Self.input([Self.email])
+        input.redirectURL = .set(url)
+        #expect(Self.issues(input) == (valid ? nil : [FieldIssue("redirectUrl", .invalidURL)]))
     }
 
     @Test("Without an e-mail or phone field, or with no fields, a form is refused")
@@ -240,6 +275,19 @@ struct TelephonyRulesTests {
             Self.issues(CallEvent(callID: "c", direction: .outbound, from: "101", to: " ", status: .ringing)) == [
                 FieldIssue("to", .required)
             ])
+    }
+
+    @Test(
+        "A recording link passes only when the call activity would take it too (a dotted host)",
+        arguments: [
+            ("https://pbx.example/rec/1.mp3", true), ("http://10.0.0.5.nip.io/r.wav", true), ("http://pbx/rec.mp3", false),
+            ("https://localhost/rec.mp3", false), ("pbx.example/rec.mp3", false), ("ftp://pbx.example/rec.mp3", false),
+        ])
+    func recordingLink(_ url: String, _ valid: Bool) {
+        let event = CallEvent(
+            callID: "c1", direction: .inbound, from: "+79125556677", to: "101", recordingURL: url, status: .completed)
+        #expect(Self.issues(event) == (valid ? nil : [FieldIssue("recordingUrl", .invalidURL)]))
+        #expect(WebAddress.isAbsoluteHTTP(url) == valid)
     }
 
     @Test("Only an unanswered inbound call is missed")

@@ -31,17 +31,24 @@ public enum LoginThrottle {
         case refused(retryAfter: Int)
     }
 
-    /// Whether an attempt may proceed given the counters of its e-mail and address.
+    /// Whether an attempt may proceed given the counters of its e-mail and address: refused while either
+    /// is at its limit, for the longer of the two waits.
     public static func check(email: Counter?, address: Counter?, now: Date) -> Verdict {
         var retry = 0
         for (counter, limit) in [(email, maxFailuresPerEmail), (address, maxFailuresPerAddress)] {
-            guard let counter else { continue }
-            let elapsed = now.timeIntervalSince(counter.windowStart)
-            if elapsed < window, counter.failures >= limit {
-                retry = max(retry, Int((window - elapsed).rounded(.up)))
-            }
+            if case .refused(let wait) = verdict(counter, limit: limit, now: now) { retry = max(retry, wait) }
         }
         return retry > 0 ? .refused(retryAfter: retry) : .allowed
+    }
+
+    /// The verdict of one counter against its limit: refused while the window is live and the count has
+    /// reached the limit, until the window ends (at least one second); a stale window allows. Shared by
+    /// sign-in and every other per-key limit (web form submissions).
+    public static func verdict(_ counter: Counter?, limit: Int, now: Date) -> Verdict {
+        guard let counter else { return .allowed }
+        let elapsed = now.timeIntervalSince(counter.windowStart)
+        guard elapsed < window, counter.failures >= limit else { return .allowed }
+        return .refused(retryAfter: max(1, Int((window - elapsed).rounded(.up))))
     }
 
     /// The counter after one more failure at `now` (a stale window starts over).

@@ -212,7 +212,9 @@ public enum WebAddress {
         return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty }
     }
 
-    /// Whether the text is an absolute http(s) URL (for recording links and URL custom fields).
+    /// Whether the text is an absolute http(s) URL with a dotted host: the one rule for call recording links
+    /// (the telephony event and the call activity), form redirects and URL custom fields, so an address one
+    /// check takes is never refused by a later one.
     public static func isAbsoluteHTTP(_ text: String) -> Bool {
         let lower = text.lowercased()
         return (lower.hasPrefix("http://") || lower.hasPrefix("https://")) && isPlausible(text)

@@ -54,15 +54,11 @@ public enum WebFormRules {
     /// The most fields one form has.
     public static let maxFields = 40
 
-    /// Applies a builder's input and checks the whole definition.
-    /// - Parameters:
-    ///   - customFields: the workspace's custom field definitions, for `*.custom.<key>` targets.
-    ///   - users: the active users of the workspace, for the owners list.
-    public static func applying(
-        _ input: WebFormInput, to form: WebForm, customFields: [CustomFieldDefinition], users: Set<User.ID>, now: Date
-    ) throws(ValidationError) -> WebForm {
+    /// A builder's input laid over a form, unchecked: names, labels and texts trimmed, owners without
+    /// repeats (the round robin's cursor back to the start when it falls off the list). ``applying(_:to:customFields:users:now:)``
+    /// checks the result; a page shows it back beside the errors.
+    public static func merging(_ input: WebFormInput, into form: WebForm) -> WebForm {
         var next = form
-        var issues = FieldIssues()
         if let name = input.name { next.name = name.trimmed }
         if let fields = input.fields {
             next.fields = fields.map { field in
@@ -86,7 +82,18 @@ public enum WebFormRules {
         if let active = input.isActive { next.isActive = active }
         next.thankYouText.apply(input.thankYouText.map(trim))
         next.redirectURL.apply(input.redirectURL.map(trim))
+        return next
+    }
 
+    /// Applies a builder's input and checks the whole definition.
+    /// - Parameters:
+    ///   - customFields: the workspace's custom field definitions, for `*.custom.<key>` targets.
+    ///   - users: the active users of the workspace, for the owners list.
+    public static func applying(
+        _ input: WebFormInput, to form: WebForm, customFields: [CustomFieldDefinition], users: Set<User.ID>, now: Date
+    ) throws(ValidationError) -> WebForm {
+        var next = merging(input, into: form)
+        var issues = FieldIssues()
         issues.require(next.name, "name")
         issues.limit(next.name, "name", to: 200)
         issues.limit(next.consentText, "consentText", to: 2000)
@@ -94,7 +101,7 @@ public enum WebFormRules {
         if let url = next.redirectURL {
             if url.count > 2000 {
                 issues.add("redirectUrl", .tooLong, ["max": "2000"])
-            } else if !isWebAddress(url) {
+            } else if !WebAddress.isAbsoluteHTTP(url) {
                 issues.add("redirectUrl", .invalidURL)
             }
         }
@@ -213,10 +220,7 @@ public enum WebFormRules {
     /// Whether one more submission from an address to a form may proceed, given the address's counter for
     /// that form (every submission counts, within ``LoginThrottle/window``).
     public static func throttle(_ counter: LoginThrottle.Counter?, now: Date) -> LoginThrottle.Verdict {
-        guard let counter else { return .allowed }
-        let elapsed = now.timeIntervalSince(counter.windowStart)
-        guard elapsed < LoginThrottle.window, counter.failures >= maxSubmissionsPerAddress else { return .allowed }
-        return .refused(retryAfter: max(1, Int((LoginThrottle.window - elapsed).rounded(.up))))
+        LoginThrottle.verdict(counter, limit: maxSubmissionsPerAddress, now: now)
     }
 
     /// Whether the posted values are a bot's: the honeypot is filled.
@@ -256,14 +260,6 @@ public enum WebFormRules {
         var items: [String: String] = [:]
         for item in components.queryItems ?? [] where items[item.name] == nil { items[item.name] = item.value ?? "" }
         return items
-    }
-
-    /// Whether a text is an absolute http(s) address.
-    public static func isWebAddress(_ text: String) -> Bool {
-        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
-            return false
-        }
-        return scheme == "http" || scheme == "https"
     }
 
     private static func trim(_ edit: Edit<String>) -> Edit<String> {

@@ -81,8 +81,8 @@ public enum TelephonyRules {
     /// The channel recorded on contacts created from an unknown caller.
     public static let source = "call"
 
-    /// Checks an event: a call id, a client number that is a phone, sane times and duration, an http(s)
-    /// recording link. Returns the client's number in E.164.
+    /// Checks an event: a call id, a client number that is a phone, sane times and duration, a recording
+    /// link the call activity takes (``WebAddress/isAbsoluteHTTP(_:)``). Returns the client's number in E.164.
     public static func validate(_ event: CallEvent, region: PhoneRegion) throws(ValidationError) -> String {
         var issues = FieldIssues()
         issues.require(event.callID, "callId")
@@ -102,7 +102,7 @@ public enum TelephonyRules {
         if let url = event.recordingURL {
             if url.count > 2000 {
                 issues.add("recordingUrl", .tooLong, ["max": "2000"])
-            } else if !WebFormRules.isWebAddress(url) {
+            } else if !WebAddress.isAbsoluteHTTP(url) {
                 issues.add("recordingUrl", .invalidURL)
             }
         }

@@ -138,8 +138,8 @@ struct FormBody: Encodable, Sendable {
         id = f.id.rawValue
         name = f.name
         publicKey = f.publicKey
-        hostedPath = "/f/\(f.publicKey)"
-        embedPath = "/f/\(f.publicKey)/embed.js"
+        hostedPath = WebURL.publicForm(key: f.publicKey).path
+        embedPath = WebURL.publicForm(key: f.publicKey, "embed.js").path
         fields = f.fields.map {
             FormFieldBody(target: $0.target, labelRu: $0.labelRU, labelEn: $0.labelEN, required: $0.required, type: $0.type.rawValue)
         }

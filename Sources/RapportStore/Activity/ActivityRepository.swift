@@ -224,14 +224,33 @@ enum RecordOwners {
         }
     }
 
-    /// Whether the record exists (live) in the actor's workspace and the actor may read it.
-    static func canRead(_ db: any SQLDatabase, _ ref: RecordRef, actor: Actor) async throws -> Bool {
-        guard let (table, owner) = table(ref.kind) else { return false }
+    /// What an actor may do with a record, as things attached to it need to know.
+    enum Access: Sendable, Hashable {
+        /// Unknown, in the trash, in another workspace, or not visible to the actor: "not found".
+        case missing
+        /// Visible, but the operation is not allowed: "forbidden".
+        case readOnly
+        /// Visible, and the operation is allowed.
+        case allowed
+    }
+
+    /// Whether the record exists (live) in the actor's workspace, is visible to the actor, and allows the
+    /// operation, from one read of its owner.
+    static func access(_ db: any SQLDatabase, _ ref: RecordRef, _ operation: RecordOperation, actor: Actor) async throws -> Access {
+        guard let (table, owner) = table(ref.kind) else { return .missing }
         guard
             let row = try await db.raw(
                 "SELECT \(unsafeRaw: owner) AS owner FROM \(unsafeRaw: table) WHERE id = \(bind: ref.id) AND workspace_id = \(bind: actor.workspaceID.rawValue) AND deleted_at IS NULL"
             ).first()
-        else { return false }
-        return try await AccessCheck.allows(db, actor, .read, ref.kind, owner: try row.optionalID("owner"))
+        else { return .missing }
+        let ownerID: User.ID? = try row.optionalID("owner")
+        guard try await AccessCheck.allows(db, actor, .read, ref.kind, owner: ownerID) else { return .missing }
+        guard operation != .read else { return .allowed }
+        return try await AccessCheck.allows(db, actor, operation, ref.kind, owner: ownerID) ? .allowed : .readOnly
+    }
+
+    /// Whether the record exists (live) in the actor's workspace and the actor may read it.
+    static func canRead(_ db: any SQLDatabase, _ ref: RecordRef, actor: Actor) async throws -> Bool {
+        try await access(db, ref, .read, actor: actor) == .allowed
     }
 }

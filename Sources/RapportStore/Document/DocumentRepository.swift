@@ -59,7 +59,7 @@ public struct DocumentRepository: Sendable {
     public func get(_ id: Document.ID, by actor: Actor) async throws -> Document {
         let db = context.database.reader
         guard let document = try await load(db, ids: [id.rawValue], workspace: actor.workspaceID).first,
-            try await parentAllows(db, document.record, .read, actor: actor)
+            DocumentRules.attachableKinds.contains(document.record.kind), try await RecordOwners.canRead(db, document.record, actor: actor)
         else { throw RecordError.notFound(.contact) }
         return document
     }
@@ -235,27 +235,18 @@ public struct DocumentRepository: Sendable {
             changes: [FieldChange(field: "documents", before: before, after: after)])
     }
 
-    /// Whether the record is live in the actor's workspace and the actor may do what the operation on its
-    /// documents needs.
-    func parentAllows(_ db: any SQLDatabase, _ record: RecordRef, _ operation: RecordOperation, actor: Actor) async throws -> Bool {
-        guard DocumentRules.attachableKinds.contains(record.kind), let (table, owner) = RecordOwners.table(record.kind),
-            let row = try await db.raw(
-                """
-                SELECT \(unsafeRaw: owner) AS owner FROM \(unsafeRaw: table)
-                WHERE id = \(bind: record.id) AND workspace_id = \(bind: actor.workspaceID.rawValue) AND deleted_at IS NULL
-                """
-            ).first()
-        else { return false }
-        let ownerID: User.ID? = try row.optionalID("owner")
-        guard try await AccessCheck.allows(db, actor, .read, record.kind, owner: ownerID) else { return false }
-        let needed = DocumentRules.parentOperation(for: operation)
-        return needed == .read ? true : try await AccessCheck.allows(db, actor, needed, record.kind, owner: ownerID)
-    }
-
-    /// Refuses an unknown or invisible record as not found, a visible one the actor may not change as forbidden.
+    /// Refuses an unknown or invisible record as not found, a visible one the actor may not change as
+    /// forbidden (one read of the record; what an operation on its documents needs of it is
+    /// ``DocumentRules/parentOperation(for:)``). Upload and new version check before the file is written,
+    /// so a refused request stores no bytes, and again under the transaction, where the record may have
+    /// gone meanwhile.
     private func requireParent(_ db: any SQLDatabase, _ record: RecordRef, _ operation: RecordOperation, actor: Actor) async throws {
-        guard try await parentAllows(db, record, .read, actor: actor) else { throw RecordError.notFound(record.kind) }
-        guard try await parentAllows(db, record, operation, actor: actor) else { throw RecordError.forbidden }
+        guard DocumentRules.attachableKinds.contains(record.kind) else { throw RecordError.notFound(record.kind) }
+        switch try await RecordOwners.access(db, record, DocumentRules.parentOperation(for: operation), actor: actor) {
+        case .missing: throw RecordError.notFound(record.kind)
+        case .readOnly: throw RecordError.forbidden
+        case .allowed: return
+        }
     }
 
     func load(_ db: any SQLDatabase, ids: [String], workspace: Workspace.ID) async throws -> [Document] {

@@ -197,7 +197,7 @@ public struct FormRepository: Sendable {
         let contacts = ContactRepository(context: context)
         var companyID: Company.ID?
         if let name = lead.companyName ?? lead.companyINN {
-            companyID = try await company(db, name: lead.companyName ?? name, inn: lead.companyINN, owner: owner, actor: actor)
+            companyID = try await company(db, name: name, inn: lead.companyINN, owner: owner, actor: actor)
         }
         var contact: Contact
         var created = false
@@ -205,12 +205,9 @@ public struct FormRepository: Sendable {
             db, emails: lead.emails, phones: lead.phones, workspace: form.workspaceID),
             let current = try await contacts.load(db, ids: [existing], workspace: form.workspaceID).first
         {
+            // `.fill` keeps every value the contact has and adds what it lacks, custom fields included.
             var change = ContactImport.merge(lead.contact, into: current, policy: .fill, region: workspace.phoneRegion) ?? ContactInput()
             change.source = WebFormRules.firstTouch(current.source, lead.source)
-            if let values = lead.contact.customFields {
-                let missing = values.filter { current.customFields[$0.key] == nil }
-                if !missing.isEmpty { change.customFields = missing }
-            }
             if let companyID, !current.companies.contains(where: { $0.companyID == companyID }) {
                 change.companies = current.companies + [CompanyLink(companyID: companyID, isPrimary: current.companies.isEmpty)]
             }
@@ -228,46 +225,22 @@ public struct FormRepository: Sendable {
             contact = try await Self.naming("contact") { try await contacts.create(db, newContact, by: actor) }
             created = true
         }
-        let t = { (english: String, russian: String) in workspace.locale == .ru ? russian : english }
         var dealID: Deal.ID?
         if locked.createsDeal {
-            var input = DealInput()
-            input.title = lead.dealTitle ?? "\(locked.name): \(contact.displayName)"
-            if let amount = lead.dealAmount { input.amount = try? Money.parse(amount, currency: workspace.currency) }
-            input.pipelineID = locked.pipelineID
-            input.stageID = locked.stageID
-            input.ownerID = .set(owner)
-            input.contactIDs = [contact.id]
-            if let companyID { input.companyID = .set(companyID) }
-            input.source = lead.source
-            if !lead.dealCustomFields.isEmpty { input.customFields = lead.dealCustomFields }
-            let newDeal = input
-            dealID = try await Self.naming("deal") { try await DealRepository(context: context).create(db, newDeal, by: actor).id }
+            let deal = WebFormRules.deal(
+                lead, form: locked, contactID: contact.id, contactName: contact.displayName, companyID: companyID, owner: owner,
+                currency: workspace.currency)
+            dealID = try await Self.naming("deal") { try await DealRepository(context: context).create(db, deal, by: actor).id }
         }
         var taskID: TaskItem.ID?
         if locked.createsTask {
-            var input = TaskInput()
-            input.title =
-                t("Follow up the lead from «\(locked.name)»", "Обработать заявку с формы «\(locked.name)»") + ": \(contact.displayName)"
-            input.kind = .call
-            input.dueAt = .set(context.effects.now().addingTimeInterval(3600))
-            input.assigneeID = .set(owner)
-            input.related = .set(
-                dealID.map { RecordRef(kind: .deal, id: $0.rawValue) } ?? RecordRef(kind: .contact, id: contact.id.rawValue))
-            taskID = try await TaskRepository(context: context).create(db, input, by: actor).id
+            let task = WebFormRules.followUpTask(
+                form: locked, contactID: contact.id, contactName: contact.displayName, dealID: dealID, owner: owner,
+                locale: workspace.locale, now: context.effects.now())
+            taskID = try await TaskRepository(context: context).create(db, task, by: actor).id
         }
-        var event = ActivityInput()
-        event.kind = .system
-        event.subject = .set(t("Web form «\(locked.name)» submitted", "Заявка с формы «\(locked.name)»"))
-        var lines = locked.fields.compactMap { field in
-            post.values[field.target].trimmedOrNil.map { "\(field.label(workspace.locale)): \($0)" }
-        }
-        // The consent ticked is the form's own text (data processing), kept as given, not read as consent
-        // to marketing mail.
-        if let consent = locked.consentText { lines.append(t("Agreed: ", "Согласие: ") + consent) }
-        if !lines.isEmpty { event.body = .set(String(lines.joined(separator: "\n").prefix(10_000))) }
-        event.contactID = .set(contact.id)
-        if let dealID { event.dealID = .set(dealID) }
+        let event = WebFormRules.submissionActivity(
+            post.values, form: locked, contactID: contact.id, dealID: dealID, locale: workspace.locale)
         _ = try await ActivityRepository(context: context).create(db, event, by: actor, bySystem: true)
 
         let payload = Dictionary(

@@ -87,14 +87,9 @@ public struct TelephonyRepository: Sendable {
             }
             var taskID: TaskItem.ID? = try call.optionalID("callback_task_id")
             if taskID == nil, event.isMissed {
-                var task = TaskInput()
-                let number = contact.phones.first?.number.raw ?? event.clientNumber
-                task.title = workspace.locale == .ru ? "Перезвонить: \(contact.displayName)" : "Call back: \(contact.displayName)"
-                if contact.displayName != number { task.title = (task.title ?? "") + " (\(number))" }
-                task.kind = .call
-                task.dueAt = .set(now)
-                task.assigneeID = .set(routing.callbackAssignee(contactOwner: contact.ownerID))
-                task.related = .set(RecordRef(kind: .contact, id: contact.id.rawValue))
+                let task = TelephonyRules.callbackTask(
+                    contactID: contact.id, contactName: contact.displayName, number: contact.phones.first?.number.raw ?? event.clientNumber,
+                    assignee: routing.callbackAssignee(contactOwner: contact.ownerID), locale: workspace.locale, now: now)
                 taskID = try await TaskRepository(context: context).create(db, task, by: actor).id
             }
             try await db.raw(

@@ -18,26 +18,26 @@ struct DocumentPages {
                 var upload = file.upload
                 upload.title = form.text("title")
                 _ = try await store.documents.upload(to: record, upload, bytes: file.bytes, by: viewer.actor)
-                return WebResponse.redirect(Self.card(record), flash: .created)
+                return WebResponse.redirect(.card(of: record), flash: .created)
             }
         }
         router.post("documents/{id}/versions") { request, context in
             let viewer = try await kit.viewer(request, context)
             let (_, file) = try await readFile(request, context)
             let document = try await store.documents.addVersion(try Handlers.id(context), file.upload, bytes: file.bytes, by: viewer.actor)
-            return WebResponse.redirect(Self.card(document.record), flash: .saved)
+            return WebResponse.redirect(.card(of: document.record), flash: .saved)
         }
         router.post("documents/{id}/delete") { request, context in
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
             let document = try await store.documents.delete(try Handlers.id(context), by: viewer.actor)
-            return WebResponse.redirect(Self.card(document.record), flash: .deleted)
+            return WebResponse.redirect(.card(of: document.record), flash: .deleted)
         }
         router.post("documents/{id}/restore") { request, context in
             let viewer = try await kit.viewer(request, context)
             _ = try await FormData.read(request, context)
             let document = try await store.documents.restore(try Handlers.id(context), by: viewer.actor)
-            return WebResponse.redirect(Self.card(document.record), flash: .restored)
+            return WebResponse.redirect(.card(of: document.record), flash: .restored)
         }
         router.get("documents/{id}/versions/{number}") { request, context in
             let viewer = try await kit.viewer(request, context)
@@ -61,8 +61,6 @@ struct DocumentPages {
         return (form, (DocumentUpload(fileName: part?.fileName, mediaType: part?.contentType, size: bytes.count), bytes))
     }
 
-    static func card(_ record: RecordRef) -> WebURL { WebURL("/\(record.kind.pathNoun)/\(record.id)") }
-
     /// The "Documents" panel of a record's card.
     static func panel(_ viewer: Viewer, store: Store, record: RecordRef) async throws -> HTML {
         let t = viewer.t
@@ -75,7 +73,7 @@ struct DocumentPages {
         let items: [HTML] = documents.map { document in
             let versions: [HTML] = document.versions.reversed().map { version in
                 """
-                <li><a href="/documents/\(document.id.rawValue)/versions/\(version.number)" download>\(t("v", "в"))\(version.number) · \(version.fileName)</a>
+                <li><a href="\(WebURL.documentVersion(document.id, version.number))" download>\(t("v", "в"))\(version.number) · \(version.fileName)</a>
                 <span class="muted">\(size(version.size)) · \(format.dateTime(version.uploadedAt))</span></li>
                 """
             }
@@ -83,11 +81,11 @@ struct DocumentPages {
                 <li class="document"><b>\(document.title)</b>
                 <ul class="document-versions">\(versions)</ul>
                 <details><summary>\(t("Upload a new version", "Загрузить новую версию"))</summary>
-                <form method="post" action="/documents/\(document.id.rawValue)/versions" enctype="multipart/form-data" data-native>\(Form.csrf(viewer))
+                <form method="post" action="\(WebURL.document(document.id, "versions"))" enctype="multipart/form-data" data-native>\(Form.csrf(viewer))
                 <div class="field"><label for="f-version-\(document.id.rawValue)">\(t("File", "Файл"))</label>
                 <input id="f-version-\(document.id.rawValue)" type="file" name="file" required></div>
                 <button type="submit" class="small">\(t("Upload", "Загрузить"))</button></form>
-                <form method="post" action="/documents/\(document.id.rawValue)/delete" data-confirm="\(t("Move this document to the trash?", "Переместить документ в корзину?"))">\(Form.csrf(viewer))
+                <form method="post" action="\(WebURL.document(document.id, "delete"))" data-confirm="\(t("Move this document to the trash?", "Переместить документ в корзину?"))">\(Form.csrf(viewer))
                 <button type="submit" class="small danger">\(t("Delete", "Удалить"))</button></form></details></li>
                 """
         }
@@ -96,7 +94,7 @@ struct DocumentPages {
         let restorable: [HTML] = try await trashed.map { document in
             """
             <li>\(document.title) <span class="muted">\(document.deletedAt.map(format.dateTime) ?? "")</span>
-            <form method="post" action="/documents/\(document.id.rawValue)/restore" class="inline-edit">\(Form.csrf(viewer))
+            <form method="post" action="\(WebURL.document(document.id, "restore"))" class="inline-edit">\(Form.csrf(viewer))
             <button type="submit" class="small">\(t("Restore", "Восстановить"))</button></form></li>
             """
         }
@@ -104,7 +102,7 @@ struct DocumentPages {
             <section class="card documents"><h2>\(t("Documents", "Документы"))</h2>
             \(items.isEmpty ? Parts.empty(t("No documents yet.", "Документов пока нет.")) : "<ul class=\"documents\">\(items)</ul>" as HTML)
             <details><summary>\(t("Attach a document", "Прикрепить документ"))</summary>
-            <form method="post" action="/\(record.kind.pathNoun)/\(record.id)/documents" enctype="multipart/form-data" data-native>\(Form.csrf(viewer))
+            <form method="post" action="\(WebURL.documents(on: record))" enctype="multipart/form-data" data-native>\(Form.csrf(viewer))
             <div class="field"><label for="f-document-file">\(t("File", "Файл")) <span class="muted">(\(t("up to", "до")) \(limit) \(t("MB", "МБ")))</span></label>
             <input id="f-document-file" type="file" name="file" required></div>
             <div class="field"><label for="f-document-title">\(t("Title (optional)", "Название (необязательно)"))</label>
@@ -115,4 +113,15 @@ struct DocumentPages {
             """ as HTML)</section>
             """
     }
+}
+
+extension WebURL {
+    /// The card a document hangs on: one of ``DocumentRules/attachableKinds``, which all have a card.
+    static func card(of record: RecordRef) -> WebURL { self.record(record) ?? home }
+    /// The documents of a record (the upload form's target).
+    static func documents(on record: RecordRef) -> WebURL { WebURL("/\(record.kind.pathNoun)/\(record.id)/documents") }
+    /// An action on a document: `versions` (upload the next one), `delete`, `restore`.
+    static func document(_ id: Document.ID, _ action: String) -> WebURL { WebURL("/documents/\(id.rawValue)/\(action)") }
+    /// The download of one version.
+    static func documentVersion(_ id: Document.ID, _ number: Int) -> WebURL { WebURL("/documents/\(id.rawValue)/versions/\(number)") }
 }

@@ -73,7 +73,7 @@ struct FormPages {
         let rows: [HTML] = forms.map { form in
             """
             <tr><td><a href="\(WebURL.form(form.id))">\(form.name)</a></td>
-            <td data-label="\(t("Address", "Адрес"))"><code>/f/\(form.publicKey)</code></td>
+            <td data-label="\(t("Address", "Адрес"))"><code>\(WebURL.publicForm(key: form.publicKey))</code></td>
             <td data-label="\(t("State", "Состояние"))">\(form.isActive ? t("active", "активна") : t("off", "выключена"))</td></tr>
             """
         }
@@ -110,19 +110,8 @@ struct FormPages {
 
     /// What the user typed, to show again beside the errors.
     static func draft(_ input: WebFormInput, _ viewer: Viewer, base: WebForm? = nil) -> WebForm {
-        var form = base ?? WebForm(id: WebForm.ID("new"), workspaceID: viewer.workspace.id, publicKey: "", now: Date(), createdBy: nil)
-        form.name = input.name ?? form.name
-        form.fields = input.fields ?? form.fields
-        form.consentText.apply(input.consentText)
-        form.createsDeal = input.createsDeal ?? form.createsDeal
-        form.pipelineID.apply(input.pipelineID)
-        form.stageID.apply(input.stageID)
-        form.createsTask = input.createsTask ?? form.createsTask
-        form.ownerIDs = input.ownerIDs ?? form.ownerIDs
-        form.isActive = input.isActive ?? form.isActive
-        form.thankYouText.apply(input.thankYouText)
-        form.redirectURL.apply(input.redirectURL)
-        return form
+        let form = base ?? WebForm(id: WebForm.ID("new"), workspaceID: viewer.workspace.id, publicKey: "", now: Date(), createdBy: nil)
+        return WebFormRules.merging(input, into: form)
     }
 
     func builder(_ viewer: Viewer, _ saved: WebForm?, draft: WebForm?, origin: String, errors: FormErrors) async throws -> HTML {
@@ -162,8 +151,8 @@ struct FormPages {
         var publish: HTML = .empty
         var submissionsHTML: HTML = .empty
         if let saved {
-            let hosted = "\(origin)/f/\(saved.publicKey)"
-            let snippet = "<script src=\"\(origin)/f/\(saved.publicKey)/embed.js\"></script>"
+            let hosted = origin + WebURL.publicForm(key: saved.publicKey).path
+            let snippet = "<script src=\"\(origin + WebURL.publicForm(key: saved.publicKey, "embed.js").path)\"></script>"
             publish = """
                 <section class="card"><h2>\(t("Publish", "Публикация"))</h2>
                 <p>\(t("Hosted page", "Страница формы")): <a href="\(hosted)" target="_blank" rel="noopener">\(hosted)</a></p>
@@ -176,7 +165,7 @@ struct FormPages {
                 return """
                     <tr><td>\(viewer.format.dateTime(item.createdAt))</td>
                     <td data-label="\(t("Contact", "Контакт"))">\(item.contactID.map { "<a href=\"\(WebURL.contact($0))\">\(item.payload["contact.fullName"] ?? item.payload["contact.email"] ?? item.payload["contact.phone"] ?? t("contact", "контакт"))</a>\(item.contactCreated ? "" : " (\(t("existing", "существующий")))")" as HTML } ?? "—")</td>
-                    <td data-label="\(t("Deal", "Сделка"))">\(item.dealID.map { "<a href=\"\(WebURL("/deals/\($0.rawValue)"))\">\(t("deal", "сделка"))</a>" as HTML } ?? "—")</td>
+                    <td data-label="\(t("Deal", "Сделка"))">\(item.dealID.map { "<a href=\"\(WebURL.deal($0))\">\(t("deal", "сделка"))</a>" as HTML } ?? "—")</td>
                     <td data-label="UTM source / medium / campaign">\(utm)</td>
                     <td data-label="\(t("Referrer", "Откуда"))">\(item.source.referrer ?? "—")</td>
                     <td data-label="\(t("Landing page", "Страница входа"))">\(item.source.landingPage ?? "—")</td></tr>

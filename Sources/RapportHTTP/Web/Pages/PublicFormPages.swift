@@ -36,7 +36,7 @@ func registerPublicForms(on router: Router<AppRequestContext>, store: Store) {
             if let redirect = saved.redirectURL {
                 return Response(status: .seeOther, headers: [.location: redirect])
             }
-            return Response(status: .seeOther, headers: [.location: "/f/\(WebURL.encode(key))/thanks?lang=\(locale.rawValue)"])
+            return Response(status: .seeOther, headers: [.location: WebURL.publicForm(key: key, "thanks", locale: locale).path])
         } catch let error as ValidationError {
             return WebResponse.html(
                 PublicForm.page(published, key: key, locale: locale, values: values, errors: FormErrors(error, locale: locale)),
@@ -91,7 +91,7 @@ enum PublicForm {
     /// This server's origin as the client reached it.
     static func origin(_ request: Request) -> String {
         let host = request.head.authority ?? "localhost"
-        let proto = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? request.head.scheme ?? "http"
+        let proto = request.headers[.forwardedProto] ?? request.head.scheme ?? "http"
         return "\(proto == "https" ? "https" : "http")://\(host)"
     }
 
@@ -136,7 +136,7 @@ enum PublicForm {
             body: """
                 <main class="narrow card"><h1>\(form.name)</h1>
                 \(Form.summary(errors, t))
-                <form method="post" action="/f/\(WebURL.encode(key))">
+                <form method="post" action="\(WebURL.publicForm(key: key))">
                 \(Form.hidden("lang", locale.rawValue))\(hidden)
                 \(fields)
                 <div hidden><label for="f-\(WebFormRules.honeypotField)">Website</label><input id="f-\(WebFormRules.honeypotField)" name="\(WebFormRules.honeypotField)" type="text" tabindex="-1" autocomplete="off"></div>
@@ -149,7 +149,7 @@ enum PublicForm {
     /// The script a site includes where the form should appear: it puts an iframe of the hosted page there,
     /// passing the page's `utm_*`, its address and its referrer, so the lead is attributed to the campaign.
     static func embedScript(origin: String, key: String) -> String {
-        let base = jsString("\(origin)/f/\(WebURL.encode(key))")
+        let base = jsString(origin + WebURL.publicForm(key: key).path)
         return """
             (function () {
               var script = document.currentScript;
@@ -189,5 +189,12 @@ enum PublicForm {
             }
         }
         return out + "\""
+    }
+}
+
+extension WebURL {
+    /// A form's public page (`/f/<key>`), or one of its parts: `thanks`, `embed.js`.
+    static func publicForm(key: String, _ part: String? = nil, locale: AppLocale? = nil) -> WebURL {
+        WebURL("/f/\(encode(key))" + (part.map { "/" + $0 } ?? ""), [("lang", locale?.rawValue)])
     }
 }

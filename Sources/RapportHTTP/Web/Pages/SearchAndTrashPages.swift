@@ -127,8 +127,8 @@ struct SearchAndTrashPages {
         let items: [HTML] = rows.map { row in
             // A document names the record it hangs on, where it returns to when restored.
             let record: HTML =
-                row.on.map { ref -> HTML in
-                    " <a class=\"muted\" href=\"\(DocumentPages.card(ref))\">\(t("open the record", "открыть запись"))</a>"
+                row.on.flatMap(WebURL.record).map { url -> HTML in
+                    " <a class=\"muted\" href=\"\(url)\">\(t("open the record", "открыть запись"))</a>"
                 } ?? .empty
             return """
                 <tr><td>\(row.title.isEmpty ? "—" : row.title)\(record)</td><td data-label="\(t("Deleted", "Удалено"))">\(row.deleted.map(viewer.format.dateTime) ?? "")</td>
