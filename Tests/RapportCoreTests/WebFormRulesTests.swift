@@ -260,6 +260,19 @@ struct TelephonyRulesTests {
         #expect(try TelephonyRules.validate(outbound, region: .ru) == "+74951234567")
     }
 
+    @Test("A call longer than the call activity takes is refused on the event's own fields")
+    func tooLong() {
+        let stated = CallEvent(
+            callID: "c", direction: .inbound, from: "+79125556677", to: "101", durationSeconds: 90_000, status: .completed)
+        #expect(Self.issues(stated) == [FieldIssue("duration", .outOfRange, ["min": "0", "max": "86400"])])
+        let spanned = CallEvent(
+            callID: "c", direction: .inbound, from: "+79125556677", to: "101", answeredAt: CoreFixture.now,
+            endedAt: CoreFixture.now.addingTimeInterval(2 * 86_400), status: .completed)
+        #expect(Self.issues(spanned) == [FieldIssue("endedAt", .outOfRange)])
+        let day = CallEvent(callID: "c", direction: .inbound, from: "+79125556677", to: "101", durationSeconds: 86_400, status: .completed)
+        #expect(Self.issues(day) == nil)
+    }
+
     @Test("A bad event names every bad field")
     func badEvent() {
         let event = CallEvent(
@@ -268,7 +281,7 @@ struct TelephonyRulesTests {
         #expect(
             Self.issues(event) == [
                 FieldIssue("callId", .required), FieldIssue("from", .invalidPhone),
-                FieldIssue("duration", .outOfRange, ["min": "0", "max": "604800"]), FieldIssue("endedAt", .outOfRange),
+                FieldIssue("duration", .outOfRange, ["min": "0", "max": "86400"]), FieldIssue("endedAt", .outOfRange),
                 FieldIssue("recordingUrl", .invalidURL),
             ])
         #expect(

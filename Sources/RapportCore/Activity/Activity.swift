@@ -3,6 +3,9 @@ public import Foundation
 /// Something that happened with a client: a note, a call, an e-mail, a meeting, an SMS, or a system
 /// event. Shown on the timeline of every record it is attached to.
 public struct Activity: Hashable, Sendable {
+    /// The longest call an activity records: a day.
+    public static let maximumDurationSeconds = 86_400
+
     /// The activity id.
     public typealias ID = Identifier<Activity>
     /// Its id.
@@ -131,8 +134,8 @@ extension Activity {
         if next.kind == .note, next.body == nil { issues.add("body", .required) }
         issues.limit(next.subject, "subject", to: 500)
         issues.limit(next.body, "body", to: 100_000)
-        if let seconds = next.durationSeconds, !(0...86_400).contains(seconds) {
-            issues.add("durationSeconds", .outOfRange, ["min": "0", "max": "86400"])
+        if let seconds = next.durationSeconds, !(0...Activity.maximumDurationSeconds).contains(seconds) {
+            issues.add("durationSeconds", .outOfRange, ["min": "0", "max": String(Activity.maximumDurationSeconds)])
         }
         if let url = next.recordingURL, !WebAddress.isAbsoluteHTTP(url) || url.count > 2000 {
             issues.add("recordingUrl", .invalidURL)

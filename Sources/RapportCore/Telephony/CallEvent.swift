@@ -95,10 +95,18 @@ public enum TelephonyRules {
         } else if e164 == nil {
             issues.add(field, .invalidPhone)
         }
-        if let duration = event.durationSeconds, duration < 0 || duration > 7 * 24 * 3600 {
-            issues.add("duration", .outOfRange, ["min": "0", "max": String(7 * 24 * 3600)])
+        // The call activity's own limit: an event it would refuse is refused here, naming the event's field.
+        let longest = Activity.maximumDurationSeconds
+        if let duration = event.durationSeconds, !(0...longest).contains(duration) {
+            issues.add("duration", .outOfRange, ["min": "0", "max": String(longest)])
         }
-        if let started = event.startedAt, let ended = event.endedAt, ended < started { issues.add("endedAt", .outOfRange) }
+        if let started = event.startedAt, let ended = event.endedAt, ended < started {
+            issues.add("endedAt", .outOfRange)
+        } else if event.durationSeconds == nil, let answered = event.answeredAt, let ended = event.endedAt,
+            ended.timeIntervalSince(answered) > Double(longest)
+        {
+            issues.add("endedAt", .outOfRange)
+        }
         if let url = event.recordingURL {
             if url.count > 2000 {
                 issues.add("recordingUrl", .tooLong, ["max": "2000"])
