@@ -234,6 +234,94 @@ import Testing
         }
     }
 
+    /// "Bought product X" is answered from what each client bought, kept by the order writes; each step here
+    /// changes an order and checks the buyers against the same question asked of the orders themselves (a
+    /// period makes the compiler read the order lines) and against the expected names.
+    @Test func whatEachClientBoughtFollowsEveryOrderChange() async throws {
+        try await TestApp.with(effects: Self.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let product: (String, String) async throws -> String = { name, category in
+                try await api.post(
+                    "/api/v1/products", token,
+                    ["name": .string(name), "category": .string(category), "price": ["amount": 1_000, "currency": "RUB"]]
+                ).id
+            }
+            let course = try await product("Курс", "Обучение")
+            let book = try await product("Книга", "Книги")
+            let anna = try await api.post("/api/v1/contacts", token, ["fullName": "Антонова Анна"]).id
+            let boris = try await api.post("/api/v1/contacts", token, ["fullName": "Борисов Борис"]).id
+            let firm = try await api.post("/api/v1/companies", token, ["name": "ООО Ромашка"]).id
+            let names = [anna: "anna", boris: "boris", firm: "firm"]
+            // The buyers of a product or category: from the kept table, and from the orders (a period of
+            // ten years sends the compiler to the order lines).
+            func buyers(_ entity: String, _ criteria: [String: JSONValue]) async throws -> Set<String> {
+                var sets: [Set<String>] = []
+                for value in [criteria, criteria.merging(["after": ["daysAgo": 3650]]) { $1 }] {
+                    let made = try await api.post(
+                        "/api/v1/segments", token,
+                        [
+                            "name": "Купили", "entity": .string(entity),
+                            "filter": ["field": "orders", "op": "exists", "value": .object(value)],
+                        ])
+                    #expect(made.status == 201, "\(made.json)")
+                    let members = try await api.get("/api/v1/segments/\(made.id)/members?limit=200", token)
+                    sets.append(Set(members.data.compactMap { $0["id"].stringValue }.compactMap { names[$0] }))
+                }
+                #expect(sets[0] == sets[1], "kept \(sets[0]) vs orders \(sets[1]) for \(criteria)")
+                return sets[0]
+            }
+            let ofCourse: [String: JSONValue] = ["productIds": [.string(course)]]
+            let ofBooks: [String: JSONValue] = ["categories": ["КНИГИ"]]
+            #expect(try await buyers("contact", ofCourse) == [])
+
+            // Two lines of the course in one order count once; the company buys with the person.
+            let first = try await api.post(
+                "/api/v1/orders", token,
+                [
+                    "contactId": .string(anna), "companyId": .string(firm), "orderedAt": iso(2),
+                    "lines": [["productId": .string(course), "quantity": 1], ["productId": .string(course), "quantity": 2]],
+                ])
+            #expect(first.status == 201, "\(first.json)")
+            #expect(try await buyers("contact", ofCourse) == ["anna"])
+            #expect(try await buyers("company", ofCourse) == ["firm"])
+            #expect(try await buyers("contact", ofBooks) == [])
+
+            // The lines change to a book: the course has no buyer left, the category has one.
+            var order = try await api.patch(
+                "/api/v1/orders/\(first.id)", token,
+                ["version": .int(first.version), "lines": [["productId": .string(book), "quantity": 1]]])
+            #expect(order.status == 200, "\(order.json)")
+            #expect(try await buyers("contact", ofCourse) == [])
+            #expect(try await buyers("contact", ofBooks) == ["anna"])
+
+            // Moved to Boris, cancelled, paid again, trashed, restored.
+            order = try await api.patch("/api/v1/orders/\(first.id)", token, ["version": .int(order.version), "contactId": .string(boris)])
+            #expect(try await buyers("contact", ofBooks) == ["boris"])
+            order = try await api.patch("/api/v1/orders/\(first.id)", token, ["version": .int(order.version), "status": "cancelled"])
+            #expect(try await buyers("contact", ofBooks) == [])
+            #expect(try await buyers("company", ofBooks) == [])
+            order = try await api.patch("/api/v1/orders/\(first.id)", token, ["version": .int(order.version), "status": "paid"])
+            #expect(try await buyers("contact", ofBooks) == ["boris"])
+            #expect(try await api.delete("/api/v1/orders/\(first.id)", token).status == 200)
+            #expect(try await buyers("contact", ofBooks) == [])
+            #expect(try await api.post("/api/v1/orders/\(first.id)/restore", token).status == 200)
+            #expect(try await buyers("contact", ofBooks) == ["boris"])
+            #expect(try await buyers("company", ofBooks) == ["firm"])
+
+            // A second order of the course for Anna; "not bought" is the complement among the live contacts.
+            let second = try await api.post(
+                "/api/v1/orders", token,
+                ["contactId": .string(anna), "orderedAt": iso(1), "lines": [["productId": .string(course), "quantity": 1]]])
+            #expect(second.status == 201)
+            #expect(try await buyers("contact", ["productIds": [.string(course), .string(book)]]) == ["anna", "boris"])
+            let notBought = try await api.post(
+                "/api/v1/segments/preview", token,
+                ["entity": "contact", "filter": ["field": "orders", "op": "notExists", "value": .object(ofCourse)]])
+            #expect(notBought["count"] == .int(1), "only Boris")
+        }
+    }
+
     @Test func staticListsAndSnapshots() async throws {
         try await TestApp.with(effects: Self.effects) { app, api in
             let crew = try await Crew.make(app.store)

@@ -64,6 +64,7 @@ public struct WorkspaceArchive: Sendable {
         TableSpec(name: "products", key: ["id"]),
         TableSpec(name: "orders", key: ["id"]),
         TableSpec(name: "order_lines", key: ["order_id", "position"]),
+        TableSpec(name: "client_products", key: ["client_id", "product_id"]),
         TableSpec(name: "segments", key: ["id"]),
         TableSpec(name: "segment_members", key: ["segment_id", "record_id"]),
         TableSpec(name: "counters", key: ["workspace_id", "name"]),

@@ -128,12 +128,14 @@ public struct MaintenanceRepository: Sendable {
             try await db.raw("UPDATE activities SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
             // Purchases stay in the books (revenue reports), no longer pointing at the erased person.
             try await db.raw("UPDATE orders SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
             try await db.raw("DELETE FROM segment_members WHERE record_id = \(bind: id)").run()
         case .company:
             try await db.raw("DELETE FROM contact_companies WHERE company_id = \(bind: id)").run()
             try await db.raw("UPDATE deals SET company_id = NULL WHERE company_id = \(bind: id)").run()
             try await db.raw("UPDATE activities SET company_id = NULL WHERE company_id = \(bind: id)").run()
             try await db.raw("UPDATE orders SET company_id = NULL WHERE company_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
             try await db.raw("DELETE FROM segment_members WHERE record_id = \(bind: id)").run()
         case .deal:
             try await db.raw("DELETE FROM deal_contacts WHERE deal_id = \(bind: id)").run()
@@ -144,6 +146,7 @@ public struct MaintenanceRepository: Sendable {
             try await db.raw("DELETE FROM order_lines WHERE order_id = \(bind: id)").run()
         case .product:
             try await db.raw("UPDATE order_lines SET product_id = NULL WHERE product_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM client_products WHERE product_id = \(bind: id)").run()
         case .segment:
             try await db.raw("DELETE FROM segment_members WHERE segment_id = \(bind: id)").run()
         default:

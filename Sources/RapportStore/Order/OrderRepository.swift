@@ -310,8 +310,9 @@ public struct OrderRepository: Sendable {
     }
 }
 
-/// The purchase aggregates kept on contacts and companies (order count, revenue, first and last order),
-/// recomputed from the client's counted orders whenever one of them changes.
+/// The purchase aggregates kept on contacts and companies (order count, revenue, first and last order)
+/// and what each client bought (`client_products`), recomputed from the client's counted orders whenever
+/// one of them changes.
 enum CustomerMetricsRows {
     /// Refreshes the clients of these orders (before and after a change, so a moved order updates both).
     static func refresh(_ db: any SQLDatabase, after orders: [Order]) async throws {
@@ -328,6 +329,15 @@ enum CustomerMetricsRows {
                 SELECT COUNT(*), CAST(COALESCE(SUM(total), 0) AS BIGINT), MIN(ordered_at), MAX(ordered_at)
                 FROM orders WHERE \(unsafeRaw: column) = \(bind: id) AND counted)
             WHERE id = \(bind: id)
+            """
+        ).run()
+        try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
+        try await db.raw(
+            """
+            INSERT INTO client_products (workspace_id, client_id, product_id, orders)
+            SELECT o.workspace_id, o.\(unsafeRaw: column), l.product_id, COUNT(DISTINCT o.id) FROM orders o JOIN order_lines l ON l.order_id = o.id
+            WHERE o.\(unsafeRaw: column) = \(bind: id) AND o.counted AND l.product_id IS NOT NULL
+            GROUP BY o.workspace_id, o.\(unsafeRaw: column), l.product_id
             """
         ).run()
     }

@@ -240,6 +240,7 @@ struct SegmentCompiler {
         if let after = criteria.after { conditions.append("o.ordered_at >= \(bind: millis(after))") }
         if let before = criteria.before { conditions.append("o.ordered_at < \(bind: millis(before))") }
         if !criteria.channels.isEmpty { conditions.append("LOWER(o.channel) IN \(inList(criteria.channels.map { $0.lowercased() }))") }
+        if let bought = boughtProducts(criteria) { return bought }
         // The orders holding a line of these products or categories, read off the lines' product index.
         var lines: [SQLQueryString] = []
         if !criteria.productIDs.isEmpty {
@@ -264,6 +265,22 @@ struct SegmentCompiler {
         conditions += lines.map { "o.id IN (" + $0 + ")" }
         conditions.append("o.\(unsafeRaw: client) IS NOT NULL")
         return "\(unsafeRaw: column("id")) IN (SELECT o.\(unsafeRaw: client) FROM orders o WHERE " + conditions.anded() + ")"
+    }
+
+    /// "Bought one of these products" (or "a product of these categories") at any time, through any channel:
+    /// the buyers are read off what each client bought (`client_products`, kept by the order writes), not
+    /// off the order lines. Nil when the criteria need the orders themselves (a period, a channel, or products
+    /// and categories together, which must hold for the same order).
+    private func boughtProducts(_ criteria: OrderCriteria) -> SQLQueryString? {
+        guard criteria.after == nil, criteria.before == nil, criteria.channels.isEmpty,
+            criteria.productIDs.isEmpty != criteria.categories.isEmpty
+        else { return nil }
+        let products: SQLQueryString =
+            criteria.productIDs.isEmpty
+            ? "(SELECT p.id FROM products p WHERE p.category_key IN \(inList(criteria.categories.map(SearchText.fold))))"
+            : inList(criteria.productIDs.map(\.rawValue))
+        // client_id is NOT NULL, so the test is TRUE or FALSE, as `NOT` needs.
+        return "\(unsafeRaw: column("id")) IN (SELECT cp.client_id FROM client_products cp WHERE cp.product_id IN " + products + ")"
     }
 
     private func deals(_ criteria: DealCriteria) -> SQLQueryString {
