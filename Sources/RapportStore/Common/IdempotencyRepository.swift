@@ -127,7 +127,9 @@ public struct MaintenanceRepository: Sendable {
             try await db.raw("DELETE FROM deal_contacts WHERE contact_id = \(bind: id)").run()
             try await db.raw("UPDATE activities SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
             // Purchases stay in the books (revenue reports), no longer pointing at the erased person.
+            let orders = try await db.raw("SELECT id FROM orders WHERE contact_id = \(bind: id)").all().map { try $0.string("id") }
             try await db.raw("UPDATE orders SET contact_id = NULL WHERE contact_id = \(bind: id)").run()
+            try await PurchaseTallyRows.refresh(db, anonymous: orders)
             try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
             try await db.raw("DELETE FROM segment_members WHERE record_id = \(bind: id)").run()
         case .company:

@@ -31,6 +31,7 @@ public enum Migrations {
         Migration(version: 15, name: "keep_each_imports_field_separator", statements: Schema.v15),
         Migration(version: 16, name: "add_phone_extensions_to_users", statements: Schema.v16),
         Migration(version: 17, name: "keep_what_each_client_bought", statements: Schema.v17),
+        Migration(version: 18, name: "tally_purchases_per_day", statements: Schema.v18),
     ]
 
     /// The newest schema version this binary knows.

@@ -51,6 +51,32 @@ public struct CustomerMetricsRepository: Sendable {
             rfm: rfm, rfmClass: try row.optionalString("rfm_class").flatMap(RFMClass.init(rawValue:)))
     }
 
+    /// Builds the purchase tallies (`PurchaseTallyRows`) of every workspace whose tallies are not built, or
+    /// are kept in a time zone the workspace no longer has (the scheduled job; it also runs as the server
+    /// starts, which is when a migrated database gets them). `all` rebuilds every workspace's.
+    /// - Returns: the workspaces built.
+    @discardableResult
+    public func tallyPurchases(all: Bool = false) async throws -> Int {
+        let rows = try await context.database.reader.raw(
+            """
+            SELECT w.id, w.time_zone, t.time_zone AS tallied FROM workspaces w LEFT JOIN purchase_tallies t ON t.workspace_id = w.id
+            """
+        ).all()
+        var built = 0
+        for row in rows {
+            let name = try row.string("time_zone")
+            let tallied = try row.optionalString("tallied")
+            guard all || tallied != name, let zone = TimeZone(identifier: name) else { continue }
+            let workspace = try row.string("id")
+            try await context.database.transaction { db in
+                try await PurchaseTallyRows.rebuild(
+                    db, workspace: workspace, zone: zone, dialect: context.dialect, now: context.effects.now())
+            }
+            built += 1
+        }
+        return built
+    }
+
     /// Rescores every buying contact and company of every workspace by RFM quintiles (the scheduled job),
     /// writing only the rows whose score changed, in batches so writers are never held up for long.
     /// - Returns: how many rows changed.

@@ -312,7 +312,7 @@ public struct OrderRepository: Sendable {
 
 /// The purchase aggregates kept on contacts and companies (order count, revenue, first and last order)
 /// and what each client bought (`client_products`), recomputed from the client's counted orders whenever
-/// one of them changes.
+/// one of them changes; with them, the buyers' purchase tallies (`PurchaseTallyRows`).
 enum CustomerMetricsRows {
     /// Refreshes the clients of these orders (before and after a change, so a moved order updates both).
     static func refresh(_ db: any SQLDatabase, after orders: [Order]) async throws {
@@ -320,6 +320,7 @@ enum CustomerMetricsRows {
         let companies = Set(orders.compactMap { $0.companyID?.rawValue })
         for id in contacts.sorted() { try await refresh(db, table: "contacts", column: "contact_id", id: id) }
         for id in companies.sorted() { try await refresh(db, table: "companies", column: "company_id", id: id) }
+        try await PurchaseTallyRows.refresh(db, anonymous: Array(Set(orders.map(\.id.rawValue))).sorted())
     }
 
     static func refresh(_ db: any SQLDatabase, table: String, column: String, id: String) async throws {
@@ -331,6 +332,7 @@ enum CustomerMetricsRows {
             WHERE id = \(bind: id)
             """
         ).run()
+        if table == "contacts" { try await PurchaseTallyRows.refresh(db, contact: id) }
         try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
         try await db.raw(
             """

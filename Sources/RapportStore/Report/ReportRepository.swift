@@ -67,14 +67,26 @@ public struct ReportRepository: Sendable {
     }
 
     /// Orders, revenue, buyers and repeat buyers of a period (orders of the filter's owner, team or segment).
+    /// Every order of the workspace, over whole days, is read off the per-day tallies (`PurchaseTallyRows`)
+    /// when they are built in the workspace's time zone; otherwise the period's orders are grouped by buyer.
     public func purchases(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> PurchaseSummary {
         let db = context.database.reader
+        let visibility = AccessPolicy.visibility(for: actor, of: .order)
+        let narrowing = try await narrowing(filter, .orders, db, actor: actor)
+        if visibility == .everything, narrowing.isEmpty {
+            let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
+            if let summary = try await PurchaseTallyRows.summary(
+                db, workspace: actor.workspaceID.rawValue, timeZone: settings.timeZone, period: period)
+            {
+                return summary
+            }
+        }
         let conditions: [SQLQueryString] =
             [
                 "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
                 "o.ordered_at >= \(bind: period.from.millis)", "o.ordered_at < \(bind: period.to.millis)",
-                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
-            ] + (try await narrowing(filter, .orders, db, actor: actor))
+                AccessRows.condition(visibility, ownerColumn: "o.owner_id"),
+            ] + narrowing
         // One pass: the period's orders grouped by buyer (orders without a contact form one NULL group, which
         // counts for orders and revenue but not as a buyer).
         let totals = try await db.raw(

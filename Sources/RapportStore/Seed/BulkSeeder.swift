@@ -387,7 +387,8 @@ extension BulkSeeder {
                 ).run()
             }
         }
-        progress("orders: customer totals set")
+        try await store.customerMetrics.tallyPurchases(all: true)
+        progress("orders: customer totals and purchase tallies set")
         let scored = try await store.customerMetrics.refreshRFM()
         progress("orders: \(scored) RFM scores set")
     }

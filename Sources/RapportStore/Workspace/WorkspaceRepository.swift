@@ -56,6 +56,7 @@ public struct WorkspaceRepository: Sendable {
                         \(bind: workspace.phoneRegion.rawValue), \(bind: workspace.createdAt.millis))
                 """
             ).run()
+            try await PurchaseTallyRows.start(db, workspace: workspace.id.rawValue, timeZone: workspace.timeZone, now: workspace.createdAt)
             let pipelines = PipelineRepository(context: context)
             let stages = Pipeline.defaultStages(locale: workspace.locale, newID: { context.effects.id() })
                 .map { StageInput(name: $0.name, kind: $0.kind, probability: $0.probability, rottingDays: $0.rottingDays) }
@@ -70,6 +71,7 @@ public struct WorkspaceRepository: Sendable {
         } catch {
             // The owner could not be created (e.g. the e-mail is taken): remove the empty workspace again.
             try? await context.database.transaction { db in
+                try await db.raw("DELETE FROM purchase_tallies WHERE workspace_id = \(bind: workspace.id.rawValue)").run()
                 try await db.raw("DELETE FROM stages WHERE workspace_id = \(bind: workspace.id.rawValue)").run()
                 try await db.raw("DELETE FROM pipelines WHERE workspace_id = \(bind: workspace.id.rawValue)").run()
                 try await db.raw("DELETE FROM audit_log WHERE workspace_id = \(bind: workspace.id.rawValue)").run()
