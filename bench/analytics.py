@@ -92,6 +92,19 @@ def main():
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         db.execute("PRAGMA cache_size = -65536")
+        # The server's start runs the purchases.tally job, which builds the per-day tallies of a base
+        # migrated to them; the purchases report groups the orders until it is done, so wait for it.
+        started = time.time()
+        while True:
+            built = db.execute("SELECT COUNT(*) FROM purchase_tallies t JOIN workspaces w ON w.id = t.workspace_id "
+                               "AND w.time_zone = t.time_zone").fetchone()[0]
+            if built == db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0]:
+                break
+            if time.time() - started > 3600:
+                raise SystemExit("the purchase tallies were not built within an hour")
+            time.sleep(2)
+        if time.time() - started > 5:
+            print(f"purchase tallies built by the server in {time.time() - started:.0f} s", flush=True)
         db.execute("PRAGMA mmap_size = 1073741824")
         workspace, zone = db.execute("SELECT id, time_zone FROM workspaces ORDER BY created_at LIMIT 1").fetchone()
         tz = zoneinfo.ZoneInfo(zone)
@@ -137,10 +150,9 @@ def main():
                      + condition + ")", [workspace, *binds])]
 
         def orders_exists(ids):
+            # What each client bought (migration 17), kept by the order writes.
             marks = ",".join("?" * len(ids))
-            return (f"c.id IN (SELECT o.contact_id FROM orders o WHERE (o.counted = TRUE) AND "
-                    f"(o.id IN (SELECT l.order_id FROM order_lines l WHERE l.product_id IN ({marks}))) AND (o.contact_id IS NOT NULL))",
-                    list(ids))
+            return f"c.id IN (SELECT cp.client_id FROM client_products cp WHERE cp.product_id IN ({marks}))", list(ids)
 
         def deal_conditions(span, closed):
             column = "d.closed_at" if closed else "d.created_at"
@@ -174,15 +186,21 @@ def main():
                  "FROM deals d WHERE " + closed, ["RUB", *closed_binds]),
             ]
 
+        def local_day(millis):
+            return (datetime.datetime.fromtimestamp(millis / 1000, tz).date() - datetime.date(1970, 1, 1)).days
+
         def purchases(span):
-            where = "(o.workspace_id = ?) AND (o.counted = TRUE) AND (o.ordered_at >= ?) AND (o.ordered_at < ?) AND (1 = 1)"
-            binds = [workspace, *span]
+            # The per-day tallies (migration 18, built by the purchases.tally job): day sums, then the orders
+            # whose buyer's previous and second-previous order fall in the period.
+            first, end = local_day(span[0]), local_day(span[1])
+            gaps = ("SELECT CAST(COALESCE(SUM(orders), 0) AS BIGINT) AS n FROM purchase_gaps "
+                    "WHERE workspace_id = ? AND gap = ? AND earlier_day >= ? AND day < ?")
             return [
-                ("SELECT CAST(COALESCE(SUM(b.n), 0) AS BIGINT) AS orders, CAST(COALESCE(SUM(b.revenue), 0) AS BIGINT) AS revenue, "
-                 "COUNT(b.contact_id) AS buyers, "
-                 "CAST(COALESCE(SUM(CASE WHEN b.contact_id IS NOT NULL AND b.n >= 2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS repeats "
-                 "FROM (SELECT o.contact_id AS contact_id, COUNT(*) AS n, SUM(o.total) AS revenue FROM orders o WHERE " + where
-                 + " GROUP BY o.contact_id) b", binds),
+                ("SELECT CAST(COALESCE(SUM(orders), 0) AS BIGINT) AS orders, CAST(COALESCE(SUM(revenue), 0) AS BIGINT) AS revenue, "
+                 "CAST(COALESCE(SUM(buyer_orders), 0) AS BIGINT) AS buyer_orders FROM purchase_days "
+                 "WHERE workspace_id = ? AND day >= ? AND day < ?", [workspace, first, end]),
+                (gaps, [workspace, 1, first, end]),
+                (gaps, [workspace, 2, first, end]),
             ]
 
         rfm = [("SELECT c.rfm_recency AS r, c.rfm_frequency AS f, COUNT(*) AS n, CAST(SUM(c.revenue) AS BIGINT) AS revenue FROM contacts c "
