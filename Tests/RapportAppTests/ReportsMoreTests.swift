@@ -63,6 +63,7 @@ import Testing
 
             // By hand: a visit runs from one step of a deal to its next; the stage norm is 14 days for open stages.
             struct Visit {
+                var deal: String
                 var stage: Int?
                 var from: Double
                 var to: Double
@@ -70,7 +71,9 @@ import Testing
             var visits: [Visit] = []
             var last: [String: Step] = [:]
             for step in Self.steps {
-                if let previous = last[step.deal] { visits.append(Visit(stage: previous.stage, from: previous.day, to: step.day)) }
+                if let previous = last[step.deal] {
+                    visits.append(Visit(deal: step.deal, stage: previous.stage, from: previous.day, to: step.day))
+                }
                 last[step.deal] = step
             }
             func expectStages(_ report: API.Reply, endedAfter: Date?) {
@@ -117,6 +120,13 @@ import Testing
             let outsider = try await api.get("/api/v1/reports/stage-time?pipelineId=\(pipelineID)", crew.token("outsider"))
             #expect(outsider["stages"].arrayValue.allSatisfy { $0["visits"] == .int(0) && $0["staleDeals"] == .int(0) })
             #expect(outsider["staleDeals"].arrayValue.isEmpty)
+
+            // A deal in the trash takes its visits out of the owner's report too.
+            let trashed = try #require(visits.first { $0.stage == 0 }?.deal)
+            #expect(try await api.delete("/api/v1/deals/\(ids[trashed]!)", token).status == 200)
+            visits.removeAll { $0.deal == trashed }
+            last[trashed] = nil
+            expectStages(try await api.get("/api/v1/reports/stage-time?pipelineId=\(pipelineID)", token), endedAfter: nil)
 
             #expect(try await api.get("/api/v1/reports/stage-time", token).errorFields == ["pipelineId"])
             let unknown = "/api/v1/reports/stage-time?pipelineId=01900000-0000-7000-8000-000000000000"

@@ -24,8 +24,13 @@ extension ReportRepository {
         var others = filter
         others.pipelineID = nil
         let visible = try await liveDeals(others, db, actor: actor)
+        // A viewer who sees every deal, with nothing narrowing them, keeps every visit but the trashed deals'
+        // (a few), so the visits are counted off their index without reading each one's deal.
+        let narrowed = try await narrowing(others, .deals, db, actor: actor)
+        let everyDeal = AccessPolicy.visibility(for: actor, of: .deal) == .everything && narrowed.isEmpty
         let (current, previous) = try await period.withPrevious {
-            try await stageVisits(in: $0, pipeline: id, visible: visible, db, actor: actor)
+            try await stageVisits(
+                in: $0, pipeline: pipeline, visible: everyDeal ? nil : visible, db, actor: actor)
         }
         let (staleCounts, stale) = try await staleDeals(in: pipeline, visible: visible, db)
         return (
@@ -34,19 +39,33 @@ extension ReportRepository {
         )
     }
 
-    /// Stage → (visits in the pipeline that ended in the period, their total milliseconds).
+    /// Stage → (visits in the pipeline that ended in the period, their total milliseconds). `visible` are the
+    /// conditions on the visit's deal; nil for every deal not in the trash.
     private func stageVisits(
-        in period: ReportPeriod, pipeline id: Pipeline.ID, visible: [SQLQueryString], _ db: any SQLDatabase, actor: Actor
+        in period: ReportPeriod, pipeline: Pipeline, visible: [SQLQueryString]?, _ db: any SQLDatabase, actor: Actor
     ) async throws -> [Stage.ID: (count: Int, millis: Int64)] {
+        let workspace = actor.workspaceID.rawValue
+        // The stages named, so the index answers one range of leaving times per stage.
         let ended: [SQLQueryString] = [
-            "h.workspace_id = \(bind: actor.workspaceID.rawValue)", "h.pipeline_id = \(bind: id.rawValue)", "h.left_at IS NOT NULL",
+            "h.workspace_id = \(bind: workspace)", "h.pipeline_id = \(bind: pipeline.id.rawValue)",
+            "h.stage_id IN \(inList(pipeline.stages.map(\.id.rawValue)))", "h.left_at IS NOT NULL",
             "h.left_at >= \(bind: period.from.millis)", "h.left_at < \(bind: period.to.millis)",
         ]
+        let source: SQLQueryString
+        let conditions: [SQLQueryString]
+        if let visible {
+            source = "stage_history h JOIN deals d ON d.id = h.deal_id"
+            conditions = ended + visible
+        } else {
+            source = "stage_history h"
+            conditions =
+                ended + [
+                    "h.deal_id NOT IN (SELECT t.id FROM deals t WHERE t.workspace_id = \(bind: workspace) AND t.deleted_at IS NOT NULL)"
+                ]
+        }
         let rows = try await db.raw(
-            """
-            SELECT h.stage_id AS stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(h.left_at - h.entered_at), 0) AS BIGINT) AS total
-            FROM stage_history h JOIN deals d ON d.id = h.deal_id WHERE
-            """ + (ended + visible).anded() + " GROUP BY h.stage_id"
+            "SELECT h.stage_id AS stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(h.left_at - h.entered_at), 0) AS BIGINT) AS total FROM "
+                + source + " WHERE " + conditions.anded() + " GROUP BY h.stage_id"
         ).all()
         var visits: [Stage.ID: (count: Int, millis: Int64)] = [:]
         for row in rows { visits[try row.id("stage_id")] = (try row.int("n"), try row.int64("total")) }
@@ -57,33 +76,37 @@ extension ReportRepository {
     private func staleDeals(
         in pipeline: Pipeline, visible: [SQLQueryString], _ db: any SQLDatabase
     ) async throws -> (counts: [Stage.ID: Int], deals: [StaleDeal]) {
-        // A cut-off per stage computed here, so the SQL compares plain numbers on both databases.
+        // A cut-off per stage computed here, so the SQL compares plain numbers on both databases; one range of
+        // the stale index per stage, the stalest of each stage merged here.
         let now = context.effects.now().millis
-        var cutoffs: [SQLQueryString] = []
+        var counts: [Stage.ID: Int] = [:]
+        var stalest: [(enteredAt: Int64, deal: StaleDeal)] = []
         for stage in pipeline.stages where stage.kind == .open {
             guard let before = StageTimeReport.staleBefore(now: now, rottingDays: stage.rottingDays) else { continue }
-            cutoffs.append("(d.stage_id = \(bind: stage.id.rawValue) AND d.stage_entered_at < \(bind: before))")
+            let conditions =
+                visible + [
+                    "d.pipeline_id = \(bind: pipeline.id.rawValue)", "d.status = 'open'", "d.stage_id = \(bind: stage.id.rawValue)",
+                    "d.stage_entered_at < \(bind: before)",
+                ]
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM deals d WHERE " + conditions.anded()).first()?.int("n") ?? 0
+            guard count > 0 else { continue }
+            counts[stage.id] = count
+            stalest += try await db.raw(
+                "SELECT d.id, d.title, d.stage_entered_at FROM deals d WHERE " + conditions.anded()
+                    + " ORDER BY d.stage_entered_at, d.id LIMIT \(unsafeRaw: String(StageTimeReport.staleListLimit))"
+            ).all().map {
+                let entered = try $0.int64("stage_entered_at")
+                return (
+                    entered,
+                    StaleDeal(
+                        id: try $0.id("id"), title: try $0.string("title"), stageID: stage.id,
+                        daysInStage: StageTimeReport.wholeDays(from: entered, to: now))
+                )
+            }
         }
-        guard !cutoffs.isEmpty else { return ([:], []) }
-        let conditions =
-            visible + [
-                "d.pipeline_id = \(bind: pipeline.id.rawValue)", "d.status = 'open'", "(" + cutoffs.joined(separator: " OR ") + ")",
-            ]
-        var counts: [Stage.ID: Int] = [:]
-        for row in try await db.raw(
-            "SELECT d.stage_id AS stage_id, COUNT(*) AS n FROM deals d WHERE " + conditions.anded() + " GROUP BY d.stage_id"
-        ).all() {
-            counts[try row.id("stage_id")] = try row.int("n")
-        }
-        let deals = try await db.raw(
-            "SELECT d.id, d.title, d.stage_id, d.stage_entered_at FROM deals d WHERE " + conditions.anded()
-                + " ORDER BY d.stage_entered_at, d.id LIMIT \(unsafeRaw: String(StageTimeReport.staleListLimit))"
-        ).all().map {
-            StaleDeal(
-                id: try $0.id("id"), title: try $0.string("title"), stageID: try $0.id("stage_id"),
-                daysInStage: StageTimeReport.wholeDays(from: try $0.int64("stage_entered_at"), to: now))
-        }
-        return (counts, deals)
+        let deals = stalest.sorted { ($0.enteredAt, $0.deal.id.rawValue) < ($1.enteredAt, $1.deal.id.rawValue) }
+            .prefix(StageTimeReport.staleListLimit).map(\.deal)
+        return (counts, Array(deals))
     }
 
     /// Deals lost in the period grouped by reason (amounts in the workspace currency).
@@ -113,16 +136,17 @@ extension ReportRepository {
         // non-negative amounts and 0…100 probabilities a deal can have, rounded per deal as on the deal card.
         let rows = try await db.raw(
             """
-            SELECT SUBSTR(d.expected_close_date, 1, 7) AS month, COUNT(*) AS n, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) AS amount,
+            SELECT d.expected_close_date AS day, COUNT(*) AS n, CAST(COALESCE(SUM(d.amount), 0) AS BIGINT) AS amount,
                 CAST(COALESCE(SUM((d.amount * d.probability + 50) / 100), 0) AS BIGINT) AS weighted,
                 CAST(COALESCE(SUM((d.amount * COALESCE(d.learned_probability, d.probability) + 50) / 100), 0) AS BIGINT) AS learned
             FROM deals d WHERE
-            """ + conditions.anded() + " GROUP BY SUBSTR(d.expected_close_date, 1, 7)"
+            """ + conditions.anded() + " GROUP BY d.expected_close_date"
         ).all()
+        // Grouped by day, which the index holds in order; the months are summed here.
         var months: [String?: ForecastMonth] = [:]
         for row in rows {
             // An empty date is no date; the two land in one bucket.
-            let month = try row.optionalString("month").flatMap { $0.isEmpty ? nil : $0 }
+            let month = try row.optionalString("day").flatMap { $0.isEmpty ? nil : String($0.prefix(7)) }
             let previous = months[month] ?? ForecastMonth(month: month, deals: 0, amount: 0, weighted: 0)
             months[month] = ForecastMonth(
                 month: month, deals: previous.deals + (try row.int("n")), amount: previous.amount + (try row.int64("amount")),
