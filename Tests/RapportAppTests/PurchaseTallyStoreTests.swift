@@ -170,6 +170,42 @@ import Testing
         }
     }
 
+    /// Orders written at the same moment by several requests (several nodes on PostgreSQL) for the same
+    /// buyers and days: no update of a shared day row is lost and none deadlocks.
+    @Test func concurrentOrdersKeepTheTalliesWhole() async throws {
+        try await TestApp.with(effects: Self.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let owner = crew.users["owner"]!.id.rawValue
+            var people: [String] = []
+            for index in 0..<4 {
+                people.append(try await api.post("/api/v1/contacts", token, ["fullName": .string("Покупатель \(index)")]).id)
+            }
+            let placed = try await withThrowingTaskGroup(of: (String, Placed).self) { group in
+                for index in 0..<24 {
+                    let at = Self.now.addingTimeInterval(-Double(index % 3) * 86_400 - Double(index) * 60)
+                    let contact = people[index % people.count]
+                    group.addTask {
+                        let order = try await api.post(
+                            "/api/v1/orders", token,
+                            [
+                                "contactId": .string(contact), "orderedAt": .string(ISO8601DateFormatter().string(from: at)),
+                                "total": ["amount": .int(Int64(100 + index)), "currency": "RUB"], "ownerId": .string(owner),
+                            ])
+                        #expect(order.status == 201, "\(order.json)")
+                        return (order.id, Placed(contact: contact, at: at, total: Int64(100 + index)))
+                    }
+                }
+                return try await group.reduce(into: [String: Placed]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(placed.count == 24)
+            try await Self.check(api, token, placed, zone: "Europe/Moscow", owner: owner, "written concurrently")
+            let kept = try await Self.tallies(app.store.database.reader)
+            #expect(try await app.store.customerMetrics.tallyPurchases(all: true) == 1)
+            #expect(try await Self.tallies(app.store.database.reader) == kept)
+        }
+    }
+
     @Test func aNewTimeZoneIsCountedFromTheOrdersUntilTheTalliesAreBuiltInIt() async throws {
         try await TestApp.with(effects: Self.effects) { app, api in
             let crew = try await Crew.make(app.store)
