@@ -19,6 +19,30 @@ import Testing
         #expect(saved["extension"] == .string(ext))
     }
 
+    /// Several admins (several nodes on PostgreSQL) give out the same extension or e-mail at the same moment:
+    /// one wins and every other gets the field error, never a 500.
+    @Test func aRaceForAnExtensionOrAnEmailEndsInFieldErrors() async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let admin = crew.token("admin")
+            let racers: [JSONValue] = (0..<8).map {
+                ["email": .string("racer\($0)@ext.test"), "name": "Гонщик", "password": "password-1", "extension": "555"]
+            }
+            let twins: [JSONValue] = Array(repeating: ["email": "same@ext.test", "name": "Гонщик", "password": "password-1"], count: 8)
+            for (field, bodies) in [("extension", racers), ("email", twins)] {
+                let replies = try await withThrowingTaskGroup(of: API.Reply.self) { group in
+                    for body in bodies { group.addTask { try await api.post("/api/v1/users", admin, body) } }
+                    return try await group.reduce(into: [API.Reply]()) { $0.append($1) }
+                }
+                #expect(replies.filter { $0.status == 201 }.count == 1, "\(field): \(replies.map(\.status))")
+                for loser in replies where loser.status != 201 {
+                    #expect(loser.status == 422, "\(field): \(loser.json)")
+                    #expect(loser.errorFields == [field])
+                }
+            }
+        }
+    }
+
     @Test func anExtensionIsValidatedAndUniqueAmongActiveUsers() async throws {
         try await TestApp.with { app, api in
             let crew = try await Crew.make(app.store)

@@ -61,6 +61,8 @@ enum ProblemMapper {
             case .notInTrash: return (make(.notInTrash), headers)
             case .alreadyExists: return (make(.alreadyExists), headers)
             }
+        case is UniqueViolation:
+            return (make(.alreadyExists), headers)
         case let error as VersionConflict:
             var problem = make(.versionConflict)
             problem.current = error.current

@@ -135,7 +135,7 @@ public final class Database: Sendable {
             return result
         } catch {
             try? await db.raw("ROLLBACK").run()
-            throw error
+            throw UniqueViolation.from(error) ?? error
         }
     }
 

@@ -52,40 +52,44 @@ public struct UserRepository: Sendable {
         let phoneExtension = CallRouting.normalized(new.extension)
         let email = EmailAddress.normalize(new.email ?? "") ?? ""
         let hash = Bcrypt.hash(new.password ?? "", cost: bcryptCost)
-        return try await context.database.transaction { db in
-            if try await db.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
-                throw ValidationError("email", .duplicate)
-            }
-            if let team = new.teamID,
-                try await db.raw("SELECT id FROM teams WHERE id = \(bind: team.rawValue) AND workspace_id = \(bind: workspace.rawValue)")
+        return try await Self.fieldErrors {
+            try await context.database.transaction { db in
+                if try await db.raw("SELECT id FROM users WHERE email = \(bind: email)").first() != nil {
+                    throw ValidationError("email", .duplicate)
+                }
+                if let team = new.teamID,
+                    try await db.raw(
+                        "SELECT id FROM teams WHERE id = \(bind: team.rawValue) AND workspace_id = \(bind: workspace.rawValue)"
+                    )
                     .first() == nil
-            {
-                throw ValidationError("teamId", .unknownReference)
+                {
+                    throw ValidationError("teamId", .unknownReference)
+                }
+                if let phoneExtension, try await Self.extensionTaken(db, phoneExtension, workspace: workspace, except: nil) {
+                    throw ValidationError("extension", .duplicate)
+                }
+                let now = context.effects.now()
+                let user = User(
+                    id: context.effects.id(), workspaceID: workspace, email: email, name: new.name.trimmedOrNil ?? "", role: new.role,
+                    teamID: new.teamID, isActive: true, locale: new.locale, createdAt: now, version: 1, extension: phoneExtension)
+                try await db.raw(
+                    """
+                    INSERT INTO users (id, workspace_id, email, name, password_hash, role, team_id, active, locale, extension, created_at,
+                        updated_at, version)
+                    VALUES (\(bind: user.id.rawValue), \(bind: workspace.rawValue), \(bind: email), \(bind: user.name), \(bind: hash),
+                            \(bind: user.role.rawValue), \(bind: user.teamID?.rawValue), \(bind: true), \(bind: user.locale?.rawValue),
+                            \(bind: phoneExtension), \(bind: now.millis), \(bind: now.millis), 1)
+                    """
+                ).run()
+                try await AuditRows.append(
+                    db, context: context, workspace: workspace, actor: actor?.userID, record: RecordRef(kind: .user, id: user.id.rawValue),
+                    action: .create,
+                    changes: [
+                        FieldChange(field: "email", before: .null, after: .string(email)),
+                        FieldChange(field: "role", before: .null, after: .string(user.role.rawValue)),
+                    ] + (phoneExtension.map { [FieldChange(field: "extension", before: .null, after: .string($0))] } ?? []))
+                return user
             }
-            if let phoneExtension, try await Self.extensionTaken(db, phoneExtension, workspace: workspace, except: nil) {
-                throw ValidationError("extension", .duplicate)
-            }
-            let now = context.effects.now()
-            let user = User(
-                id: context.effects.id(), workspaceID: workspace, email: email, name: new.name.trimmedOrNil ?? "", role: new.role,
-                teamID: new.teamID, isActive: true, locale: new.locale, createdAt: now, version: 1, extension: phoneExtension)
-            try await db.raw(
-                """
-                INSERT INTO users (id, workspace_id, email, name, password_hash, role, team_id, active, locale, extension, created_at,
-                    updated_at, version)
-                VALUES (\(bind: user.id.rawValue), \(bind: workspace.rawValue), \(bind: email), \(bind: user.name), \(bind: hash),
-                        \(bind: user.role.rawValue), \(bind: user.teamID?.rawValue), \(bind: true), \(bind: user.locale?.rawValue),
-                        \(bind: phoneExtension), \(bind: now.millis), \(bind: now.millis), 1)
-                """
-            ).run()
-            try await AuditRows.append(
-                db, context: context, workspace: workspace, actor: actor?.userID, record: RecordRef(kind: .user, id: user.id.rawValue),
-                action: .create,
-                changes: [
-                    FieldChange(field: "email", before: .null, after: .string(email)),
-                    FieldChange(field: "role", before: .null, after: .string(user.role.rawValue)),
-                ] + (phoneExtension.map { [FieldChange(field: "extension", before: .null, after: .string($0))] } ?? []))
-            return user
         }
     }
 
@@ -140,79 +144,82 @@ public struct UserRepository: Sendable {
         let selfService =
             actor.userID == id && change.role == nil && change.teamID == nil && change.isActive == nil && change.extension == nil
         guard selfService || AccessPolicy.allows(actor, .manageUsers) else { throw RecordError.forbidden }
-        return try await context.database.transaction { db in
-            guard
-                let row = try await db.raw(
-                    "SELECT * FROM users WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
-                ).first()
-            else { throw RecordError.notFound(.user) }
-            let current = try Self.decode(row)
-            guard current.version == expectedVersion else { throw RecordError.versionConflict(.user, currentVersion: current.version) }
-            var next = current
-            var issues = FieldIssues()
-            if let name = change.name {
-                issues.require(name, "name")
-                issues.limit(name, "name", to: 200)
-                next.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            if let role = change.role {
-                if role == .owner || current.role == .owner, actor.role != .owner { throw RecordError.forbidden }
-                next.role = role
-            }
-            next.teamID.apply(change.teamID)
-            if let active = change.isActive { next.isActive = active }
-            next.locale.apply(change.locale)
-            if let edit = change.extension {
-                if case .set(let value) = edit { issues.add(contentsOf: CallRouting.validate(extension: value)) }
-                next.extension.apply(edit)
-                next.extension = CallRouting.normalized(next.extension)
-            }
-            if next.isActive, let phoneExtension = next.extension, phoneExtension != current.extension || !current.isActive,
-                try await Self.extensionTaken(db, phoneExtension, workspace: actor.workspaceID, except: id)
-            {
-                issues.add("extension", .duplicate)
-            }
-            if let team = next.teamID, team != current.teamID,
-                try await db.raw(
-                    "SELECT id FROM teams WHERE id = \(bind: team.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)"
-                ).first() == nil
-            {
-                issues.add("teamId", .unknownReference)
-            }
-            if current.role == .owner, current.isActive, next.role != .owner || !next.isActive {
-                let owners =
+        return try await Self.fieldErrors {
+            try await context.database.transaction { db in
+                guard
+                    let row = try await db.raw(
+                        "SELECT * FROM users WHERE id = \(bind: id.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)\(unsafeRaw: context.forUpdate)"
+                    ).first()
+                else { throw RecordError.notFound(.user) }
+                let current = try Self.decode(row)
+                guard current.version == expectedVersion else { throw RecordError.versionConflict(.user, currentVersion: current.version) }
+                var next = current
+                var issues = FieldIssues()
+                if let name = change.name {
+                    issues.require(name, "name")
+                    issues.limit(name, "name", to: 200)
+                    next.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                if let role = change.role {
+                    if role == .owner || current.role == .owner, actor.role != .owner { throw RecordError.forbidden }
+                    next.role = role
+                }
+                next.teamID.apply(change.teamID)
+                if let active = change.isActive { next.isActive = active }
+                next.locale.apply(change.locale)
+                if let edit = change.extension {
+                    if case .set(let value) = edit { issues.add(contentsOf: CallRouting.validate(extension: value)) }
+                    next.extension.apply(edit)
+                    next.extension = CallRouting.normalized(next.extension)
+                }
+                if next.isActive, let phoneExtension = next.extension, phoneExtension != current.extension || !current.isActive,
+                    try await Self.extensionTaken(db, phoneExtension, workspace: actor.workspaceID, except: id)
+                {
+                    issues.add("extension", .duplicate)
+                }
+                if let team = next.teamID, team != current.teamID,
                     try await db.raw(
-                        "SELECT COUNT(*) AS n FROM users WHERE workspace_id = \(bind: actor.workspaceID.rawValue) AND role = 'owner' AND active = \(bind: true)"
-                    ).first()?.int("n") ?? 0
-                if owners <= 1 { issues.add("role", .outOfRange, ["min": "1"]) }
+                        "SELECT id FROM teams WHERE id = \(bind: team.rawValue) AND workspace_id = \(bind: actor.workspaceID.rawValue)"
+                    ).first() == nil
+                {
+                    issues.add("teamId", .unknownReference)
+                }
+                if current.role == .owner, current.isActive, next.role != .owner || !next.isActive {
+                    let owners =
+                        try await db.raw(
+                            "SELECT COUNT(*) AS n FROM users WHERE workspace_id = \(bind: actor.workspaceID.rawValue) AND role = 'owner' AND active = \(bind: true)"
+                        ).first()?.int("n") ?? 0
+                    if owners <= 1 { issues.add("role", .outOfRange, ["min": "1"]) }
+                }
+                try issues.throwIfAny()
+                next.version += 1
+                try await db.raw(
+                    """
+                    UPDATE users SET name = \(bind: next.name), role = \(bind: next.role.rawValue), team_id = \(bind: next.teamID?.rawValue),
+                        active = \(bind: next.isActive), locale = \(bind: next.locale?.rawValue), extension = \(bind: next.extension),
+                        updated_at = \(bind: context.effects.now().millis), version = \(bind: next.version)
+                    WHERE id = \(bind: id.rawValue)
+                    """
+                ).run()
+                if !next.isActive {
+                    try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id.rawValue)").run()
+                }
+                try await AuditRows.append(
+                    db, context: context, workspace: actor.workspaceID, actor: actor.userID,
+                    record: RecordRef(kind: .user, id: id.rawValue),
+                    action: .update,
+                    changes: AuditDiff.changes(
+                        from: [
+                            "name": .string(current.name), "role": .string(current.role.rawValue),
+                            "teamId": JSONValue(current.teamID?.rawValue), "active": .bool(current.isActive),
+                            "extension": JSONValue(current.extension),
+                        ],
+                        to: [
+                            "name": .string(next.name), "role": .string(next.role.rawValue), "teamId": JSONValue(next.teamID?.rawValue),
+                            "active": .bool(next.isActive), "extension": JSONValue(next.extension),
+                        ]))
+                return next
             }
-            try issues.throwIfAny()
-            next.version += 1
-            try await db.raw(
-                """
-                UPDATE users SET name = \(bind: next.name), role = \(bind: next.role.rawValue), team_id = \(bind: next.teamID?.rawValue),
-                    active = \(bind: next.isActive), locale = \(bind: next.locale?.rawValue), extension = \(bind: next.extension),
-                    updated_at = \(bind: context.effects.now().millis), version = \(bind: next.version)
-                WHERE id = \(bind: id.rawValue)
-                """
-            ).run()
-            if !next.isActive {
-                try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id.rawValue)").run()
-            }
-            try await AuditRows.append(
-                db, context: context, workspace: actor.workspaceID, actor: actor.userID, record: RecordRef(kind: .user, id: id.rawValue),
-                action: .update,
-                changes: AuditDiff.changes(
-                    from: [
-                        "name": .string(current.name), "role": .string(current.role.rawValue),
-                        "teamId": JSONValue(current.teamID?.rawValue), "active": .bool(current.isActive),
-                        "extension": JSONValue(current.extension),
-                    ],
-                    to: [
-                        "name": .string(next.name), "role": .string(next.role.rawValue), "teamId": JSONValue(next.teamID?.rawValue),
-                        "active": .bool(next.isActive), "extension": JSONValue(next.extension),
-                    ]))
-            return next
         }
     }
 
@@ -299,5 +306,19 @@ extension ValidationError {
     /// Throws when there are issues.
     static func check(_ issues: [FieldIssue]) throws(ValidationError) {
         if !issues.isEmpty { throw ValidationError(issues: issues) }
+    }
+}
+
+extension UserRepository {
+    /// Runs a write, turning a clash on the users' unique indexes (two requests that both found an e-mail or
+    /// an extension free, on PostgreSQL) into the same field error the check before the write gives.
+    static func fieldErrors<R>(_ write: () async throws -> R) async throws -> R {
+        do {
+            return try await write()
+        } catch let violation as UniqueViolation {
+            if violation.isOn(index: "users_email_key", column: "users.email") { throw ValidationError("email", .duplicate) }
+            if violation.isOn(index: "users_extension", column: "users.extension") { throw ValidationError("extension", .duplicate) }
+            throw violation
+        }
     }
 }
