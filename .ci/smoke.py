@@ -57,6 +57,12 @@ def main():
     token = subprocess.run(["swift", "run", "--skip-build", "rapport", "token", "create", "--email", "demo@rapport.local"],
                            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
     check(token.startswith("rpt_"), "rapport token create prints a token")
+    rapport = ["swift", "run", "--skip-build", "rapport"]
+    for email, expected in [("ext-a@rapport.local", 0), ("ext-b@rapport.local", 1)]:
+        made = subprocess.run(rapport + ["user", "create", "--email", email, "--name", "Оператор", "--password", "password-1",
+                                         "--extension", "777"], cwd=ROOT, env=env, capture_output=True, text=True)
+        check(made.returncode == expected, f"rapport user create --extension 777 for {email} exits {expected}")
+    check("extension: This value is already taken." in made.stderr, "a taken extension is named on stderr")
 
     def call(method, path, body=None):
         request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None,

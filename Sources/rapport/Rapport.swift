@@ -45,6 +45,13 @@ struct DatabaseOptions: ParsableArguments {
             let result = try await body(store)
             await store.database.close()
             return result
+        } catch let error as RapportCore.ValidationError {
+            // The same field messages the API and the pages give, one per line, instead of the error's dump.
+            await store.database.close()
+            for issue in error.issues {
+                FileHandle.standardError.write(Data("\(issue.field): \(Messages.text(for: issue, locale: .en))\n".utf8))
+            }
+            throw ExitCode.failure
         } catch {
             await store.database.close()
             throw error
@@ -125,6 +132,8 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String = "sales_rep"
         @Option(help: "Password (at least 8 characters); read from RAPPORT_PASSWORD when omitted.") var password: String?
         @Option(help: "Workspace name, when this creates the first workspace.") var workspace: String = "Rapport"
+        @Option(name: .customLong("extension"), help: "Phone extension (internal PBX number) that routes calls to this user.")
+        var phoneExtension: String?
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
@@ -133,7 +142,7 @@ struct UserCommand: AsyncParsableCommand {
                 throw ValidationError("Give --password or set RAPPORT_PASSWORD.")
             }
             try await database.withStore { store in
-                let new = UserRepository.NewUser(email: email, name: name, password: password, role: role)
+                let new = UserRepository.NewUser(email: email, name: name, password: password, role: role, extension: phoneExtension)
                 let user: User
                 if let existing = try await store.workspaces.all().first {
                     user = try await store.users.create(new, by: nil, workspace: existing.id)
