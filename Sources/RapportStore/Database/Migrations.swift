@@ -32,6 +32,7 @@ public enum Migrations {
         Migration(version: 16, name: "add_phone_extensions_to_users", statements: Schema.v16),
         Migration(version: 17, name: "keep_what_each_client_bought", statements: Schema.v17),
         Migration(version: 18, name: "tally_purchases_per_day", statements: Schema.v18),
+        Migration(version: 20, name: "index_cohorts_and_keep_each_contacts_clv_projection", statements: Schema.v20),
     ]
 
     /// The newest schema version this binary knows.

@@ -246,54 +246,81 @@ extension ReportRepository {
 
     /// Monthly cohorts of the contacts the viewer sees by the month of their first counted order, over the last
     /// `months` months (the current one included, workspace time zone), with how many bought in each later month.
+    /// The month boundaries are computed here and bucket the orders in SQL; each contact becomes the set of
+    /// months it bought in (a bit per month), and only the number of contacts per cohort and set comes back.
     public func cohorts(months count: Int, filter: ReportFilter, by actor: Actor) async throws -> CohortReport {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
         let format = Formatting(locale: .en, timeZoneIdentifier: settings.timeZone)
         let months = YearMonth.last(count, endingWith: format.localDate(context.effects.now()))
-        guard let last = months.last, let firstMonth = months.first else {
-            return CohortReport.build(months: [], boundaries: [], purchases: [])
-        }
+        guard let last = months.last, !months.isEmpty else { return CohortReport.build(months: [], boundaries: [], buyers: []) }
         let boundaries = months.map { format.startOfDay($0.firstDay) } + [format.startOfDay(last.adding(months: 1).firstDay)]
-        let start = format.startOfDay(firstMonth.firstDay).millis
-        let end = boundaries[boundaries.count - 1].millis
+        let starts = boundaries.map(\.millis)
+        let start = starts[0]
+        let end = starts[starts.count - 1]
+        // The month an instant falls in: the last one starting at or before it (the WHERE keeps [start, end)).
+        func month(_ column: String, as value: (Int) -> String) -> SQLQueryString {
+            var sql: SQLQueryString = "CASE"
+            for index in months.indices.reversed() {
+                sql = sql + " WHEN \(unsafeRaw: column) >= \(bind: starts[index]) THEN \(unsafeRaw: value(index))"
+            }
+            return sql + " END"
+        }
+        let purchases: SQLQueryString =
+            "SELECT DISTINCT c.id AS contact_id, " + month("c.first_order_at") { String($0) } + " AS cohort, "
+            + month("o.ordered_at") { String(1 << $0) } + " AS bit FROM contacts c JOIN orders o ON o.contact_id = c.id WHERE "
+            + ([
+                "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
+                "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
+                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
+                "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+            ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
         let rows = try await db.raw(
             """
-            SELECT o.contact_id AS contact_id, o.ordered_at AS ordered_at, c.first_order_at AS first_order_at
-            FROM orders o JOIN contacts c ON c.id = o.contact_id WHERE
-            """
-                + ([
-                    "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
-                    "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
-                    "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
-                    "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
-                    AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-                ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
+            SELECT m.cohort AS cohort, m.mask AS mask, COUNT(*) AS n FROM (
+                SELECT p.contact_id AS contact_id, p.cohort AS cohort, CAST(SUM(p.bit) AS BIGINT) AS mask FROM (
+            """ + purchases + ") p GROUP BY p.contact_id, p.cohort) m GROUP BY m.cohort, m.mask"
         ).all()
-        let purchases = try rows.map {
-            CohortPurchase(
-                contactID: try $0.id("contact_id"), orderedAt: try $0.date("ordered_at"), firstOrderAt: try $0.date("first_order_at"))
+        let buyers = try rows.map { row in
+            let mask = try row.int64("mask")
+            return CohortBuyers(
+                cohort: try row.int("cohort"), months: Set(months.indices.filter { mask & (1 << $0) != 0 }), contacts: try row.int("n"))
         }
-        return CohortReport.build(months: months, boundaries: boundaries, purchases: purchases)
+        return CohortReport.build(months: months, boundaries: boundaries, buyers: buyers)
     }
 
-    /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV.
+    /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV:
+    /// the revenue plus the future revenue of those whose lapse is still ahead, summed per range off the
+    /// projections kept on the rows (`CLVProjectionRows`); contacts not projected yet are predicted here.
     public func clv(filter: ReportFilter, by actor: Actor) async throws -> CLVReport {
         let db = context.database.reader
+        let now = context.effects.now()
         let conditions: [SQLQueryString] =
             [
                 "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
             ] + (try await narrowing(filter, .contacts, db, actor: actor))
-        let rows = try await db.raw(
-            "SELECT c.order_count, c.revenue, c.first_order_at, c.last_order_at FROM contacts c WHERE " + conditions.anded()
-        ).all()
-        let totals = try rows.map {
-            PurchaseTotals(
-                orderCount: try $0.int("order_count"), revenue: try $0.int64("revenue"),
-                firstOrderAt: try $0.optionalDate("first_order_at"),
-                lastOrderAt: try $0.optionalDate("last_order_at"))
+        var range: SQLQueryString = "CASE"
+        for index in CLVReport.lowerBounds.indices.dropFirst().reversed() {
+            range = range + " WHEN c.revenue >= \(bind: CLVReport.lowerBounds[index]) THEN \(unsafeRaw: String(index))"
         }
-        return CLVReport.build(totals, now: context.effects.now())
+        range = range + " ELSE 0 END"
+        let tallies = try await db.raw(
+            "SELECT " + range
+                + """
+                 AS bucket, COUNT(*) AS n, CAST(COALESCE(SUM(c.revenue), 0) AS BIGINT) AS revenue,
+                    CAST(COALESCE(SUM(CASE WHEN c.clv_lapses_at > \(bind: now.millis) THEN c.clv_future ELSE 0 END), 0) AS BIGINT) AS future
+                FROM contacts c WHERE
+                """ + (conditions + ["c.clv_future IS NOT NULL"]).anded() + " GROUP BY " + range
+        ).all().map {
+            CLVTally(
+                range: try $0.int("bucket"), customers: try $0.int("n"), revenue: try $0.int64("revenue"),
+                expectedFutureRevenue: try $0.int64("future"))
+        }
+        let unprojected = try await db.raw(
+            "SELECT \(unsafeRaw: CLVProjectionRows.totalsColumns) FROM contacts c WHERE " + (conditions + ["c.clv_future IS NULL"]).anded()
+        ).all().map(CLVProjectionRows.totals)
+        return CLVReport.build(unprojected, tallies: tallies, now: now)
     }
 }
