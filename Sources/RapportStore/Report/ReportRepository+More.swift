@@ -312,7 +312,7 @@ extension ReportRepository {
                  AS bucket, COUNT(*) AS n, CAST(COALESCE(SUM(c.revenue), 0) AS BIGINT) AS revenue,
                     CAST(COALESCE(SUM(CASE WHEN c.clv_lapses_at > \(bind: now.millis) THEN c.clv_future ELSE 0 END), 0) AS BIGINT) AS future
                 FROM contacts c WHERE
-                """ + (conditions + ["c.clv_future IS NOT NULL"]).anded() + " GROUP BY " + range
+                """ + (conditions + ["c.clv_future IS NOT NULL"]).anded() + " GROUP BY bucket"
         ).all().map {
             CLVTally(
                 range: try $0.int("bucket"), customers: try $0.int("n"), revenue: try $0.int64("revenue"),
