@@ -24,7 +24,7 @@ enum CLVProjectionRows {
         var done = 0
         while true {
             let rows = try await database.reader.raw(
-                "SELECT id, \(unsafeRaw: totalsColumns) FROM contacts WHERE clv_future IS NULL AND order_count > 0 ORDER BY id LIMIT 500"
+                "SELECT id, \(unsafeRaw: totalsColumns) FROM contacts WHERE clv_future IS NULL AND order_count > 0 LIMIT 500"
             ).all()
             guard !rows.isEmpty else { return done }
             let projected = try rows.map { (id: try $0.string("id"), stored: Self.stored(try Self.totals($0))) }

@@ -246,8 +246,9 @@ extension ReportRepository {
 
     /// Monthly cohorts of the contacts the viewer sees by the month of their first counted order, over the last
     /// `months` months (the current one included, workspace time zone), with how many bought in each later month.
-    /// The month boundaries are computed here and bucket the orders in SQL; each contact becomes the set of
-    /// months it bought in (a bit per month), and only the number of contacts per cohort and set comes back.
+    /// The month boundaries are computed here and bucket the orders in SQL; each contact of the window's
+    /// cohorts becomes the set of months it bought in (a bit per month), and only the number of contacts per
+    /// cohort and set comes back.
     public func cohorts(months count: Int, filter: ReportFilter, by actor: Actor) async throws -> CohortReport {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
@@ -266,24 +267,26 @@ extension ReportRepository {
             }
             return sql + " END"
         }
-        let purchases: SQLQueryString =
-            "SELECT DISTINCT c.id AS contact_id, " + month("c.first_order_at") { String($0) } + " AS cohort, "
-            + month("o.ordered_at") { String(1 << $0) } + " AS bit FROM contacts c JOIN orders o ON o.contact_id = c.id WHERE "
+        // Per contact of the window's cohorts, the months of its counted orders as bits (a correlated sum over
+        // its few orders, so nothing but the final grouping is sorted); NULL without orders in the window.
+        let bought: SQLQueryString =
+            "(SELECT SUM(DISTINCT " + month("o.ordered_at") { String(1 << $0) } + ") FROM orders o WHERE "
             + ([
-                "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
+                "o.contact_id = c.id", "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
                 "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
+            ] as [SQLQueryString]).anded() + ")"
+        let contacts: SQLQueryString =
+            "SELECT " + month("c.first_order_at") { String($0) } + " AS cohort, " + bought + " AS mask FROM contacts c WHERE "
+            + ([
                 "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
                 "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
             ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
         let rows = try await db.raw(
-            """
-            SELECT m.cohort AS cohort, m.mask AS mask, COUNT(*) AS n FROM (
-                SELECT p.contact_id AS contact_id, p.cohort AS cohort, CAST(SUM(p.bit) AS BIGINT) AS mask FROM (
-            """ + purchases + ") p GROUP BY p.contact_id, p.cohort) m GROUP BY m.cohort, m.mask"
+            "SELECT m.cohort AS cohort, CAST(m.mask AS BIGINT) AS mask, COUNT(*) AS n FROM (" + contacts + ") m GROUP BY m.cohort, m.mask"
         ).all()
         let buyers = try rows.map { row in
-            let mask = try row.int64("mask")
+            let mask = try row.optionalInt64("mask") ?? 0
             return CohortBuyers(
                 cohort: try row.int("cohort"), months: Set(months.indices.filter { mask & (1 << $0) != 0 }), contacts: try row.int("n"))
         }
@@ -306,21 +309,33 @@ extension ReportRepository {
             range = range + " WHEN c.revenue >= \(bind: CLVReport.lowerBounds[index]) THEN \(unsafeRaw: String(index))"
         }
         range = range + " ELSE 0 END"
-        let tallies = try await db.raw(
+        // One scan of the buyers counts those not projected yet too; only when there are some are their
+        // totals read (after the migration, until the clv.project job has run).
+        let rows = try await db.raw(
             "SELECT " + range
                 + """
-                 AS bucket, COUNT(*) AS n, CAST(COALESCE(SUM(c.revenue), 0) AS BIGINT) AS revenue,
+                 AS bucket, COUNT(c.clv_future) AS n, COUNT(*) AS buyers,
+                    CAST(COALESCE(SUM(CASE WHEN c.clv_future IS NOT NULL THEN c.revenue ELSE 0 END), 0) AS BIGINT) AS revenue,
                     CAST(COALESCE(SUM(CASE WHEN c.clv_lapses_at > \(bind: now.millis) THEN c.clv_future ELSE 0 END), 0) AS BIGINT) AS future
                 FROM contacts c WHERE
-                """ + (conditions + ["c.clv_future IS NOT NULL"]).anded() + " GROUP BY bucket"
-        ).all().map {
-            CLVTally(
-                range: try $0.int("bucket"), customers: try $0.int("n"), revenue: try $0.int64("revenue"),
-                expectedFutureRevenue: try $0.int64("future"))
+                """ + conditions.anded() + " GROUP BY bucket"
+        ).all()
+        var tallies: [CLVTally] = []
+        var missing = false
+        for row in rows {
+            let projected = try row.int("n")
+            if try row.int("buyers") > projected { missing = true }
+            tallies.append(
+                CLVTally(
+                    range: try row.int("bucket"), customers: projected, revenue: try row.int64("revenue"),
+                    expectedFutureRevenue: try row.int64("future")))
         }
-        let unprojected = try await db.raw(
-            "SELECT \(unsafeRaw: CLVProjectionRows.totalsColumns) FROM contacts c WHERE " + (conditions + ["c.clv_future IS NULL"]).anded()
-        ).all().map(CLVProjectionRows.totals)
+        let unprojected =
+            missing
+            ? try await db.raw(
+                "SELECT \(unsafeRaw: CLVProjectionRows.totalsColumns) FROM contacts c WHERE "
+                    + (conditions + ["c.clv_future IS NULL"]).anded()
+            ).all().map(CLVProjectionRows.totals) : []
         return CLVReport.build(unprojected, tallies: tallies, now: now)
     }
 }
