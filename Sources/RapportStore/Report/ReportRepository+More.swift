@@ -309,22 +309,23 @@ extension ReportRepository {
                 "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
             ] + (try await narrowing(filter, .contacts, db, actor: actor))
-        var range: SQLQueryString = "CASE"
-        for index in CLVReport.lowerBounds.indices.dropFirst().reversed() {
-            range = range + " WHEN c.revenue >= \(bind: CLVReport.lowerBounds[index]) THEN \(unsafeRaw: String(index))"
-        }
-        range = range + " ELSE 0 END"
-        // One scan of the buyers counts those not projected yet too; only when there are some are their
-        // totals read (after the migration, until the clv.project job has run).
-        let rows = try await db.raw(
-            "SELECT " + range
+        // One range of the covering index per revenue range (the first also takes negative revenue, as
+        // CLVReport.range(of:) does), summed without a sort; the scan counts the buyers not projected yet too,
+        // and only when there are some are their totals read (after the migration, until clv.project has run).
+        let bounds = CLVReport.lowerBounds
+        let parts: [SQLQueryString] = bounds.indices.map { index in
+            var range: [SQLQueryString] = []
+            if index > 0 { range.append("c.revenue >= \(bind: bounds[index])") }
+            if index + 1 < bounds.count { range.append("c.revenue < \(bind: bounds[index + 1])") }
+            return "SELECT \(unsafeRaw: String(index))"
                 + """
                  AS bucket, COUNT(c.clv_future) AS n, COUNT(*) AS buyers,
                     CAST(COALESCE(SUM(CASE WHEN c.clv_future IS NOT NULL THEN c.revenue ELSE 0 END), 0) AS BIGINT) AS revenue,
                     CAST(COALESCE(SUM(CASE WHEN c.clv_lapses_at > \(bind: now.millis) THEN c.clv_future ELSE 0 END), 0) AS BIGINT) AS future
                 FROM contacts c WHERE
-                """ + conditions.anded() + " GROUP BY bucket"
-        ).all()
+                """ + (conditions + range).anded()
+        }
+        let rows = try await db.raw(parts.joined(separator: " UNION ALL ")).all()
         var tallies: [CLVTally] = []
         var missing = false
         for row in rows {
