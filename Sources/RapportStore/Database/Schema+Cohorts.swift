@@ -12,8 +12,8 @@ extension Schema {
     ///
     /// CLV: each contact's predicted CLV beyond its revenue (`CustomerMetrics.expectedFutureRevenue`) and
     /// the moment it lapses (`lapsesAt`), kept by the order writes (`CustomerMetricsRows.refresh`), so the
-    /// report is one grouped scan of a covering index that adds the future revenue of those whose lapse is
-    /// still ahead, exactly as of the request. They are computed in Swift, so the `clv.project` job fills
+    /// report reads a covering index, one range per revenue range, adding the future revenue of those whose
+    /// lapse is still ahead, exactly as of the request. They are computed in Swift, so the `clv.project` job fills
     /// them for the contacts this migration finds (`contacts_clv_missing` lists them); until then the
     /// report predicts those contacts itself, as before.
     static func v20(_ dialect: Dialect, _ trigram: Bool) -> [String] {
