@@ -37,7 +37,8 @@ public struct JobRegistry: Sendable {
     public mutating func schedule(_ kind: String, every interval: TimeInterval) { schedules.append((kind, interval)) }
 
     /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), building
-    /// purchase tallies that are missing or in an old time zone, win-model
+    /// purchase tallies that are missing or in an old time zone, projecting the CLV of contacts without
+    /// a projection, win-model
     /// training, the trash purge, planner statistics, and pruning finished jobs.
     /// - Parameter webhookPost: the HTTP client webhooks are sent with.
     public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
@@ -47,6 +48,9 @@ public struct JobRegistry: Sendable {
         }
         registry.register("purchases.tally") { context in
             try await context.store.customerMetrics.tallyPurchases()
+        }
+        registry.register("clv.project") { context in
+            try await context.store.customerMetrics.projectCLV()
         }
         registry.register("win-model.train") { context in
             try await context.store.winModels.refresh()
@@ -66,7 +70,8 @@ public struct JobRegistry: Sendable {
                 try await context.report(progress: total == 0 ? 100 : done * 100 / total, note: "\(done) / \(total)")
             }
         }
-        for kind in ["rfm.refresh", "purchases.tally", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"] {
+        for kind in ["rfm.refresh", "purchases.tally", "clv.project", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"]
+        {
             registry.schedule(kind, every: 3600)
         }
         registry.registerWebhooks(post: webhookPost)

@@ -232,3 +232,40 @@ struct CustomerMetricsTests {
         #expect(try JSONDecoder().decode(PurchaseTotals.self, from: JSONEncoder().encode(PurchaseTotals.none)) == .none)
     }
 }
+
+extension CustomerMetricsTests {
+    @Test(
+        "A customer lapses at the first whole day past the threshold, the instant the projection names",
+        arguments: [
+            // (orders, days between first and last, lapse day): twice the gap and 90 days; 366 after one order.
+            (1, 0.0, 366), (5, 292.0, 147), (4, 30.0, 91), (2, 100.0, 201), (3, 0.5, 91), (2, 45.6, 91), (2, 46.0, 93),
+        ])
+    func lapseMoment(_ orders: Int, _ span: Double, _ lapseDay: Int) throws {
+        let last = daysAgo(500)
+        let totals = PurchaseTotals(orderCount: orders, revenue: 100_000, firstOrderAt: last - span * day, lastOrderAt: last)
+        let projection = CustomerMetrics.projection(of: totals)
+        let lapsesAt = try #require(projection.lapsesAt)
+        #expect(lapsesAt == last + Double(lapseDay) * day)
+        for moment in [lapsesAt - 1, lapsesAt, lapsesAt + 1, last, last + 10 * day] {
+            let m = CustomerMetrics(totals: totals, now: moment)
+            #expect(m.lapseDays == lapseDay)
+            #expect(m.lapsesAt == lapsesAt)
+            #expect(m.isLapsed == (moment >= lapsesAt))
+            #expect(m.expectedFutureRevenue == projection.expectedFutureRevenue)
+            #expect(m.predictedCLV == 100_000 + (m.isLapsed ? 0 : projection.expectedFutureRevenue))
+        }
+    }
+
+    @Test("Without orders there is no lapse and no future revenue")
+    func noProjection() {
+        let projection = CustomerMetrics.projection(of: .none)
+        #expect(projection.lapsesAt == nil)
+        #expect(projection.expectedFutureRevenue == 0)
+        #expect(CustomerMetrics(totals: .none, now: now).lapseDays == nil)
+        // A lapsed customer still carries the future revenue it would have had.
+        let lapsed = metrics(orders: 5, revenue: 500_000, first: daysAgo(692), last: daysAgo(400))
+        #expect(lapsed.isLapsed)
+        #expect(lapsed.expectedFutureRevenue == 1_501_027)
+        #expect(lapsed.predictedCLV == 500_000)
+    }
+}

@@ -46,7 +46,10 @@ public struct PurchaseTotals: Hashable, Sendable, Codable {
 ///
 /// **Lapsed**: a repeat buyer is lapsed when more days have passed since the last order than twice their
 /// average gap between orders, and at least 90 days; a one-order customer after 365 days. A customer
-/// without orders is never lapsed (they never started).
+/// without orders is never lapsed (they never started). Between orders only the passage of time changes
+/// anything, and only this: from ``lapseDays`` whole days after the last order the expected future revenue
+/// (``expectedFutureRevenue``) no longer counts, so a store can keep both beside the totals and add the
+/// future revenue of the clients whose lapse lies ahead (the CLV report does, over contacts).
 public struct CustomerMetrics: Hashable, Sendable {
     /// How many counted orders the customer has.
     public var orderCount: Int
@@ -73,6 +76,16 @@ public struct CustomerMetrics: Hashable, Sendable {
     public var predictedCLV: Int64
     /// Whether the customer has stopped buying; see the type's documentation.
     public var isLapsed: Bool
+    /// The whole days since the last order from which the customer counts as lapsed (the first whole
+    /// number above the threshold: 366 after one order); nil with no orders.
+    public var lapseDays: Int?
+    /// When the customer lapses: ``lapseDays`` days after the last order (from that instant on,
+    /// ``isLapsed`` holds); nil with no orders.
+    public var lapsesAt: Date?
+    /// The revenue expected over the horizon while the customer is not lapsed (never negative, 0
+    /// without evidence of repeat buying): ``predictedCLV`` is the revenue plus this until ``lapsesAt``,
+    /// the revenue alone from then on.
+    public var expectedFutureRevenue: Int64
 
     private static let secondsPerDay = 86_400.0
     private static let daysPerYear = 365.25
@@ -111,24 +124,31 @@ public struct CustomerMetrics: Hashable, Sendable {
         self.ordersPerYear = ordersPerYear
         averageDaysBetweenOrders = averageGap
 
-        var lapsed = false
-        if let days = daysSinceLastOrder {
-            if let averageGap {
-                lapsed = Double(days) > max(2 * averageGap, Self.minimumLapseDays)
-            } else {
-                lapsed = days > Self.oneOrderLapseDays
-            }
+        // Whole days are integers, so "more than the threshold" is "at least its floor plus one".
+        var lapseDays: Int?
+        if let last = totals.lastOrderAt, hasOrders {
+            let threshold = averageGap.map { max(2 * $0, Self.minimumLapseDays) } ?? Double(Self.oneOrderLapseDays)
+            // The gap is at most the clamped span (1e15 days), so the floor fits.
+            let days = Int(threshold.rounded(.down)) + 1
+            lapseDays = days
+            lapsesAt = last.addingTimeInterval(Double(days) * Self.secondsPerDay)
+        } else {
+            lapsesAt = nil
         }
+        self.lapseDays = lapseDays
+        var lapsed = false
+        if let days = daysSinceLastOrder, let lapseDays { lapsed = days >= lapseDays }
         isLapsed = lapsed
 
         var expected: Int64 = 0
-        if !lapsed, let future, let averageCheck, horizonYears > 0 {
+        if let future, let averageCheck, horizonYears > 0 {
             // averageCheck × ordersPerYear × horizon, arranged as one division of (usually exact) products so
             // the half-way cases round the way the formula says: 365.25 = 1461 / 4.
             let numerator = Double(averageCheck) * future.gaps * Double(horizonYears) * 1461
             expected = max(0, Self.saturatingMinorUnits(numerator / (4 * future.span)))
         }
-        predictedCLV = Self.saturatingSum(totals.revenue, expected)
+        expectedFutureRevenue = expected
+        predictedCLV = Self.saturatingSum(totals.revenue, lapsed ? 0 : expected)
     }
 
     /// Whole days from `start` to `end`: the floor of the seconds between them over 86,400 (negative when
@@ -163,5 +183,16 @@ public struct CustomerMetrics: Hashable, Sendable {
         let (sum, overflow) = a.addingReportingOverflow(b)
         guard overflow else { return sum }
         return b > 0 ? .max : .min
+    }
+}
+
+extension CustomerMetrics {
+    /// What a store keeps beside the totals to sum predicted CLVs at any later moment: the expected future
+    /// revenue and when the customer lapses (neither depends on the moment; nil lapse without orders). At a
+    /// moment before `lapsesAt` the predicted CLV is the revenue plus the future revenue, from it on the
+    /// revenue alone.
+    public static func projection(of totals: PurchaseTotals) -> (expectedFutureRevenue: Int64, lapsesAt: Date?) {
+        let metrics = CustomerMetrics(totals: totals, now: totals.lastOrderAt ?? Date(timeIntervalSince1970: 0))
+        return (metrics.expectedFutureRevenue, metrics.lapsesAt)
     }
 }

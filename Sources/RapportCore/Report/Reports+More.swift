@@ -360,20 +360,21 @@ public struct YearMonth: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 }
 
-/// A counted order of a contact, with the contact's first counted order.
-public struct CohortPurchase: Hashable, Sendable {
-    /// The buyer.
-    public var contactID: Contact.ID
-    /// When this order was placed.
-    public var orderedAt: Date
-    /// When the contact's first counted order was placed.
-    public var firstOrderAt: Date
+/// Contacts of one cohort who bought in the same months of the report: the store counts them by their
+/// set of months, so a cohort's size and its retention come from one grouping of the orders.
+public struct CohortBuyers: Hashable, Sendable {
+    /// The cohort (the month of the first counted order), as an index into the report's months.
+    public var cohort: Int
+    /// The months in which they placed counted orders, as indices into the report's months.
+    public var months: Set<Int>
+    /// How many contacts.
+    public var contacts: Int
 
-    /// Makes a purchase.
-    public init(contactID: Contact.ID, orderedAt: Date, firstOrderAt: Date) {
-        self.contactID = contactID
-        self.orderedAt = orderedAt
-        self.firstOrderAt = firstOrderAt
+    /// Makes a group.
+    public init(cohort: Int, months: Set<Int>, contacts: Int) {
+        self.cohort = cohort
+        self.months = months
+        self.contacts = contacts
     }
 }
 
@@ -404,35 +405,28 @@ public struct CohortReport: Hashable, Sendable {
     /// The largest number of months.
     public static let maximumMonths = 24
 
-    /// Buckets purchases into cohorts.
+    /// Counts cohorts and their retention.
     /// - Parameters:
     ///   - months: the cohort months, oldest first, consecutive.
     ///   - boundaries: when each month starts, and as the last element when the month after the last starts
-    ///     (`months.count + 1` instants, ascending).
-    ///   - purchases: counted orders placed from the first boundary on, of contacts whose first order is too.
-    public static func build(months: [YearMonth], boundaries: [Date], purchases: [CohortPurchase]) -> CohortReport {
+    ///     (`months.count + 1` instants, ascending); an instant belongs to the last month starting at or before it.
+    ///   - buyers: contacts whose first counted order falls in one of the months, grouped by cohort and by the
+    ///     months of their counted orders. A contact counts in its cohort when it bought in the cohort's month
+    ///     or later, and in each such month's retention; earlier months and indices outside the report are
+    ///     ignored.
+    public static func build(months: [YearMonth], boundaries: [Date], buyers: [CohortBuyers]) -> CohortReport {
         let count = months.count
         guard count > 0, boundaries.count == count + 1 else { return CohortReport(cohorts: []) }
-        func bucket(_ instant: Date) -> Int? {
-            guard instant >= boundaries[0], instant < boundaries[count] else { return nil }
-            // The last boundary at or before the instant.
-            var low = 0
-            var high = count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if boundaries[middle] <= instant { low = middle } else { high = middle - 1 }
-            }
-            return low
-        }
-        var members = [Set<Contact.ID>](repeating: [], count: count)
-        var buyers = (0..<count).map { [Set<Contact.ID>](repeating: [], count: count - $0) }
-        for purchase in purchases {
-            guard let cohort = bucket(purchase.firstOrderAt), let month = bucket(purchase.orderedAt), month >= cohort else { continue }
-            members[cohort].insert(purchase.contactID)
-            buyers[cohort][month - cohort].insert(purchase.contactID)
+        var members = [Int](repeating: 0, count: count)
+        var retained = (0..<count).map { [Int](repeating: 0, count: count - $0) }
+        for group in buyers where (0..<count).contains(group.cohort) {
+            let later = group.months.filter { $0 >= group.cohort && $0 < count }
+            guard !later.isEmpty else { continue }
+            members[group.cohort] += group.contacts
+            for month in later { retained[group.cohort][month - group.cohort] += group.contacts }
         }
         let cohorts = (0..<count).map {
-            Cohort(month: months[$0], start: boundaries[$0], customers: members[$0].count, retained: buyers[$0].map(\.count))
+            Cohort(month: months[$0], start: boundaries[$0], customers: members[$0], retained: retained[$0])
         }
         return CohortReport(cohorts: cohorts)
     }
@@ -467,33 +461,63 @@ public struct CLVReport: Hashable, Sendable {
     /// The lower bounds of the ranges in minor units: 0, 1 000, 5 000, 20 000 and 100 000 in major units.
     public static let lowerBounds: [Int64] = [0, 100_000, 500_000, 2_000_000, 10_000_000]
 
+    /// The range a historic revenue falls in: the last whose lower bound is at or below it (the first for a
+    /// negative revenue).
+    public static func range(of revenue: Int64) -> Int { lowerBounds.lastIndex { $0 <= revenue } ?? 0 }
+
     /// Buckets clients and predicts each one's CLV with ``CustomerMetrics``.
     /// - Parameters:
-    ///   - customers: the totals of each client with orders.
+    ///   - customers: the totals of clients with orders, predicted here.
+    ///   - tallies: clients already summed per range by the store (the future revenue of those not lapsed
+    ///     at `now`, as ``CustomerMetrics/expectedFutureRevenue`` gives it).
     ///   - now: the moment of the prediction.
-    public static func build(_ customers: [PurchaseTotals], now: Date) -> CLVReport {
+    public static func build(_ customers: [PurchaseTotals], tallies: [CLVTally] = [], now: Date) -> CLVReport {
         var buckets = lowerBounds.indices.map {
             CLVBucket(lower: lowerBounds[$0], upper: $0 + 1 < lowerBounds.count ? lowerBounds[$0 + 1] : nil)
         }
         var total = CLVBucket(lower: 0, upper: nil)
+        for tally in tallies where buckets.indices.contains(tally.range) {
+            let predicted = CLVBucket.saturating(tally.revenue, tally.expectedFutureRevenue)
+            buckets[tally.range].add(customers: tally.customers, revenue: tally.revenue, predicted: predicted)
+            total.add(customers: tally.customers, revenue: tally.revenue, predicted: predicted)
+        }
         for totals in customers {
             let predicted = CustomerMetrics(totals: totals, now: now).predictedCLV
-            let index = lowerBounds.lastIndex { $0 <= totals.revenue } ?? 0
-            buckets[index].add(revenue: totals.revenue, predicted: predicted)
-            total.add(revenue: totals.revenue, predicted: predicted)
+            buckets[range(of: totals.revenue)].add(customers: 1, revenue: totals.revenue, predicted: predicted)
+            total.add(customers: 1, revenue: totals.revenue, predicted: predicted)
         }
         return CLVReport(buckets: buckets, total: total)
     }
 }
 
+/// Clients of one revenue range summed by the store.
+public struct CLVTally: Hashable, Sendable {
+    /// The range, an index into ``CLVReport/lowerBounds`` (see ``CLVReport/range(of:)``).
+    public var range: Int
+    /// How many clients.
+    public var customers: Int
+    /// Their historic revenue.
+    public var revenue: Int64
+    /// The expected future revenue of those of them not lapsed at the report's moment.
+    public var expectedFutureRevenue: Int64
+
+    /// Makes a tally.
+    public init(range: Int, customers: Int, revenue: Int64, expectedFutureRevenue: Int64) {
+        self.range = range
+        self.customers = customers
+        self.revenue = revenue
+        self.expectedFutureRevenue = expectedFutureRevenue
+    }
+}
+
 extension CLVBucket {
-    fileprivate mutating func add(revenue: Int64, predicted: Int64) {
-        customers += 1
+    fileprivate mutating func add(customers count: Int, revenue: Int64, predicted: Int64) {
+        customers += count
         self.revenue = Self.saturating(self.revenue, revenue)
         predictedTotal = Self.saturating(predictedTotal, predicted)
     }
 
-    private static func saturating(_ a: Int64, _ b: Int64) -> Int64 {
+    fileprivate static func saturating(_ a: Int64, _ b: Int64) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         return overflow ? (b > 0 ? .max : .min) : sum
     }

@@ -33,6 +33,7 @@ public enum Migrations {
         Migration(version: 17, name: "keep_what_each_client_bought", statements: Schema.v17),
         Migration(version: 18, name: "tally_purchases_per_day", statements: Schema.v18),
         Migration(version: 19, name: "cover_the_reports_with_indexes", statements: Schema.v19),
+        Migration(version: 20, name: "index_cohorts_and_keep_each_contacts_clv_projection", statements: Schema.v20),
         Migration(version: 21, name: "cover_common_contact_fields_in_the_id_check", statements: Schema.v21),
     ]
 

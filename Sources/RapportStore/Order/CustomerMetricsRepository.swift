@@ -77,6 +77,12 @@ public struct CustomerMetricsRepository: Sendable {
         return built
     }
 
+    /// Projects the CLV of every buying contact not projected yet (`CLVProjectionRows`): those a migration or a
+    /// bulk write of the totals left without one (the scheduled job; it also runs as the server starts).
+    /// - Returns: how many contacts were projected.
+    @discardableResult
+    public func projectCLV() async throws -> Int { try await CLVProjectionRows.fill(context.database) }
+
     /// Rescores every buying contact and company of every workspace by RFM quintiles (the scheduled job),
     /// writing only the rows whose score changed, in batches so writers are never held up for long.
     /// - Returns: how many rows changed.

@@ -332,7 +332,10 @@ enum CustomerMetricsRows {
             WHERE id = \(bind: id)
             """
         ).run()
-        if table == "contacts" { try await PurchaseTallyRows.refresh(db, contact: id) }
+        if table == "contacts" {
+            try await PurchaseTallyRows.refresh(db, contact: id)
+            try await CLVProjectionRows.refresh(db, contact: id)
+        }
         try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
         try await db.raw(
             """

@@ -270,54 +270,102 @@ extension ReportRepository {
 
     /// Monthly cohorts of the contacts the viewer sees by the month of their first counted order, over the last
     /// `months` months (the current one included, workspace time zone), with how many bought in each later month.
+    /// The month boundaries are computed here and bucket the orders in SQL; each contact of the window's
+    /// cohorts becomes the set of months it bought in (a bit per month), and only the number of contacts per
+    /// cohort and set comes back.
     public func cohorts(months count: Int, filter: ReportFilter, by actor: Actor) async throws -> CohortReport {
         let db = context.database.reader
         let settings = try await WorkspaceRows.workspace(db, actor.workspaceID)
         let format = Formatting(locale: .en, timeZoneIdentifier: settings.timeZone)
         let months = YearMonth.last(count, endingWith: format.localDate(context.effects.now()))
-        guard let last = months.last, let firstMonth = months.first else {
-            return CohortReport.build(months: [], boundaries: [], purchases: [])
-        }
+        guard let last = months.last, !months.isEmpty else { return CohortReport.build(months: [], boundaries: [], buyers: []) }
         let boundaries = months.map { format.startOfDay($0.firstDay) } + [format.startOfDay(last.adding(months: 1).firstDay)]
-        let start = format.startOfDay(firstMonth.firstDay).millis
-        let end = boundaries[boundaries.count - 1].millis
-        let rows = try await db.raw(
-            """
-            SELECT o.contact_id AS contact_id, o.ordered_at AS ordered_at, c.first_order_at AS first_order_at
-            FROM orders o JOIN contacts c ON c.id = o.contact_id WHERE
-            """
-                + ([
-                    "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
-                    "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
-                    "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
-                    "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
-                    AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-                ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
-        ).all()
-        let purchases = try rows.map {
-            CohortPurchase(
-                contactID: try $0.id("contact_id"), orderedAt: try $0.date("ordered_at"), firstOrderAt: try $0.date("first_order_at"))
+        let starts = boundaries.map(\.millis)
+        let start = starts[0]
+        let end = starts[starts.count - 1]
+        // The month an instant falls in: the last one starting at or before it (the WHERE keeps [start, end)).
+        func month(_ column: String, as value: (Int) -> String) -> SQLQueryString {
+            var sql: SQLQueryString = "CASE"
+            for index in months.indices.reversed() {
+                sql = sql + " WHEN \(unsafeRaw: column) >= \(bind: starts[index]) THEN \(unsafeRaw: value(index))"
+            }
+            return sql + " END"
         }
-        return CohortReport.build(months: months, boundaries: boundaries, purchases: purchases)
+        // Per contact of the window's cohorts, the months of its counted orders as bits (a correlated sum over
+        // its few orders, so nothing but the final grouping is sorted); NULL without orders in the window.
+        let bought: SQLQueryString =
+            "(SELECT SUM(DISTINCT " + month("o.ordered_at") { String(1 << $0) } + ") FROM orders o WHERE "
+            + ([
+                "o.contact_id = c.id", "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE", "o.deleted_at IS NULL",
+                "o.ordered_at >= \(bind: start)", "o.ordered_at < \(bind: end)",
+            ] as [SQLQueryString]).anded() + ")"
+        // The purchase totals span the contact's counted orders (kept by every order write), so one whose last
+        // order falls in the month of its first bought in that month alone: most contacts, read off the index.
+        let monthOfFirst: SQLQueryString =
+            "CASE WHEN c.last_order_at < " + month("c.first_order_at") { String(starts[$0 + 1]) } + " THEN "
+            + month("c.first_order_at") { String(1 << $0) } + " ELSE " + bought + " END"
+        let contacts: SQLQueryString =
+            "SELECT " + month("c.first_order_at") { String($0) } + " AS cohort, " + monthOfFirst + " AS mask FROM contacts c WHERE "
+            + ([
+                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
+                "c.first_order_at >= \(bind: start)", "c.first_order_at < \(bind: end)",
+                AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
+            ] + (try await narrowing(filter, .contacts, db, actor: actor))).anded()
+        let rows = try await db.raw(
+            "SELECT m.cohort AS cohort, CAST(m.mask AS BIGINT) AS mask, COUNT(*) AS n FROM (" + contacts + ") m GROUP BY m.cohort, m.mask"
+        ).all()
+        let buyers = try rows.map { row in
+            let mask = try row.optionalInt64("mask") ?? 0
+            return CohortBuyers(
+                cohort: try row.int("cohort"), months: Set(months.indices.filter { mask & (1 << $0) != 0 }), contacts: try row.int("n"))
+        }
+        return CohortReport.build(months: months, boundaries: boundaries, buyers: buyers)
     }
 
-    /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV.
+    /// Contacts the viewer sees that have bought, by historic revenue range, with the average predicted CLV:
+    /// the revenue plus the future revenue of those whose lapse is still ahead, summed per range off the
+    /// projections kept on the rows (`CLVProjectionRows`); contacts not projected yet are predicted here.
     public func clv(filter: ReportFilter, by actor: Actor) async throws -> CLVReport {
         let db = context.database.reader
+        let now = context.effects.now()
         let conditions: [SQLQueryString] =
             [
                 "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL", "c.order_count > 0",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
             ] + (try await narrowing(filter, .contacts, db, actor: actor))
-        let rows = try await db.raw(
-            "SELECT c.order_count, c.revenue, c.first_order_at, c.last_order_at FROM contacts c WHERE " + conditions.anded()
-        ).all()
-        let totals = try rows.map {
-            PurchaseTotals(
-                orderCount: try $0.int("order_count"), revenue: try $0.int64("revenue"),
-                firstOrderAt: try $0.optionalDate("first_order_at"),
-                lastOrderAt: try $0.optionalDate("last_order_at"))
+        // One range of the covering index per revenue range (the first also takes negative revenue, as
+        // CLVReport.range(of:) does), summed without a sort; the scan counts the buyers not projected yet too,
+        // and only when there are some are their totals read (after the migration, until clv.project has run).
+        let bounds = CLVReport.lowerBounds
+        let parts: [SQLQueryString] = bounds.indices.map { index in
+            var range: [SQLQueryString] = []
+            if index > 0 { range.append("c.revenue >= \(bind: bounds[index])") }
+            if index + 1 < bounds.count { range.append("c.revenue < \(bind: bounds[index + 1])") }
+            return "SELECT \(unsafeRaw: String(index))"
+                + """
+                 AS bucket, COUNT(c.clv_future) AS n, COUNT(*) AS buyers,
+                    CAST(COALESCE(SUM(CASE WHEN c.clv_future IS NOT NULL THEN c.revenue ELSE 0 END), 0) AS BIGINT) AS revenue,
+                    CAST(COALESCE(SUM(CASE WHEN c.clv_lapses_at > \(bind: now.millis) THEN c.clv_future ELSE 0 END), 0) AS BIGINT) AS future
+                FROM contacts c WHERE
+                """ + (conditions + range).anded()
         }
-        return CLVReport.build(totals, now: context.effects.now())
+        let rows = try await db.raw(parts.joined(separator: " UNION ALL ")).all()
+        var tallies: [CLVTally] = []
+        var missing = false
+        for row in rows {
+            let projected = try row.int("n")
+            if try row.int("buyers") > projected { missing = true }
+            tallies.append(
+                CLVTally(
+                    range: try row.int("bucket"), customers: projected, revenue: try row.int64("revenue"),
+                    expectedFutureRevenue: try row.int64("future")))
+        }
+        let unprojected =
+            missing
+            ? try await db.raw(
+                "SELECT \(unsafeRaw: CLVProjectionRows.totalsColumns) FROM contacts c WHERE "
+                    + (conditions + ["c.clv_future IS NULL"]).anded()
+            ).all().map(CLVProjectionRows.totals) : []
+        return CLVReport.build(unprojected, tallies: tallies, now: now)
     }
 }

@@ -387,8 +387,15 @@ extension BulkSeeder {
                 ).run()
             }
         }
+        // The CLV projections are computed in Swift from the totals just set (new rows have none; older ones may be stale).
+        try await store.database.transaction { db in
+            try await db.raw(
+                "UPDATE contacts SET clv_future = NULL, clv_lapses_at = NULL WHERE workspace_id = \(bind: workspace) AND clv_future IS NOT NULL"
+            ).run()
+        }
+        try await store.customerMetrics.projectCLV()
         try await store.customerMetrics.tallyPurchases(all: true)
-        progress("orders: customer totals and purchase tallies set")
+        progress("orders: customer totals, CLV projections and purchase tallies set")
         let scored = try await store.customerMetrics.refreshRFM()
         progress("orders: \(scored) RFM scores set")
     }
