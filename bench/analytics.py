@@ -97,19 +97,21 @@ def main():
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         db.execute("PRAGMA cache_size = -65536")
-        # The server's start runs the purchases.tally job, which builds the per-day tallies of a base
-        # migrated to them; the purchases report groups the orders until it is done, so wait for it.
+        # The server's start runs the purchases.tally and clv.project jobs, which build the per-day tallies
+        # and each buyer's CLV projection on a base migrated to them; until they are done the reports work
+        # from the orders and predict in Swift, and the jobs load the machine, so wait for both.
         started = time.time()
         while True:
             built = db.execute("SELECT COUNT(*) FROM purchase_tallies t JOIN workspaces w ON w.id = t.workspace_id "
                                "AND w.time_zone = t.time_zone").fetchone()[0]
-            if built == db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0]:
+            unprojected = db.execute("SELECT COUNT(*) FROM contacts WHERE clv_future IS NULL AND order_count > 0").fetchone()[0]
+            if built == db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0] and unprojected == 0:
                 break
             if time.time() - started > 3600:
-                raise SystemExit("the purchase tallies were not built within an hour")
-            time.sleep(2)
+                raise SystemExit("the purchase tallies and CLV projections were not built within an hour")
+            time.sleep(5)
         if time.time() - started > 5:
-            print(f"purchase tallies built by the server in {time.time() - started:.0f} s", flush=True)
+            print(f"purchase tallies and CLV projections built by the server in {time.time() - started:.0f} s", flush=True)
         db.execute("PRAGMA mmap_size = 1073741824")
         workspace, zone = db.execute("SELECT id, time_zone FROM workspaces ORDER BY created_at LIMIT 1").fetchone()
         tz = zoneinfo.ZoneInfo(zone)
