@@ -30,6 +30,7 @@ public enum Migrations {
         Migration(version: 14, name: "keep_each_deals_furthest_stage", statements: Schema.v14),
         Migration(version: 15, name: "keep_each_imports_field_separator", statements: Schema.v15),
         Migration(version: 16, name: "add_phone_extensions_to_users", statements: Schema.v16),
+        Migration(version: 18, name: "keep_import_files_apart_from_their_progress", statements: Schema.v18),
     ]
 
     /// The newest schema version this binary knows.
