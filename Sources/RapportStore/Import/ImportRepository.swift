@@ -54,9 +54,11 @@ public struct ImportRepository: Sendable {
 
     /// Rows past which a finished import refreshes the planner's statistics.
     static let statisticsThreshold = 5_000
-    /// Rows per transaction: contacts are written a batch at a time (see ``ImportRows/contacts(header:)``), so
-    /// a batch of a thousand holds the write lock for tens of milliseconds; companies and deals go row by row.
-    public static func batchSize(_ entity: ImportEntity) -> Int { entity == .contacts ? 1_000 : 200 }
+    /// Rows per transaction: contacts are written a batch at a time (see ``ImportRows/contacts(header:)``);
+    /// companies and deals go row by row. A batch of 4,000 contacts holds the write lock for a few hundred
+    /// milliseconds late in a million-row import; each commit also writes a segment of the search index, and
+    /// four times fewer segments made a million-row import 117 s -> 97 s.
+    public static func batchSize(_ entity: ImportEntity) -> Int { entity == .contacts ? 4_000 : 200 }
     /// The columns of ``ImportRun`` (the kept file is read only to run the import).
     static let columns = """
         id, workspace_id, entity, status, dry_run, policy, encoding, total_rows, processed_rows, created, updated, skipped, failed,
