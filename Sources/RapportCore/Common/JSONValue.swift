@@ -137,6 +137,12 @@ extension JSONValue {
     /// else as is. The one escaper: the API's response writer uses it too.
     public static func write(string: String, to bytes: inout [UInt8]) {
         bytes.append(34)
+        // Most strings need no escape: copied whole.
+        if !string.utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) {
+            bytes += string.utf8
+            bytes.append(34)
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case 34: bytes += [92, 34]

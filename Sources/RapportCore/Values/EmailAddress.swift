@@ -25,7 +25,9 @@ public enum EmailAddress {
         text = withoutAngleBrackets(text)
         // NFC, so that a letter typed precomposed and one typed as base plus combining mark (common
         // with й and ё) give the same stored bytes and so match each other.
-        let address = String(text).lowercased().precomposedStringWithCanonicalMapping
+        let lowered = String(text).lowercased()
+        // An ASCII address is its own NFC form (the Foundation call was a twentieth of an import).
+        let address = lowered.utf8.allSatisfy { $0 < 0x80 } ? lowered : lowered.precomposedStringWithCanonicalMapping
         guard address.count <= maximumLength else { return nil }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, isValidLocalPart(parts[0]), isValidDomain(parts[1]) else { return nil }

@@ -162,10 +162,15 @@ public struct PersonName: Sendable, Hashable, Codable {
     }
 
     /// Whether `word` ends with one of `endings` and has a stem of at least two letters before it, so
-    /// short words ("Ли", "Ян") are not mistaken for endings alone.
-    private static func hasEnding(_ word: String, _ endings: [String]) -> Bool {
-        endings.contains { word.count >= $0.count + 2 && word.hasSuffix($0) }
+    /// short words ("Ли", "Ян") are not mistaken for endings alone. The lengths are counted once: counting
+    /// characters for every ending was most of splitting the names of an import.
+    private static func hasEnding(_ word: String, _ endings: [(ending: String, count: Int)]) -> Bool {
+        let count = word.count
+        return endings.contains { count >= $0.count + 2 && word.hasSuffix($0.ending) }
     }
+
+    /// Endings with their lengths in characters.
+    private static func counted(_ endings: [String]) -> [(ending: String, count: Int)] { endings.map { ($0, $0.count) } }
 
     // MARK: - Vocabulary (keys: lowercase, ё as е)
 
@@ -173,18 +178,18 @@ public struct PersonName: Sendable, Hashable, Codable {
         "улы", "ұлы", "уулу", "оглы", "оглу", "кызы", "қызы", "гызы", "uly", "ogly", "kyzy", "ugli", "qizi",
     ]
 
-    private static let patronymicEndings: [String] = [
+    private static let patronymicEndings = counted([
         "ович", "евич", "ич", "овна", "евна", "ична", "инична", "івна", "ївна",
         "улы", "ұлы", "уулу", "оглы", "оглу", "кызы", "қызы", "гызы",
         "ovich", "evich", "ovych", "ovna", "evna", "ichna", "ivna", "uly", "ogly", "kyzy", "ugli", "qizi",
-    ]
+    ])
 
-    private static let surnameEndings: [String] = [
+    private static let surnameEndings = counted([
         "ов", "ев", "ин", "ын", "ова", "ева", "ина", "ына", "ский", "цкий", "ской", "цкой", "ская", "цкая",
         "ых", "их", "енко", "ук", "юк", "чук", "дзе", "швили", "ян", "янц",
         "ov", "ev", "yov", "in", "yn", "ova", "eva", "ina", "yna", "sky", "skiy", "skii", "ski", "skaya",
         "ska", "enko", "uk", "yuk", "chuk", "dze", "shvili", "yan", "son",
-    ]
+    ])
 
     private static let givenNames: Set<String> = [
         // Russian, male.

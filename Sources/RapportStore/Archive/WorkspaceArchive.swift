@@ -75,6 +75,7 @@ public struct WorkspaceArchive: Sendable {
         TableSpec(name: "dashboards", key: ["user_id"]),
         TableSpec(name: "win_models", key: ["workspace_id"]),
         TableSpec(name: "imports", key: ["id"]),
+        TableSpec(name: "import_files", key: ["import_id", "part"], scope: .parent(column: "import_id", table: "imports")),
         TableSpec(name: "import_rows", key: ["import_id", "row_number"], scope: .parent(column: "import_id", table: "imports")),
         TableSpec(name: "documents", key: ["id"]),
         TableSpec(name: "document_versions", key: ["document_id", "number"]),
@@ -326,7 +327,7 @@ public struct WorkspaceArchive: Sendable {
                         guard let raw = object[column.name], let value = ArchiveFormat.typed(raw, as: column.kind) else {
                             throw Failure.malformed("\(table.name) line \(number + 1), column \(column.name)")
                         }
-                        return Self.bind(value)
+                        return bindCell(value)
                     })
             }
             guard rows.count == table.rows else {
@@ -343,16 +344,6 @@ public struct WorkspaceArchive: Sendable {
             }
         }
         return manifest
-    }
-
-    static func bind(_ value: JSONValue) -> SQLQueryString {
-        switch value {
-        case .string(let text): "\(bind: text)"
-        case .int(let number): "\(bind: number)"
-        case .double(let number): "\(bind: number)"
-        case .bool(let flag): "\(bind: flag)"
-        default: "NULL"
-        }
     }
 }
 

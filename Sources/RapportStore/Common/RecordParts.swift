@@ -17,21 +17,22 @@ enum ChannelRows {
         _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ records: [(id: String, phones: [Phone], emails: [Email])]
     ) async throws {
         let phones = records.flatMap { record in record.phones.enumerated().map { (record.id, $0, $1) } }
-        try await insertRows(db, "INSERT INTO phones (workspace_id, record_kind, record_id, position, raw, e164, kind)", columns: 7, phones)
-        {
-            id, position, phone in
-            """
-            (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position), \(bind: phone.number.raw),
-             \(nullable: phone.number.e164), \(bind: phone.kind.rawValue))
-            """
+        try await insertRows(
+            db, into: "phones", columns: ["workspace_id", "record_kind", "record_id", "position", "raw", "e164", "kind"], phones
+        ) { id, position, phone in
+            [
+                .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(position), .string(phone.number.raw),
+                .text(phone.number.e164), .string(phone.kind.rawValue),
+            ]
         }
         let emails = records.flatMap { record in record.emails.enumerated().map { (record.id, $0, $1) } }
-        try await insertRows(db, "INSERT INTO emails (workspace_id, record_kind, record_id, position, address, kind)", columns: 6, emails) {
-            id, position, email in
-            """
-            (\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: position), \(bind: email.address),
-             \(bind: email.kind.rawValue))
-            """
+        try await insertRows(
+            db, into: "emails", columns: ["workspace_id", "record_kind", "record_id", "position", "address", "kind"], emails
+        ) { id, position, email in
+            [
+                .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(position), .string(email.address),
+                .string(email.kind.rawValue),
+            ]
         }
     }
 }
@@ -111,10 +112,10 @@ enum TagRows {
             record.names.enumerated().compactMap { position, name in tagIDs[name].map { (record.id, $0, position) } }
         }
         try await insertRows(
-            db, "INSERT INTO record_tags (workspace_id, record_kind, record_id, tag_id, position)", columns: 5, links,
+            db, into: "record_tags", columns: ["workspace_id", "record_kind", "record_id", "tag_id", "position"], links,
             tail: " ON CONFLICT DO NOTHING"
         ) { id, tag, position in
-            "(\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: tag), \(bind: position))"
+            [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(tag), .number(position)]
         }
     }
 
@@ -159,18 +160,21 @@ enum AuditRows {
 
     /// Appends entries of one actor at one time, a statement for all of them (an import batch), each with its
     /// webhook events.
+    /// - Parameter texts: the entries' changes as JSON (``jsonText(_:)-([FieldChange])``) when the caller wrote them ahead.
     static func append(
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, actor: User.ID?,
-        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])]
+        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])], texts: [String]? = nil
     ) async throws {
         let at = context.effects.now().millis
+        let texts = texts ?? entries.map { jsonText($0.changes) }
         try await insertRows(
-            db, "INSERT INTO audit_log (id, workspace_id, at, actor_id, record_kind, record_id, action, changes)", columns: 8, entries
-        ) { record, action, changes in
-            """
-            (\(bind: context.effects.newID()), \(bind: workspace.rawValue), \(bind: at), \(nullable: actor?.rawValue),
-             \(bind: record.kind.rawValue), \(bind: record.id), \(bind: action.rawValue), \(bind: jsonText(changes)))
-            """
+            db, into: "audit_log", columns: ["id", "workspace_id", "at", "actor_id", "record_kind", "record_id", "action", "changes"],
+            Array(zip(entries, texts))
+        ) { entry, text in
+            [
+                .string(context.effects.newID()), .string(workspace.rawValue), .int(at), .text(actor?.rawValue),
+                .string(entry.record.kind.rawValue), .string(entry.record.id), .string(entry.action.rawValue), .string(text),
+            ]
         }
         try await WebhookOutbox.record(db, context: context, workspace: workspace, entries)
     }
@@ -197,10 +201,10 @@ enum SearchRows {
         async throws
     {
         try await insertRows(
-            db, "INSERT INTO search_docs (workspace_id, record_kind, record_id, body)", columns: 4, documents,
+            db, into: "search_docs", columns: ["workspace_id", "record_kind", "record_id", "body"], documents,
             tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body"
         ) { id, body in
-            "(\(bind: workspace.rawValue), \(bind: kind.rawValue), \(bind: id), \(bind: body))"
+            [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(body)]
         }
     }
 

@@ -95,7 +95,7 @@ extension SQLQueryString {
 }
 
 /// Fewer values than either engine's limit on one statement's bound values (SQLite 32,766, PostgreSQL 65,535).
-private let valuesPerStatement = 30_000
+let valuesPerStatement = 30_000
 
 /// Inserts rows with as few statements as the engines allow: `head` (`INSERT INTO t (a, b)`), then each row's
 /// parenthesised values from `values`, then `tail` (an `ON CONFLICT` clause). Batch writes (imports) go this

@@ -197,52 +197,69 @@ public struct ContactRepository: Sendable {
     /// Writes new contacts' rows, as few statements as the engines allow.
     static func insert(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
         try await insertRows(
-            db,
-            """
-            INSERT INTO contacts (id, workspace_id, last_name, first_name, middle_name, sort_name, position, city, city_key,
-                address, birthday, source, utm_source, utm_medium, utm_campaign, utm_content, utm_term, referrer,
-                landing_page, owner_id, readiness, lifecycle, email_consent, email_consent_at, sms_consent, sms_consent_at,
-                custom_fields, created_at, updated_at, created_by, version, deleted_at, merged_into)
-            """,
-            columns: 33, contacts
+            db, into: "contacts",
+            columns: [
+                "id", "workspace_id", "last_name", "first_name", "middle_name", "sort_name", "position", "city", "city_key",
+                "address", "birthday", "source", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "referrer",
+                "landing_page", "owner_id", "readiness", "lifecycle", "email_consent", "email_consent_at", "sms_consent", "sms_consent_at",
+                "custom_fields", "created_at", "updated_at", "created_by", "version", "deleted_at", "merged_into",
+            ], contacts
         ) { c in
-            """
-            (\(bind: c.id.rawValue), \(bind: c.workspaceID.rawValue), \(nullable: c.lastName), \(nullable: c.firstName),
-                \(nullable: c.middleName), \(bind: Self.sortName(c)), \(nullable: c.position), \(nullable: c.city),
-                \(nullable: c.city.map(SearchText.fold)), \(nullable: c.address), \(nullable: c.birthday?.description),
-                \(nullable: c.source.source), \(nullable: c.source.utmSource), \(nullable: c.source.utmMedium),
-                \(nullable: c.source.utmCampaign), \(nullable: c.source.utmContent), \(nullable: c.source.utmTerm),
-                \(nullable: c.source.referrer), \(nullable: c.source.landingPage), \(nullable: c.ownerID?.rawValue),
-                \(nullable: c.readiness?.rawValue), \(bind: c.lifecycle.rawValue), \(nullable: c.emailConsent?.granted),
-                \(nullable: c.emailConsent?.at.millis), \(nullable: c.smsConsent?.granted), \(nullable: c.smsConsent?.at.millis),
-                \(bind: jsonText(c.customFields)), \(bind: c.createdAt.millis), \(bind: c.updatedAt.millis),
-                \(nullable: c.createdBy?.rawValue), \(bind: c.version), \(nullable: c.deletedAt?.millis), \(nullable: c.mergedInto?.rawValue))
-            """
+            [
+                .string(c.id.rawValue), .string(c.workspaceID.rawValue), .text(c.lastName), .text(c.firstName), .text(c.middleName),
+                .string(Self.sortName(c)), .text(c.position), .text(c.city), .text(c.city.map(SearchText.fold)), .text(c.address),
+                .text(c.birthday?.description), .text(c.source.source), .text(c.source.utmSource), .text(c.source.utmMedium),
+                .text(c.source.utmCampaign), .text(c.source.utmContent), .text(c.source.utmTerm), .text(c.source.referrer),
+                .text(c.source.landingPage), .text(c.ownerID?.rawValue), .text(c.readiness?.rawValue), .string(c.lifecycle.rawValue),
+                .flag(c.emailConsent?.granted), .number(c.emailConsent?.at.millis), .flag(c.smsConsent?.granted),
+                .number(c.smsConsent?.at.millis), .string(jsonText(c.customFields)), .int(c.createdAt.millis), .int(c.updatedAt.millis),
+                .text(c.createdBy?.rawValue), .int(c.version), .number(c.deletedAt?.millis), .text(c.mergedInto?.rawValue),
+            ]
         }
     }
 
     /// Creates contacts already checked (``checkReferences(_:actor:operation:ownership:ownerIssues:companies:)``)
     /// inside the caller's transaction, a statement per table for all of them (one contact, or an import batch).
-    func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor) async throws {
+    /// - Parameter derived: each contact's ``Derived`` when the caller made them ahead (an import, before its transaction).
+    func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor, derived: [Derived]? = nil) async throws {
         guard !contacts.isEmpty else { return }
         let workspace = actor.workspaceID
+        let derived = derived ?? contacts.map(Derived.init)
         try await Self.insert(db, contacts)
         try await ChannelRows.insert(db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.phones, $0.emails) })
         try await TagRows.link(db, context: context, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.tags) })
         try await Self.linkCompanies(db, contacts)
-        try await SearchRows.index(db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, Self.searchDocument($0)) })
+        try await SearchRows.index(
+            db, workspace: workspace, kind: .contact, zip(contacts, derived).map { ($0.id.rawValue, $1.document) })
         try await AuditRows.append(
             db, context: context, workspace: workspace, actor: actor.userID,
-            contacts.map { (RecordRef(kind: .contact, id: $0.id.rawValue), .create, AuditDiff.creation($0.auditSnapshot)) })
+            zip(contacts, derived).map { (RecordRef(kind: .contact, id: $0.id.rawValue), .create, $1.changes) },
+            texts: derived.map(\.changesText))
+    }
+
+    /// What a new contact's rows hold besides its own columns: its search document and its audit entry's changes
+    /// (also as the JSON stored).
+    struct Derived: Sendable {
+        var document: String
+        var changes: [FieldChange]
+        var changesText: String
+
+        init(_ contact: Contact) {
+            document = ContactRepository.searchDocument(contact)
+            changes = AuditDiff.creation(contact.auditSnapshot)
+            changesText = jsonText(changes)
+        }
     }
 
     private static func linkCompanies(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
         let links = contacts.flatMap { c in c.companies.enumerated().map { (c, $0, $1) } }
         try await insertRows(
-            db, "INSERT INTO contact_companies (workspace_id, contact_id, company_id, is_primary, position)", columns: 5, links
-        ) {
-            c, position, link in
-            "(\(bind: c.workspaceID.rawValue), \(bind: c.id.rawValue), \(bind: link.companyID.rawValue), \(bind: link.isPrimary), \(bind: position))"
+            db, into: "contact_companies", columns: ["workspace_id", "contact_id", "company_id", "is_primary", "position"], links
+        ) { c, position, link in
+            [
+                .string(c.workspaceID.rawValue), .string(c.id.rawValue), .string(link.companyID.rawValue), .bool(link.isPrimary),
+                .number(position),
+            ]
         }
     }
 

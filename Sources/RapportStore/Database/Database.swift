@@ -216,7 +216,7 @@ private final class SQLiteBackend: Sendable {
     func nextReader() -> any SQLDatabase { readerPool }
 
     func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await writeLock.withLock { try await body(self.writer.sql()) }
+        try await writeLock.withLock { try await body(SQLiteWriter(self.writer)) }
     }
 
     func close() async {
@@ -343,5 +343,36 @@ private final class ReaderPool: SQLDatabase, Sendable {
             return state.waiting.removeFirst()
         }
         next?.resume(returning: index)
+    }
+}
+
+/// The SQLite writer connection as SQLKit sees it, and as itself for the bulk inserts that bind their values
+/// directly (``insertRows(_:into:columns:_:tail:cells:)``): SQLKit boxes each bound value, which showed in
+/// imports binding tens of thousands per batch.
+struct SQLiteWriter: SQLDatabase {
+    let connection: SQLiteConnection
+    private let base: any SQLDatabase
+
+    init(_ connection: SQLiteConnection) {
+        self.connection = connection
+        self.base = connection.sql()
+    }
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await base.execute(sql: query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
     }
 }

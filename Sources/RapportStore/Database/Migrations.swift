@@ -35,6 +35,7 @@ public enum Migrations {
         Migration(version: 19, name: "cover_the_reports_with_indexes", statements: Schema.v19),
         Migration(version: 20, name: "index_cohorts_and_keep_each_contacts_clv_projection", statements: Schema.v20),
         Migration(version: 21, name: "cover_common_contact_fields_in_the_id_check", statements: Schema.v21),
+        Migration(version: 22, name: "keep_import_files_apart_from_their_progress", statements: Schema.v22),
     ]
 
     /// The newest schema version this binary knows.

@@ -17,18 +17,23 @@ extension ImportRepository {
         guard
             let row = try await context.database.reader.raw(
                 """
-                SELECT substr(content, 1, \(unsafeRaw: String(Self.previewCharacters + 1))) AS head, delimiter
-                FROM imports WHERE id = \(bind: id.rawValue)
+                SELECT substr(f.content, 1, \(unsafeRaw: String(Self.previewCharacters + 1))) AS head, i.delimiter,
+                    (SELECT COUNT(*) FROM import_files p WHERE p.import_id = i.id) AS parts
+                FROM imports i JOIN import_files f ON f.import_id = i.id AND f.part = 0 WHERE i.id = \(bind: id.rawValue)
                 """
             ).first()
         else { throw RecordError.notFound(.contact) }
         let head = try row.string("head")
         let delimiter = Character(try row.string("delimiter"))
-        guard head.unicodeScalars.count > Self.previewCharacters else {
-            return Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 1))
+        // The first part read whole: enough when it holds the rows wanted or is the whole file.
+        if head.unicodeScalars.count <= Self.previewCharacters {
+            let records = Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 1))
+            let parts = try row.int("parts")
+            if records.count == count + 1 || parts == 1 { return records }
+        } else {
+            let records = Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 2))
+            if records.count == count + 2 { return Array(records.prefix(count + 1)) }
         }
-        let records = Array(CSVReader.Records(head, delimiter: delimiter).prefix(count + 2))
-        if records.count == count + 2 { return Array(records.prefix(count + 1)) }
         let (text, _) = try await content(id)
         return Array(CSVReader.Records(text, delimiter: delimiter).prefix(count + 1))
     }
@@ -46,20 +51,22 @@ extension ImportRepository {
         let run = try await get(id, by: actor)
         guard run.status == "draft" else { throw ValidationError("status", .invalidOption, ["options": "draft"]) }
         let entity = run.entity
-        let (text, delimiter) = try await content(id)
+        let (text, delimiter) = try await content(id, part: 0)
         var records = CSVReader.Records(text, delimiter: delimiter)
         guard let header = records.next() else { throw ValidationError("file", .required) }
         let mapped = ImportMapping.header(header, choices: choices, entity: entity)
         guard Self.identifies(mapped, entity: entity) else { throw ValidationError("columns", .required) }
-        // Only the header line is rewritten; the rows stay as they came.
+        // Only the header line (in the first part) is rewritten; the rows stay as they came.
         let rewritten = CSVReader.line(of: mapped, delimiter: delimiter) + "\n" + String(text[records.offset...])
         try await context.database.transaction { db in
             try await db.raw(
                 """
-                UPDATE imports SET content = \(bind: rewritten), status = 'queued'
-                WHERE id = \(bind: id.rawValue) AND status = 'draft'
+                UPDATE import_files SET content = \(bind: rewritten)
+                WHERE import_id = \(bind: id.rawValue) AND part = 0
+                AND EXISTS (SELECT 1 FROM imports WHERE id = \(bind: id.rawValue) AND status = 'draft')
                 """
             ).run()
+            try await db.raw("UPDATE imports SET status = 'queued' WHERE id = \(bind: id.rawValue) AND status = 'draft'").run()
         }
         try await JobRepository(context: context).enqueue(
             kind: Self.jobKind, payload: ["importId": .string(id.rawValue)], workspace: actor.workspaceID,
@@ -67,13 +74,15 @@ extension ImportRepository {
         return try await get(id, by: actor)
     }
 
-    /// The kept text of an import and its field separator.
-    func content(_ id: ImportRun.ID) async throws -> (text: String, delimiter: Character) {
-        guard
-            let row = try await context.database.reader.raw("SELECT content, delimiter FROM imports WHERE id = \(bind: id.rawValue)")
-                .first()
-        else { throw RecordError.notFound(.contact) }
-        return (try row.string("content"), Character(try row.string("delimiter")))
+    /// The kept text of an import (all of it, or one part) and its field separator.
+    func content(_ id: ImportRun.ID, part: Int? = nil) async throws -> (text: String, delimiter: Character) {
+        var query: SQLQueryString = """
+            SELECT f.content, i.delimiter FROM imports i JOIN import_files f ON f.import_id = i.id WHERE i.id = \(bind: id.rawValue)
+            """
+        if let part { query = query + " AND f.part = \(bind: part)" }
+        let rows = try await context.database.reader.raw(query + " ORDER BY f.part").all()
+        guard let first = rows.first else { throw RecordError.notFound(.contact) }
+        return (try rows.map { try $0.string("content") }.joined(), Character(try first.string("delimiter")))
     }
 
     /// Whether a header has the column that identifies a record of this kind (a name, a phone or e-mail for

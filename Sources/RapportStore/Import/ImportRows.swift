@@ -34,8 +34,14 @@ struct ImportRows: Sendable {
 
     /// Handles a batch of records (cells and line numbers) inside its transaction: one result per record, in order.
     struct BatchHandler: Sendable {
-        var batch:
-            @Sendable (_ db: any SQLDatabase, _ rules: RecordContext, _ rows: [(row: Int, record: [String])]) async throws -> [Result]
+        /// The work on a batch that needs no transaction (reading and checking its rows), which the import does
+        /// while the batch before it is written; its result is passed to `batch`.
+        var prepare: @Sendable (_ rows: [(row: Int, record: [String])]) async throws -> (any Sendable)? = { _ in nil }
+        var batch: Batch
+        typealias Batch =
+            @Sendable (
+                _ db: any SQLDatabase, _ rules: RecordContext, _ rows: [(row: Int, record: [String])], _ prepared: (any Sendable)?
+            ) async throws -> [Result]
         /// Told of each record a resumed import reads past, done before the restart.
         var skipped: @Sendable (_ record: [String]) async -> Void = { _ in }
     }
@@ -45,7 +51,7 @@ struct ImportRows: Sendable {
     ///   - header: the file's header, and `taken`, its columns mapped to fields: the rest may hold custom fields,
     ///     found once per batch.
     static func oneByOne(header: [String], taken: Set<Int>, _ handle: @escaping Handler) -> BatchHandler {
-        BatchHandler { db, rules, rows in
+        BatchHandler { db, rules, rows, _ in
             let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
             var results: [Result] = []
             for (row, record) in rows {
@@ -152,10 +158,32 @@ struct ImportRows: Sendable {
             let contact = try await contacts.create(db, parsed.input, by: actor, rules: rules)
             return Result(outcome: "created", recordID: contact.id.rawValue, issues: notes)
         }
-        let batch: @Sendable (any SQLDatabase, RecordContext, [(row: Int, record: [String])]) async throws -> [Result] = {
-            db, rules, rows in
+        // Each row read, and as the new contact it would be (with its company linked), before the transaction.
+        let prepare: @Sendable (RecordContext, [(row: Int, record: [String])]) async throws -> PreparedContacts = { rules, rows in
             let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
-            var parsed = rows.map { read(customColumns, $0.record, $0.row) }
+            let parsed = rows.map { read(customColumns, $0.record, $0.row) }
+            var made: [Swift.Result<PreparedContacts.New, ValidationError>] = []
+            made.reserveCapacity(parsed.count)
+            for row in parsed {
+                var linked = row
+                let notes = await linkCompany(&linked)
+                let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
+                do {
+                    let contact = try blank.applying(linked.input, context: rules)
+                    made.append(.success(PreparedContacts.New(contact: contact, notes: notes, derived: dryRun ? nil : .init(contact))))
+                } catch let error as ValidationError {
+                    made.append(.failure(error))
+                }
+            }
+            return PreparedContacts(phoneRegion: rules.phoneRegion, customFields: rules.customFields, parsed: parsed, made: made)
+        }
+        let batch: BatchHandler.Batch = { db, rules, rows, prepared in
+            // Prepared with the workspace's rules as they were read before the transaction; again if they changed since.
+            var ready = prepared as? PreparedContacts
+            if ready?.phoneRegion != rules.phoneRegion || ready?.customFields != rules.customFields { ready = nil }
+            let prepared: PreparedContacts
+            if let ready { prepared = ready } else { prepared = try await prepare(rules, rows) }
+            let parsed = prepared.parsed
             let matching = policy != .create
             // Keys of stored contacts (in the trash too: the row then goes on its own, which tells them apart).
             let stored =
@@ -178,32 +206,35 @@ struct ImportRows: Sendable {
                 if dryRun { await earlier.add(keys) }
             }
             // The new contacts: checked one by one, written together.
-            var made: [(index: Int, contact: Contact, notes: [FieldIssue])] = []
+            var made: [(index: Int, new: PreparedContacts.New)] = []
             for index in fresh {
-                let notes = await linkCompany(&parsed[index])
-                let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
-                do {
-                    made.append((index, try blank.applying(parsed[index].input, context: rules), notes))
-                } catch let error as ValidationError {
-                    results[index] = Result(outcome: "failed", issues: error.issues)
+                switch prepared.made[index] {
+                case .success(let new): made.append((index, new))
+                case .failure(let error): results[index] = Result(outcome: "failed", issues: error.issues)
                 }
             }
-            var references = try await ReferenceLookups.load(db, made.map(\.contact), workspace: workspace)
-            var checked: [Contact] = []
-            for (index, contact, notes) in made {
+            var references = try await ReferenceLookups.load(db, made.map(\.new.contact), workspace: workspace)
+            var checked: [PreparedContacts.New] = []
+            for (index, new) in made {
                 results[index] = try await Self.failingAlone {
-                    try await references.check(db, contact, actor: actor)
-                    checked.append(contact)
-                    return Result(outcome: "created", recordID: dryRun ? nil : contact.id.rawValue, issues: notes)
+                    try await references.check(db, new.contact, actor: actor)
+                    checked.append(new)
+                    return Result(outcome: "created", recordID: dryRun ? nil : new.contact.id.rawValue, issues: new.notes)
                 }
             }
-            if !dryRun { try await contacts.insert(db, checked, by: actor) }
+            if !dryRun { try await contacts.insert(db, checked.map(\.contact), by: actor, derived: checked.compactMap(\.derived)) }
             for (index, earlierRow) in alone {
                 results[index] = try await Self.failingAlone { try await one(db, rules, parsed[index], earlierRow) }
             }
             return results.map { $0 ?? Result(outcome: "failed") }
         }
-        return BatchHandler(batch: batch) { record in
+        let reader = context.database.reader
+        return BatchHandler(
+            prepare: { rows in
+                try await prepare(
+                    try await WorkspaceRows.recordContext(reader, context: context, workspace: workspace, entity: .contact), rows)
+            }, batch: batch
+        ) { record in
             guard dryRun else { return }
             await earlier.add(Self.keys(ContactImport.read(record, row: 0, mapping: mapping, region: settings.phoneRegion)))
         }
@@ -319,6 +350,23 @@ struct ImportRows: Sendable {
     }
 }
 
+/// A batch of contact rows read, and each as the new contact it would be or why it cannot be, before its
+/// transaction; `phoneRegion` and `customFields` are the rules it was checked by.
+struct PreparedContacts: Sendable {
+    var phoneRegion: PhoneRegion
+    var customFields: [CustomFieldDefinition]
+    var parsed: [ContactImport.Row]
+    var made: [Swift.Result<New, ValidationError>]
+
+    /// A row as a new contact: with the notes on what it named but the workspace lacks, and its rows' other values.
+    struct New: Sendable {
+        var contact: Contact
+        var notes: [FieldIssue]
+        /// Nil in a dry run, which writes nothing.
+        var derived: ContactRepository.Derived?
+    }
+}
+
 /// The workspace's companies by name key (see ``CompanyImport/nameKey(_:)``) and by INN, loaded once per import,
 /// with the companies the import has created (in a dry run, would have): so later rows of the same file find
 /// them too.
@@ -409,12 +457,12 @@ struct ReferenceLookups {
 /// The per-row outcomes of an import, written a batch at a time.
 enum ImportRowsTable {
     static func insert(_ db: any SQLDatabase, importID: String, rows: [(row: Int, result: ImportRows.Result)]) async throws {
-        try await insertRows(db, "INSERT INTO import_rows (import_id, row_number, outcome, record_id, issues)", columns: 5, rows) {
+        try await insertRows(db, into: "import_rows", columns: ["import_id", "row_number", "outcome", "record_id", "issues"], rows) {
             row, result in
-            """
-            (\(bind: importID), \(bind: row), \(bind: result.outcome), \(nullable: result.recordID),
-             \(nullable: result.issues.isEmpty ? nil : jsonText(result.issues)))
-            """
+            [
+                .string(importID), .number(row), .string(result.outcome), .text(result.recordID),
+                .text(result.issues.isEmpty ? nil : jsonText(result.issues)),
+            ]
         }
     }
 }

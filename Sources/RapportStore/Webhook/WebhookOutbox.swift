@@ -25,6 +25,8 @@ enum WebhookOutbox {
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID,
         _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])]
     ) async throws {
+        // Asked first: an import batch's thousand events are not built to be dropped.
+        guard !entries.isEmpty, try await subscribed(db, workspace: workspace) else { return }
         let events = entries.flatMap { record, action, changes in
             let data = WebhookRules.recordData(kind: record.kind, id: record.id, changes: action == .delete ? [] : changes)
             return WebhookRules.events(for: record.kind, action: action, changes: changes).map { (event: $0, data: data) }
