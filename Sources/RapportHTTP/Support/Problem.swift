@@ -63,6 +63,12 @@ enum ProblemMapper {
             }
         case is UniqueViolation:
             return (make(.alreadyExists), headers)
+        case let error where Database.isBusy(error):
+            // Every pooled connection stayed busy: nothing was written, so the client may retry shortly.
+            headers.append((.retryAfter, "1"))
+            var problem = make(.unavailable)
+            problem.retryAfter = 1
+            return (problem, headers)
         case let error as VersionConflict:
             var problem = make(.versionConflict)
             problem.current = error.current

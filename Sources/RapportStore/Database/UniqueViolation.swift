@@ -23,3 +23,9 @@ public struct UniqueViolation: Error, Sendable, Equatable {
         return nil
     }
 }
+
+extension Database {
+    /// Whether an error says the database was too busy to lend a connection in time (PostgreSQL's pool waits
+    /// ten seconds): nothing was written, and the client may simply try again.
+    public static func isBusy(_ error: any Error) -> Bool { error is ConnectionPoolTimeoutError }
+}
