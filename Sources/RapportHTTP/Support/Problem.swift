@@ -38,12 +38,16 @@ struct Problem: Encodable, Sendable {
 /// carrying only the request id; their details go to the log.
 enum ProblemMapper {
     static func problem(for error: any Error, context: AppRequestContext) -> (Problem, [(HTTPField.Name, String)]) {
-        let locale = context.locale
+        problem(for: error, locale: context.locale, requestID: context.requestID)
+    }
+
+    /// The problem for an error in a language, carrying the request's id.
+    static func problem(for error: any Error, locale: AppLocale, requestID: String) -> (Problem, [(HTTPField.Name, String)]) {
         var headers: [(HTTPField.Name, String)] = []
         func make(_ code: ProblemCode, detail: String? = nil) -> Problem {
             Problem(
                 type: "https://rapport.dev/problems/\(code.rawValue)", title: Messages.title(for: code, locale: locale),
-                status: code.status, code: code.rawValue, detail: detail, requestId: context.requestID)
+                status: code.status, code: code.rawValue, detail: detail, requestId: requestID)
         }
         switch error {
         case let error as ValidationError:
