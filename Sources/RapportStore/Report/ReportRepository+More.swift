@@ -23,10 +23,10 @@ extension ReportRepository {
         // Visits in this pipeline by deals the filter keeps, wherever those deals are now.
         var others = filter
         others.pipelineID = nil
-        let visible = try await liveDeals(others, db, actor: actor)
+        let narrowed = try await narrowing(others, .deals, db, actor: actor)
+        let visible = liveDeals(narrowedBy: narrowed, actor: actor)
         // A viewer who sees every deal, with nothing narrowing them, keeps every visit but the trashed deals'
         // (a few), so the visits are counted off their index without reading each one's deal.
-        let narrowed = try await narrowing(others, .deals, db, actor: actor)
         let everyDeal = AccessPolicy.visibility(for: actor, of: .deal) == .everything && narrowed.isEmpty
         let (current, previous) = try await period.withPrevious {
             try await stageVisits(

@@ -131,10 +131,15 @@ public struct ReportRepository: Sendable {
 
     /// Live deals of the workspace that the actor sees, narrowed by the filter.
     func liveDeals(_ filter: ReportFilter, _ db: any SQLDatabase, actor: Actor) async throws -> [SQLQueryString] {
+        liveDeals(narrowedBy: try await narrowing(filter, .deals, db, actor: actor), actor: actor)
+    }
+
+    /// Live deals of the workspace that the actor sees, with the filter's conditions already compiled.
+    func liveDeals(narrowedBy narrowing: [SQLQueryString], actor: Actor) -> [SQLQueryString] {
         [
             "d.workspace_id = \(bind: actor.workspaceID.rawValue)", "d.deleted_at IS NULL",
             AccessRows.condition(AccessPolicy.visibility(for: actor, of: .deal), ownerColumn: "d.owner_id"),
-        ] + (try await narrowing(filter, .deals, db, actor: actor))
+        ] + narrowing
     }
 
     /// `column` within the period.
