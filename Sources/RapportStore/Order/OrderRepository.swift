@@ -337,13 +337,18 @@ enum CustomerMetricsRows {
             try await CLVProjectionRows.refresh(db, contact: id)
         }
         try await db.raw("DELETE FROM client_products WHERE client_id = \(bind: id)").run()
+        try await insertBoughtProducts(db, column: column, orders: "o.\(unsafeRaw: column) = \(bind: id)")
+    }
+
+    /// Writes what the clients of the chosen orders bought (`column` names the client: `contact_id` or
+    /// `company_id`): per client and product, its counted orders holding the product.
+    static func insertBoughtProducts(_ db: any SQLDatabase, column: String, orders: SQLQueryString) async throws {
+        let client = "o.\(column)"
         try await db.raw(
-            """
-            INSERT INTO client_products (workspace_id, client_id, product_id, orders)
-            SELECT o.workspace_id, o.\(unsafeRaw: column), l.product_id, COUNT(DISTINCT o.id) FROM orders o JOIN order_lines l ON l.order_id = o.id
-            WHERE o.\(unsafeRaw: column) = \(bind: id) AND o.counted AND l.product_id IS NOT NULL
-            GROUP BY o.workspace_id, o.\(unsafeRaw: column), l.product_id
-            """
+            "INSERT INTO client_products (workspace_id, client_id, product_id, orders) SELECT o.workspace_id, \(unsafeRaw: client), "
+                + "l.product_id, COUNT(DISTINCT o.id) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE " + orders
+                + " AND o.counted AND \(unsafeRaw: client) IS NOT NULL AND l.product_id IS NOT NULL"
+                + " GROUP BY o.workspace_id, \(unsafeRaw: client), l.product_id"
         ).run()
     }
 }

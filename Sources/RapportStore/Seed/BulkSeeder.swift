@@ -367,14 +367,7 @@ extension BulkSeeder {
         try await store.database.transaction { db in
             try await db.raw("DELETE FROM client_products WHERE workspace_id = \(bind: workspace)").run()
             for (table, column) in [("contacts", "contact_id"), ("companies", "company_id")] {
-                try await db.raw(
-                    """
-                    INSERT INTO client_products (workspace_id, client_id, product_id, orders)
-                    SELECT o.workspace_id, o.\(unsafeRaw: column), l.product_id, COUNT(DISTINCT o.id) FROM orders o JOIN order_lines l ON l.order_id = o.id
-                    WHERE o.workspace_id = \(bind: workspace) AND o.counted AND o.\(unsafeRaw: column) IS NOT NULL AND l.product_id IS NOT NULL
-                    GROUP BY o.workspace_id, o.\(unsafeRaw: column), l.product_id
-                    """
-                ).run()
+                try await CustomerMetricsRows.insertBoughtProducts(db, column: column, orders: "o.workspace_id = \(bind: workspace)")
                 try await db.raw(
                     """
                     UPDATE \(unsafeRaw: table) SET (order_count, revenue, first_order_at, last_order_at) = (m.n, m.revenue, m.first, m.last)
