@@ -31,8 +31,7 @@ import Testing
     /// The entries of every order, the way the store keeps them: per buyer, and one by one without one.
     static func entries(_ orders: [Order], _ zone: TimeZone) -> [String: PurchaseTally.Entry] {
         var entries: [String: PurchaseTally.Entry] = [:]
-        for (buyer, own) in Dictionary(grouping: orders.filter { $0.buyer != nil }, by: { $0.buyer! }) {
-            _ = buyer
+        for own in Dictionary(grouping: orders.filter { $0.buyer != nil }, by: { $0.buyer! }).values {
             entries.merge(
                 PurchaseTally.entries(ofBuyer: own.map { .init(id: $0.id, orderedAt: $0.orderedAt, total: $0.total) }, in: zone)
             ) { $1 }
