@@ -43,6 +43,7 @@ enum CLVProjectionRows {
         }
     }
 
+    /// The purchase-total columns of a client's row, and their decoding (the card's standing reads them too).
     static let totalsColumns = "order_count, revenue, first_order_at, last_order_at"
 
     static func totals(_ row: any SQLRow) throws -> PurchaseTotals {

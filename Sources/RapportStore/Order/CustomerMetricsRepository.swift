@@ -44,11 +44,8 @@ public struct CustomerMetricsRepository: Sendable {
             rfm = RFMScore(recency: r, frequency: f, monetary: m)
         }
         return CustomerStanding(
-            totals: PurchaseTotals(
-                orderCount: try row.int("order_count"), revenue: try row.int64("revenue"),
-                firstOrderAt: try row.optionalDate("first_order_at"),
-                lastOrderAt: try row.optionalDate("last_order_at")),
-            rfm: rfm, rfmClass: try row.optionalString("rfm_class").flatMap(RFMClass.init(rawValue:)))
+            totals: try CLVProjectionRows.totals(row), rfm: rfm,
+            rfmClass: try row.optionalString("rfm_class").flatMap(RFMClass.init(rawValue:)))
     }
 
     /// Builds the purchase tallies (`PurchaseTallyRows`) of every workspace whose tallies are not built, or
