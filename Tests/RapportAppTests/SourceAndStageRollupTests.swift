@@ -205,6 +205,33 @@ import Testing
             #expect(try await api.get("/api/v1/imports/\(started.id)", token)["created"] == 2)
             try await check("contacts imported")
 
+            let form = try await WebFormTests.makeForm(api, crew)
+            let submitted = try await WebFormTests.post(
+                api, form.key,
+                [
+                    ("contact.fullName", "Формова Фаина"), ("contact.email", "faina@example.ru"), ("deal.amount", "5 000"),
+                    ("consent", "on"),
+                    ("utm_source", "vk"), ("website", ""),
+                ])
+            #expect(submitted.status == 303, "\(submitted.body)")
+            let call: JSONValue = [
+                "callId": "pbx-1", "direction": "inbound", "from": "89120001122", "to": "+74950000000", "status": "missed",
+            ]
+            #expect(try await api.post("/api/v1/telephony/events", crew.token("admin"), call).status == 200)
+            try await check("a form submitted and an unknown caller missed")
+
+            let tenders = try await api.post(
+                "/api/v1/pipelines", token,
+                [
+                    "name": "Тендеры",
+                    "stages": [["name": "Заявка", "kind": "open"], ["name": "Да", "kind": "won"], ["name": "Нет", "kind": "lost"]],
+                ])
+            let application = tenders["stages"].arrayValue[0]["id"]
+            #expect(try await api.post("/api/v1/deals/\(deals[8])/move", token, ["stageId": application]).status == 200)
+            clock.advance(days: 0.3)
+            #expect(try await api.post("/api/v1/deals/\(deals[8])/move", token, ["stageId": stages[0]]).status == 200)
+            try await check("a deal moved to another pipeline and back")
+
             clock.advance(days: 31)
             #expect(try await app.store.maintenance.purgeTrash(olderThan: 30 * 86_400) > 0)
             try await check("the trash purged")
