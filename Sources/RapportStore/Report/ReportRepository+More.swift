@@ -10,11 +10,12 @@ extension ReportRepository {
     /// period of the same length before it, and the open deals that have stayed in their stage longer than its
     /// norm (`rotting_days`), now. Staleness does not depend on the period, so it is read once and both reports
     /// carry it.
+    ///
+    /// The visits of a period's whole UTC days come off the per-UTC-day rollup (`stage_visit_days`, kept by
+    /// triggers) when the viewer sees every deal and nothing narrows them; `rollups` false (tests compare the
+    /// two) counts every visit itself.
     /// - Returns: the period's report and the previous period's, in that order.
     /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
-    /// Every visit is counted off the per-UTC-day rollup (`stage_visit_days`, kept by triggers) for the whole UTC
-    /// days of a period when the viewer sees every deal and nothing narrows them; `rollups` false (tests compare
-    /// the two) counts the visits themselves.
     public func stageTime(
         period: ReportPeriod, filter: ReportFilter, by actor: Actor, rollups: Bool = true
     ) async throws -> (current: StageTimeReport, previous: StageTimeReport) {
