@@ -3,9 +3,10 @@ import Logging
 import NIOCore
 import RapportCore
 import RapportJobs
-import RapportStore
 import SQLKit
 import Testing
+
+@testable import RapportStore
 
 /// The sources and time-in-stage reports read whole UTC days off rollups that triggers keep (migration 23);
 /// these tests hold the kept rollups to ones built afresh from the rows, and the reports read through them to
@@ -235,6 +236,76 @@ import Testing
             clock.advance(days: 31)
             #expect(try await app.store.maintenance.purgeTrash(olderThan: 30 * 86_400) > 0)
             try await check("the trash purged")
+        }
+    }
+
+    /// A little of everything the rollups count: leads and deals of two origins, deals that moved (one of them
+    /// then trashed), orders (one cancelled).
+    static func populate(_ api: API, _ token: String, _ clock: TestClock) async throws {
+        let stages = try await api.get("/api/v1/pipelines", token).data[0]["stages"].arrayValue.map { $0["id"] }
+        for step in 0..<4 {
+            let origin: JSONValue = step % 2 == 0 ? ["source": "site", "utmSource": "yandex"] : ["source": "", "utmCampaign": "x"]
+            let contact = try await api.post("/api/v1/contacts", token, ["fullName": .string("Клиент \(step)"), "source": origin])
+            let deal = try await api.post(
+                "/api/v1/deals", token, ["title": .string("Сделка \(step)"), "amount": ["amount": 1, "currency": "RUB"], "source": origin])
+            clock.advance(days: 1.3)
+            #expect(try await api.post("/api/v1/deals/\(deal.id)/move", token, ["stageId": stages[1]]).status == 200)
+            if step == 1 { #expect(try await api.delete("/api/v1/deals/\(deal.id)", token).status == 200) }
+            let order = try await api.post(
+                "/api/v1/orders", token,
+                [
+                    "contactId": .string(contact.id), "total": ["amount": .int(Int64(step) * 100 + 1), "currency": "RUB"], "source": origin,
+                    "status": step == 2 ? "cancelled" : "paid",
+                ])
+            #expect(order.status == 201, "\(order.json)")
+        }
+    }
+
+    @Test func theMigrationFillsTheRollupsAsTheTriggersKeepThem() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            try await Self.populate(api, crew.token("owner"), clock)
+            let kept = try await Self.rollups(app.store.database.reader)
+            #expect(kept.kept == kept.fresh)
+            // The migration's own filling statements, over the rows already stored.
+            let fill = Schema.v23(app.store.database.dialect, false).filter { $0.hasPrefix("INSERT INTO") }
+            #expect(fill.count == 4)
+            try await app.store.database.transaction { db in
+                try await db.raw("DELETE FROM source_days").run()
+                try await db.raw("DELETE FROM stage_visit_days").run()
+                for statement in fill { try await db.raw(SQLQueryString(statement)).run() }
+            }
+            let filled = try await Self.rollups(app.store.database.reader)
+            #expect(filled.kept == kept.kept, "filled as kept")
+            #expect(filled.kept == filled.fresh)
+        }
+    }
+
+    @Test func concurrentWritersKeepTheRollupsWhole() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            // Every writer adds to the same day and origin at once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        let origin: JSONValue = ["source": "site"]
+                        let contact = try await api.post(
+                            "/api/v1/contacts", token, ["fullName": .string("Гонщик \(index)"), "source": origin])
+                        #expect(contact.status == 201)
+                        let order = try await api.post(
+                            "/api/v1/orders", token,
+                            ["contactId": .string(contact.id), "total": ["amount": 100, "currency": "RUB"], "source": origin])
+                        #expect(order.status == 201)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let (kept, fresh) = try await Self.rollups(app.store.database.reader)
+            #expect(kept == fresh)
+            #expect(kept.contains { $0.contains("|lead|") && $0.hasSuffix("|site||||12|0") }, "\(kept)")
         }
     }
 }
