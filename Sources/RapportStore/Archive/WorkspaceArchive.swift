@@ -102,8 +102,11 @@ public struct WorkspaceArchive: Sendable {
         "webhook_attempts": "the install's delivery log (kept 30 days)",
     ]
 
-    /// SQLite's full-text tables are rebuilt from `search_docs` by its triggers.
-    static func isDerived(_ table: String) -> Bool { table.hasPrefix("search_fts") || table.hasPrefix("sqlite_") }
+    /// SQLite's full-text tables are rebuilt from `search_docs` by its triggers, and the reports' per-day
+    /// rollups (migration 23) by theirs as the contacts, deals, orders and visits are restored.
+    static func isDerived(_ table: String) -> Bool {
+        table.hasPrefix("search_fts") || table.hasPrefix("sqlite_") || table == "source_days" || table == "stage_visit_days"
+    }
 
     /// The archive's errors, each with a message for the command line.
     public enum Failure: Error, CustomStringConvertible, Equatable {

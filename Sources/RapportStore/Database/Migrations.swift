@@ -36,7 +36,8 @@ public enum Migrations {
         Migration(version: 20, name: "index_cohorts_and_keep_each_contacts_clv_projection", statements: Schema.v20),
         Migration(version: 21, name: "cover_common_contact_fields_in_the_id_check", statements: Schema.v21),
         Migration(version: 22, name: "keep_import_files_apart_from_their_progress", statements: Schema.v22),
-        Migration(version: 25, name: "let_import_documents_enter_the_search_index_in_groups", statements: Schema.v25),
+        Migration(version: 23, name: "keep_sources_and_stage_visits_per_utc_day", statements: Schema.v23),
+        Migration(version: 24, name: "let_import_documents_enter_the_search_index_in_groups", statements: Schema.v24),
     ]
 
     /// The newest schema version this binary knows.

@@ -6,7 +6,7 @@ extension Schema {
     /// the same documents alone). A waiting document is found by a scan of the waiting ones, so every
     /// committed batch is searchable, also after a crash. On PostgreSQL (pg_trgm indexes the table itself)
     /// every document is indexed.
-    static func v25(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+    static func v24(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             "ALTER TABLE search_docs ADD COLUMN indexed BOOLEAN NOT NULL DEFAULT TRUE",
             "CREATE INDEX search_docs_pending ON search_docs (workspace_id, record_kind) WHERE NOT indexed",

@@ -10,10 +10,14 @@ extension ReportRepository {
     /// period of the same length before it, and the open deals that have stayed in their stage longer than its
     /// norm (`rotting_days`), now. Staleness does not depend on the period, so it is read once and both reports
     /// carry it.
+    ///
+    /// The visits of a period's whole UTC days come off the per-UTC-day rollup (`stage_visit_days`, kept by
+    /// triggers) when the viewer sees every deal and nothing narrows them; `rollups` false (tests compare the
+    /// two) counts every visit itself.
     /// - Returns: the period's report and the previous period's, in that order.
     /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
     public func stageTime(
-        period: ReportPeriod, filter: ReportFilter, by actor: Actor
+        period: ReportPeriod, filter: ReportFilter, by actor: Actor, rollups: Bool = true
     ) async throws -> (current: StageTimeReport, previous: StageTimeReport) {
         let db = context.database.reader
         guard let id = filter.pipelineID else { throw ValidationError("pipelineId", .required) }
@@ -30,7 +34,7 @@ extension ReportRepository {
         let everyDeal = AccessPolicy.visibility(for: actor, of: .deal) == .everything && narrowed.isEmpty
         let (current, previous) = try await period.withPrevious {
             try await stageVisits(
-                in: $0, pipeline: pipeline, visible: everyDeal ? nil : visible, db, actor: actor)
+                in: $0, pipeline: pipeline, visible: everyDeal ? nil : visible, rollups: rollups, db, actor: actor)
         }
         let (staleCounts, stale) = try await staleDeals(in: pipeline, visible: visible, db)
         return (
@@ -40,36 +44,61 @@ extension ReportRepository {
     }
 
     /// Stage → (visits in the pipeline that ended in the period, their total milliseconds). `visible` are the
-    /// conditions on the visit's deal; nil for every deal not in the trash.
+    /// conditions on the visit's deal; nil for every deal not in the trash, whose visits of the period's whole UTC
+    /// days are read off the rollup (unless `rollups` is false) and only the two edges' visits one by one.
     private func stageVisits(
-        in period: ReportPeriod, pipeline: Pipeline, visible: [SQLQueryString]?, _ db: any SQLDatabase, actor: Actor
+        in period: ReportPeriod, pipeline: Pipeline, visible: [SQLQueryString]?, rollups: Bool, _ db: any SQLDatabase,
+        actor: Actor
     ) async throws -> [Stage.ID: (count: Int, millis: Int64)] {
         let workspace = actor.workspaceID.rawValue
-        // The stages named, so the index answers one range of leaving times per stage.
-        let ended: [SQLQueryString] = [
-            "h.workspace_id = \(bind: workspace)", "h.pipeline_id = \(bind: pipeline.id.rawValue)",
-            "h.stage_id IN \(inList(pipeline.stages.map(\.id.rawValue)))", "h.left_at IS NOT NULL",
-            "h.left_at >= \(bind: period.from.millis)", "h.left_at < \(bind: period.to.millis)",
-        ]
-        let source: SQLQueryString
-        let conditions: [SQLQueryString]
-        if let visible {
-            source = "stage_history h JOIN deals d ON d.id = h.deal_id"
-            conditions = ended + visible
-        } else {
-            source = "stage_history h"
-            conditions =
-                ended + [
-                    "h.deal_id NOT IN (SELECT t.id FROM deals t WHERE t.workspace_id = \(bind: workspace) AND t.deleted_at IS NOT NULL)"
-                ]
-        }
-        let rows = try await db.raw(
-            "SELECT h.stage_id AS stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(h.left_at - h.entered_at), 0) AS BIGINT) AS total FROM "
-                + source + " WHERE " + conditions.anded() + " GROUP BY h.stage_id"
-        ).all()
+        let stages = inList(pipeline.stages.map(\.id.rawValue))
+        let cut = UTCDays(from: period.from.millis, to: period.to.millis)
+        let rolled = visible == nil && rollups && !cut.days.isEmpty
         var visits: [Stage.ID: (count: Int, millis: Int64)] = [:]
-        for row in rows { visits[try row.id("stage_id")] = (try row.int("n"), try row.int64("total")) }
-        return visits
+        func add(_ rows: [any SQLRow]) throws {
+            for row in rows {
+                let id: Stage.ID = try row.id("stage_id")
+                let previous = visits[id] ?? (0, 0)
+                visits[id] = (previous.count + (try row.int("n")), previous.millis + (try row.int64("total")))
+            }
+        }
+        if rolled {
+            try add(
+                try await db.raw(
+                    """
+                    SELECT v.stage_id AS stage_id, CAST(SUM(v.visits) AS BIGINT) AS n, CAST(SUM(v.millis) AS BIGINT) AS total
+                    FROM stage_visit_days v WHERE v.workspace_id = \(bind: workspace) AND v.pipeline_id = \(bind: pipeline.id.rawValue)
+                        AND v.stage_id IN \(stages) AND v.day >= \(bind: cut.days.lowerBound) AND v.day < \(bind: cut.days.upperBound)
+                    GROUP BY v.stage_id
+                    """
+                ).all())
+        }
+        for piece in rolled ? cut.edges : [period.from.millis..<period.to.millis] {
+            // The stages named, so the index answers one range of leaving times per stage.
+            let ended: [SQLQueryString] = [
+                "h.workspace_id = \(bind: workspace)", "h.pipeline_id = \(bind: pipeline.id.rawValue)", "h.stage_id IN \(stages)",
+                "h.left_at IS NOT NULL", "h.left_at >= \(bind: piece.lowerBound)", "h.left_at < \(bind: piece.upperBound)",
+            ]
+            let source: SQLQueryString
+            let conditions: [SQLQueryString]
+            if let visible {
+                source = "stage_history h JOIN deals d ON d.id = h.deal_id"
+                conditions = ended + visible
+            } else {
+                source = "stage_history h"
+                conditions =
+                    ended + [
+                        "h.deal_id NOT IN (SELECT t.id FROM deals t WHERE t.workspace_id = \(bind: workspace) AND t.deleted_at IS NOT NULL)"
+                    ]
+            }
+            try add(
+                try await db.raw(
+                    "SELECT h.stage_id AS stage_id, COUNT(*) AS n, CAST(COALESCE(SUM(h.left_at - h.entered_at), 0) AS BIGINT) AS total FROM "
+                        + source + " WHERE " + conditions.anded() + " GROUP BY h.stage_id"
+                ).all())
+        }
+        // Stages whose visits have all gone (to the trash) keep rows of zeros.
+        return visits.filter { $0.value.count != 0 }
     }
 
     /// The open deals in the pipeline past their stage's norm now: a count per stage and the stalest of them.
@@ -229,42 +258,93 @@ extension ReportRepository {
 
     /// Leads (contacts created), deals created and revenue (counted orders) of the period by source and UTM
     /// source, medium and campaign: the contact's origin for leads, the deal's for deals, the order's own for revenue.
-    public func sources(period: ReportPeriod, filter: ReportFilter, by actor: Actor) async throws -> [SourceRow] {
+    /// A kind the viewer sees whole, with nothing narrowing it, is read off the per-UTC-day rollup (`source_days`,
+    /// kept by triggers) for the whole UTC days of the period and from the rows for its two edges; otherwise,
+    /// or with `rollups` false (tests compare the two), every record of the period is grouped.
+    public func sources(
+        period: ReportPeriod, filter: ReportFilter, by actor: Actor, rollups: Bool = true
+    ) async throws -> [SourceRow] {
         let db = context.database.reader
-        func grouped(_ alias: String, from table: String, conditions: [SQLQueryString], sum: String?) async throws
-            -> [SourceKey: (count: Int, revenue: Int64)]
-        {
+        let workspace = actor.workspaceID.rawValue
+        let cut = UTCDays(from: period.from.millis, to: period.to.millis)
+        typealias Tally = [SourceKey: (count: Int, revenue: Int64)]
+        func add(_ key: SourceKey, _ count: Int, _ revenue: Int64, to result: inout Tally) {
+            // Keys that differ only by an empty text and a NULL are one origin.
+            let previous = result[key] ?? (0, 0)
+            result[key] = (previous.count + count, previous.revenue + revenue)
+        }
+        func key(_ row: any SQLRow) throws -> SourceKey {
+            SourceKey(
+                source: try row.optionalString("source"), utmSource: try row.optionalString("utm_source"),
+                utmMedium: try row.optionalString("utm_medium"), utmCampaign: try row.optionalString("utm_campaign"))
+        }
+        /// The kind's records over the period (or its edges when `whole`), grouped by origin.
+        func grouped(
+            _ alias: String, from table: String, time: String, conditions: [SQLQueryString], sum: String?, whole: Bool
+        ) async throws -> Tally {
             let columns = ["source", "utm_source", "utm_medium", "utm_campaign"].map { "\(alias).\($0)" }.joined(separator: ", ")
             let total = sum.map { ", CAST(COALESCE(SUM(\($0)), 0) AS BIGINT) AS total" } ?? ""
-            let rows = try await db.raw(
-                "SELECT \(unsafeRaw: columns), COUNT(*) AS n\(unsafeRaw: total) FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE "
-                    + conditions.anded() + " GROUP BY \(unsafeRaw: columns)"
-            ).all()
-            var result: [SourceKey: (count: Int, revenue: Int64)] = [:]
-            for row in rows {
-                // Keys that differ only by an empty text and a NULL are one origin.
-                let key = SourceKey(
-                    source: try row.optionalString("source"), utmSource: try row.optionalString("utm_source"),
-                    utmMedium: try row.optionalString("utm_medium"), utmCampaign: try row.optionalString("utm_campaign"))
-                let previous = result[key] ?? (0, 0)
-                result[key] = (previous.count + (try row.int("n")), previous.revenue + (try sum.map { _ in try row.int64("total") } ?? 0))
+            var result: Tally = [:]
+            for piece in whole ? cut.edges : [period.from.millis..<period.to.millis] {
+                let rows = try await db.raw(
+                    "SELECT \(unsafeRaw: columns), COUNT(*) AS n\(unsafeRaw: total) FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE "
+                        + (conditions + [
+                            "\(unsafeRaw: alias).\(unsafeRaw: time) >= \(bind: piece.lowerBound)",
+                            "\(unsafeRaw: alias).\(unsafeRaw: time) < \(bind: piece.upperBound)",
+                        ]).anded() + " GROUP BY \(unsafeRaw: columns)"
+                ).all()
+                for row in rows { add(try key(row), try row.int("n"), try sum.map { _ in try row.int64("total") } ?? 0, to: &result) }
             }
             return result
         }
-        let leads = try await grouped(
-            "c", from: "contacts",
+        let contactNarrowing = try await narrowing(filter, .contacts, db, actor: actor)
+        let dealNarrowing = try await narrowing(filter, .deals, db, actor: actor)
+        let orderNarrowing = try await narrowing(filter, .orders, db, actor: actor)
+        func whole(_ kind: RecordKind, _ narrowing: [SQLQueryString]) -> Bool {
+            rollups && !cut.days.isEmpty && AccessPolicy.visibility(for: actor, of: kind) == .everything && narrowing.isEmpty
+        }
+        let wholeLeads = whole(.contact, contactNarrowing)
+        let wholeDeals = whole(.deal, dealNarrowing)
+        let wholeOrders = whole(.order, orderNarrowing)
+        var leads = try await grouped(
+            "c", from: "contacts", time: "created_at",
             conditions: [
-                "c.workspace_id = \(bind: actor.workspaceID.rawValue)", "c.deleted_at IS NULL",
+                "c.workspace_id = \(bind: workspace)", "c.deleted_at IS NULL",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .contact), ownerColumn: "c.owner_id"),
-            ] + within("c.created_at", period) + (try await narrowing(filter, .contacts, db, actor: actor)), sum: nil)
-        let deals = try await grouped(
-            "d", from: "deals", conditions: try await self.deals(created: period, filter, db, actor: actor), sum: nil)
-        let orders = try await grouped(
-            "o", from: "orders",
+            ] + contactNarrowing, sum: nil, whole: wholeLeads)
+        var deals = try await grouped(
+            "d", from: "deals", time: "created_at", conditions: liveDeals(narrowedBy: dealNarrowing, actor: actor), sum: nil,
+            whole: wholeDeals)
+        var orders = try await grouped(
+            "o", from: "orders", time: "ordered_at",
             conditions: [
-                "o.workspace_id = \(bind: actor.workspaceID.rawValue)", "o.counted = TRUE",
+                "o.workspace_id = \(bind: workspace)", "o.counted = TRUE",
                 AccessRows.condition(AccessPolicy.visibility(for: actor, of: .order), ownerColumn: "o.owner_id"),
-            ] + within("o.ordered_at", period) + (try await narrowing(filter, .orders, db, actor: actor)), sum: "o.total")
+            ] + orderNarrowing, sum: "o.total", whole: wholeOrders)
+        // The whole UTC days of the kinds read whole, in one pass over the rollup's range for each kind.
+        let kinds = [("lead", wholeLeads), ("deal", wholeDeals), ("order", wholeOrders)].filter(\.1).map(\.0)
+        if !kinds.isEmpty {
+            let rows = try await db.raw(
+                """
+                SELECT s.kind AS kind, s.source AS source, s.utm_source AS utm_source, s.utm_medium AS utm_medium,
+                    s.utm_campaign AS utm_campaign, CAST(SUM(s.n) AS BIGINT) AS n, CAST(SUM(s.revenue) AS BIGINT) AS total
+                FROM source_days s WHERE s.workspace_id = \(bind: workspace) AND s.kind IN \(inList(kinds))
+                    AND s.day >= \(bind: cut.days.lowerBound) AND s.day < \(bind: cut.days.upperBound)
+                GROUP BY s.kind, s.source, s.utm_source, s.utm_medium, s.utm_campaign
+                """
+            ).all()
+            for row in rows {
+                // Origins whose records have all gone keep a row of zeros.
+                let count = try row.int("n")
+                guard count != 0 else { continue }
+                let revenue = try row.int64("total")
+                switch try row.string("kind") {
+                case "lead": add(try key(row), count, 0, to: &leads)
+                case "deal": add(try key(row), count, 0, to: &deals)
+                default: add(try key(row), count, revenue, to: &orders)
+                }
+            }
+        }
         return SourceRow.merge(leads: leads.mapValues(\.count), deals: deals.mapValues(\.count), orders: orders)
     }
 

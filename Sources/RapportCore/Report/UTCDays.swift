@@ -1,0 +1,33 @@
+/// A period cut at UTC midnights for the reports kept per UTC day (sources, time in stage): the whole UTC days
+/// inside it, read off the day rollups, and the pieces before the first and after the last of them, each shorter
+/// than a day, read from the rows. Exact whatever the workspace's time zone, since a period's edges (its local
+/// midnights) may fall anywhere inside a UTC day.
+public struct UTCDays: Hashable, Sendable {
+    /// Milliseconds in a day; a UTC day's number is its first instant's epoch milliseconds divided by this.
+    public static let millis: Int64 = 86_400_000
+
+    /// The numbers of the whole UTC days inside the period, `lowerBound..<upperBound`; empty when none is.
+    public var days: Range<Int64>
+    /// The parts of the period outside those days, as `[from, to)` in epoch milliseconds (none, one or two);
+    /// the whole period when no day fits in it.
+    public var edges: [Range<Int64>]
+
+    /// Cuts `[from, to)` (epoch milliseconds). Instants before 1970 are never put in days (a day's number is
+    /// an integer division in SQL, which rounds them towards zero), so such a period is read whole.
+    public init(from: Int64, to: Int64) {
+        guard from >= 0, to > from else {
+            days = 0..<0
+            edges = to > from ? [from..<to] : []
+            return
+        }
+        let first = (from + Self.millis - 1) / Self.millis
+        let last = to / Self.millis
+        guard first < last else {
+            days = 0..<0
+            edges = [from..<to]
+            return
+        }
+        days = first..<last
+        edges = [from..<first * Self.millis, last * Self.millis..<to].filter { !$0.isEmpty }
+    }
+}
