@@ -147,6 +147,10 @@ import Testing
             }
             #expect(try await api.get("/api/v1/imports/\(started.id)", token)["processedRows"] == .int(Int64(size)))
             // The committed batch is searchable although its documents wait for the full-text index (SQLite).
+            if app.store.database.dialect == .sqlite {
+                let waiting = try await app.store.database.reader.raw("SELECT COUNT(*) AS n FROM search_docs WHERE NOT indexed").first()
+                #expect(try waiting?.decode(column: "n", as: Int.self) == size)
+            }
             let early = try await api.get("/api/v1/contacts?q=client1234%40example.ru", token)
             #expect(early.data.map { $0["emails"][0]["address"].stringValue } == ["client1234@example.ru"])
             // Its lease runs out; another worker picks the job up and finishes from the next row.

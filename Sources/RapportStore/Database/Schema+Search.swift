@@ -34,3 +34,26 @@ extension Schema {
         return statements
     }
 }
+
+extension Schema {
+    /// Migration 24 split the update trigger in two, and SQLite runs a table's triggers for one event newest
+    /// first: the new text was added to the full-text index before the old was taken out, and taking it out
+    /// then removed the words both texts share (an edited contact was no longer found by its unchanged
+    /// surname). One trigger again, its two steps in order, each for the documents it concerns; then the
+    /// index is rebuilt from the documents, which mends what an edit under migration 24 broke (the waiting
+    /// documents are let in first, as a rebuild reads every document).
+    static func v25(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        guard dialect == .sqlite else { return [] }
+        return [
+            "DROP TRIGGER search_docs_au_old", "DROP TRIGGER search_docs_au_new",
+            """
+            CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
+                INSERT INTO search_fts(search_fts, rowid, body) SELECT 'delete', old.id, old.body WHERE old.indexed;
+                INSERT INTO search_fts(rowid, body) SELECT new.id, new.body WHERE new.indexed;
+            END
+            """,
+            "UPDATE search_docs SET indexed = TRUE WHERE NOT indexed",
+            "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+        ]
+    }
+}
