@@ -13,6 +13,36 @@ import Testing
         #expect(!Database.isBusy(CancellationError()))
     }
 
+    /// PostgreSQL breaks a deadlock by rolling one transaction back; that writer is told to retry. Two
+    /// transactions lock two rows in opposite orders (on SQLite writers take turns, so there is none).
+    @Test func aDeadlockOnPostgreSQLIsBusy() async throws {
+        try await TestApp.with { app, _ in
+            let database = app.store.database
+            guard database.dialect == .postgres else { return }
+            try await database.transaction { db in
+                try await db.raw("CREATE TABLE deadlock_probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").run()
+                try await db.raw("INSERT INTO deadlock_probe (id, n) VALUES (1, 0), (2, 0)").run()
+            }
+            func lock(_ first: Int, then second: Int, after delay: Duration) async -> (any Error)? {
+                do {
+                    try await database.transaction { db in
+                        try await Task.sleep(for: delay)
+                        try await db.raw("UPDATE deadlock_probe SET n = n + 1 WHERE id = \(bind: first)").run()
+                        try await Task.sleep(for: .milliseconds(400))
+                        try await db.raw("UPDATE deadlock_probe SET n = n + 1 WHERE id = \(bind: second)").run()
+                    }
+                    return nil
+                } catch { return error }
+            }
+            async let one = lock(1, then: 2, after: .zero)
+            async let two = lock(2, then: 1, after: .milliseconds(100))
+            let errors = await [one, two].compactMap { $0 }
+            #expect(errors.count == 1, "PostgreSQL rolls back one of the two")
+            #expect(errors.allSatisfy(Database.isBusy), "\(errors)")
+            if let error = errors.first { #expect(ProblemMapper.problem(for: error, locale: .en, requestID: "req-3").0.status == 503) }
+        }
+    }
+
     @Test func aPoolTimeoutAnswers503WithRetryAfterInTheCallersLanguage() {
         let (problem, headers) = ProblemMapper.problem(
             for: ConnectionPoolTimeoutError.connectionRequestTimeout, locale: .ru, requestID: "req-1")

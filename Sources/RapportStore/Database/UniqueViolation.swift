@@ -25,7 +25,17 @@ public struct UniqueViolation: Error, Sendable, Equatable {
 }
 
 extension Database {
-    /// Whether an error says the database was too busy to lend a connection in time (PostgreSQL's pool waits
-    /// ten seconds): nothing was written, and the client may simply try again.
-    public static func isBusy(_ error: any Error) -> Bool { error is ConnectionPoolTimeoutError }
+    /// Whether an error says the database could not do the work now and nothing was written, so the client
+    /// may simply try again: no connection was free in time (PostgreSQL's pool waits ten seconds), or
+    /// PostgreSQL rolled the transaction back to break a deadlock or a serialization conflict (two writers
+    /// adding to the same report rollup rows in opposite orders, for one), or SQLite stayed locked past its
+    /// busy timeout.
+    public static func isBusy(_ error: any Error) -> Bool {
+        if error is ConnectionPoolTimeoutError { return true }
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            return state == "40P01" || state == "40001"
+        }
+        if let error = error as? SQLiteError { return error.reason == .busy || error.reason == .busyTimeout }
+        return false
+    }
 }
