@@ -282,6 +282,50 @@ import Testing
         }
     }
 
+    /// The reports do read the rollups: a row planted on a whole day inside the period shows in them (and not
+    /// in the reports counted from the rows).
+    @Test func theReportsReadTheRollupsForWholeDays() async throws {
+        let clock = TestClock()
+        try await TestApp.with(effects: clock.effects) { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            try await Self.populate(api, token, clock)
+            let owner = crew.actor("owner")
+            let now = clock.effects.now()
+            let period = ReportPeriod(from: now.addingTimeInterval(-30 * 86_400), to: now)
+            let day = now.millis / 86_400_000 - 10
+            let pipeline = try await api.get("/api/v1/pipelines", token).data[0]
+            let pipelineID = try #require(pipeline["id"].stringValue)
+            let stageID = try #require(pipeline["stages"][0]["id"].stringValue)
+            let workspace = owner.workspaceID.rawValue
+            let before = try await app.store.reports.stageTime(
+                period: period, filter: ReportFilter(pipelineID: Pipeline.ID(rawValue: pipelineID)), by: owner)
+            try await app.store.database.transaction { db in
+                try await db.raw(
+                    """
+                    INSERT INTO source_days (workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign, n, revenue)
+                    VALUES (\(bind: workspace), 'lead', \(bind: day), 'planted', '', '', '', 5, 0)
+                    """
+                ).run()
+                try await db.raw(
+                    """
+                    INSERT INTO stage_visit_days (workspace_id, pipeline_id, stage_id, day, visits, millis)
+                    VALUES (\(bind: workspace), \(bind: pipelineID), \(bind: stageID), \(bind: day), 7, 7000)
+                    """
+                ).run()
+            }
+            let planted = SourceKey(source: "planted", utmSource: nil, utmMedium: nil, utmCampaign: nil)
+            let rolled = try await app.store.reports.sources(period: period, filter: ReportFilter(), by: owner)
+            #expect(rolled.first { $0.key == planted }?.leads == 5)
+            let direct = try await app.store.reports.sources(period: period, filter: ReportFilter(), by: owner, rollups: false)
+            #expect(!direct.contains { $0.key == planted })
+            let after = try await app.store.reports.stageTime(
+                period: period, filter: ReportFilter(pipelineID: Pipeline.ID(rawValue: pipelineID)), by: owner)
+            let visits = { (report: StageTimeReport) in report.stages.first { $0.stageID.rawValue == stageID }?.visits ?? 0 }
+            #expect(visits(after.current) == visits(before.current) + 7)
+        }
+    }
+
     @Test func concurrentWritersKeepTheRollupsWhole() async throws {
         let clock = TestClock()
         try await TestApp.with(effects: clock.effects) { app, api in

@@ -12,12 +12,23 @@ import Testing
         for number in [cut.days.lowerBound, cut.days.upperBound] { probes.formUnion([number * day - 1, number * day]) }
         for edge in cut.edges { probes.formUnion([edge.lowerBound - 1, edge.lowerBound, edge.upperBound - 1, edge.upperBound]) }
         for instant in probes {
-            let inDays = instant >= 0 && cut.days.contains(instant / day)
+            // As SQL numbers a row's day: integer division, which rounds towards zero (-1 ms is in day 0).
+            let inDays = cut.days.contains(instant / day)
             let inEdges = cut.edges.filter { $0.contains(instant) }.count
             let inside = instant >= from && instant < to
             #expect((inDays ? 1 : 0) + inEdges == (inside ? 1 : 0), "\(instant) in [\(from), \(to)): \(cut)")
         }
         for edge in cut.edges { #expect(edge.count < day || cut.days.isEmpty, "an edge is shorter than a day: \(cut)") }
+    }
+
+    @Test func aPeriodStartingAtTheEpochIsReadWholeAndAReversedOneIsEmpty() {
+        let epoch = UTCDays(from: 0, to: 3 * day)
+        #expect(epoch.days.isEmpty, "day 0 also holds the last day of 1969")
+        #expect(epoch.edges == [0..<3 * day])
+        expectCovers(epoch, from: 0, to: 3 * day)
+        #expect(UTCDays(from: 5 * day, to: 2 * day).edges.isEmpty)
+        #expect(UTCDays.uncut(from: 5, to: 2).isEmpty)
+        #expect(UTCDays.uncut(from: 2, to: 5) == [2..<5])
     }
 
     @Test func aPeriodOfLocalMidnightsHasWholeDaysAndTwoEdges() {

@@ -12,12 +12,13 @@ public struct UTCDays: Hashable, Sendable {
     /// the whole period when no day fits in it.
     public var edges: [Range<Int64>]
 
-    /// Cuts `[from, to)` (epoch milliseconds). Instants before 1970 are never put in days (a day's number is
-    /// an integer division in SQL, which rounds them towards zero), so such a period is read whole.
+    /// Cuts `[from, to)` (epoch milliseconds). Day 0 and instants before 1970 are never put in days (a day's
+    /// number is an integer division in SQL, which rounds towards zero, so day 0 also holds the last day of
+    /// 1969), so a period starting there is read whole.
     public init(from: Int64, to: Int64) {
-        guard from >= 0, to > from else {
+        guard from > 0, to > from else {
             days = 0..<0
-            edges = to > from ? [from..<to] : []
+            edges = Self.uncut(from: from, to: to)
             return
         }
         let first = (from + Self.millis - 1) / Self.millis
@@ -30,4 +31,7 @@ public struct UTCDays: Hashable, Sendable {
         days = first..<last
         edges = [from..<first * Self.millis, last * Self.millis..<to].filter { !$0.isEmpty }
     }
+
+    /// The period as one piece to read from the rows, or none when it is empty or reversed.
+    public static func uncut(from: Int64, to: Int64) -> [Range<Int64>] { to > from ? [from..<to] : [] }
 }
