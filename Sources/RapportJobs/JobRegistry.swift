@@ -38,8 +38,8 @@ public struct JobRegistry: Sendable {
 
     /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), building
     /// purchase tallies that are missing or in an old time zone, projecting the CLV of contacts without
-    /// a projection, win-model training, the trash purge, planner statistics, indexing search documents an
-    /// import cut short left waiting, and pruning finished jobs.
+    /// a projection, win-model
+    /// training, the trash purge, planner statistics, and pruning finished jobs.
     /// - Parameter webhookPost: the HTTP client webhooks are sent with.
     public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
         var registry = JobRegistry()
@@ -61,9 +61,6 @@ public struct JobRegistry: Sendable {
         registry.register("planner.statistics") { context in
             try await context.store.maintenance.refreshPlannerStatistics()
         }
-        registry.register("search.index") { context in
-            try await context.store.maintenance.indexWaitingSearchDocuments()
-        }
         registry.register("jobs.prune") { context in
             try await context.store.jobs.prune(olderThan: 7 * 86_400)
         }
@@ -73,10 +70,8 @@ public struct JobRegistry: Sendable {
                 try await context.report(progress: total == 0 ? 100 : done * 100 / total, note: "\(done) / \(total)")
             }
         }
-        for kind in [
-            "rfm.refresh", "purchases.tally", "clv.project", "win-model.train", "trash.purge", "planner.statistics", "search.index",
-            "jobs.prune",
-        ] {
+        for kind in ["rfm.refresh", "purchases.tally", "clv.project", "win-model.train", "trash.purge", "planner.statistics", "jobs.prune"]
+        {
             registry.schedule(kind, every: 3600)
         }
         registry.registerWebhooks(post: webhookPost)

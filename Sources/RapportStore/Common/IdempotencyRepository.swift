@@ -81,14 +81,6 @@ public struct MaintenanceRepository: Sendable {
         }
     }
 
-    /// Puts search documents still waiting for the full-text index into it: what an import cut short left
-    /// (a running import indexes its own every few batches and when it ends).
-    /// - Returns: how many were waiting.
-    @discardableResult
-    public func indexWaitingSearchDocuments() async throws -> Int {
-        try await context.database.transaction { db in try await SearchRows.indexPending(db) }
-    }
-
     /// Permanently deletes records that have been in the trash longer than `retention`, with their parts,
     /// and writes a purge entry to the audit log for each.
     /// - Returns: how many records were purged.

@@ -44,14 +44,12 @@ struct KeysetPlan: Sendable {
         dialect: Dialect
     ) async throws -> ([any SQLRow], Cursor?)? {
         guard let search = query.search.map(SearchText.parse), !search.isEmpty else { return nil }
-        let pending = try await SearchRows.hasPending(db, dialect: dialect, workspace: workspace, kind: kind)
         guard query.sort != nil else {
             return try await SearchRows.page(
                 db, search: search, list: query, dialect: dialect, workspace: workspace, kind: kind, table: from, idColumn: idColumn,
-                conditions: conditions, pending: pending)
+                conditions: conditions)
         }
-        conditions.append(
-            SearchRows.matches(search, dialect: dialect, workspace: workspace, kind: kind, idColumn: idColumn, pending: pending))
+        conditions.append(SearchRows.matches(search, dialect: dialect, workspace: workspace, kind: kind, idColumn: idColumn))
         return nil
     }
 

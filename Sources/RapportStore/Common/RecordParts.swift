@@ -197,57 +197,19 @@ enum SearchRows {
     }
 
     /// Indexes (or re-indexes) records' documents, one statement for all of them.
-    /// - Parameter waiting: the documents wait to enter the full-text index until ``indexPending(_:)`` (an import's
-    ///   batches on SQLite); they are found by a scan of the waiting documents meanwhile.
-    static func index(
-        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ documents: [(id: String, body: String)],
-        waiting: Bool = false
-    ) async throws {
+    static func index(_ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ documents: [(id: String, body: String)])
+        async throws
+    {
         try await insertRows(
-            db, into: "search_docs", columns: ["workspace_id", "record_kind", "record_id", "body", "indexed"], documents,
-            tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body, indexed = excluded.indexed"
+            db, into: "search_docs", columns: ["workspace_id", "record_kind", "record_id", "body"], documents,
+            tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body"
         ) { id, body in
-            [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(body), .bool(!waiting)]
+            [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(body)]
         }
     }
 
-    /// Puts every waiting document into the full-text index at once (its triggers add a document whose
-    /// `indexed` turns true): one segment of the index for all of them instead of one per batch.
-    /// - Returns: how many documents were waiting.
-    @discardableResult
-    static func indexPending(_ db: any SQLDatabase) async throws -> Int {
-        try await db.raw("UPDATE search_docs SET indexed = TRUE WHERE NOT indexed RETURNING id").all().count
-    }
-
-    /// Whether some of a workspace's documents of a kind wait for the full-text index (SQLite only; always
-    /// false on PostgreSQL, where none wait).
-    static func hasPending(_ db: any SQLDatabase, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind) async throws -> Bool {
-        guard dialect == .sqlite else { return false }
-        return try await db.raw(
-            """
-            SELECT 1 AS pending FROM search_docs WHERE workspace_id = \(bind: workspace.rawValue)
-                AND record_kind = \(bind: kind.rawValue) AND NOT indexed LIMIT 1
-            """
-        ).first() != nil
-    }
-
-    /// The full-text condition on a document id column (SQLite): the index's matches, and, while some documents
-    /// wait for the index, the waiting ones whose text has every term (a scan of the waiting documents only).
-    private static func ftsCondition(
-        _ query: SearchText.Query, match: String, docColumn: String, pending: Bool, workspace: Workspace.ID, kind: RecordKind
-    ) -> SQLQueryString {
-        let indexed: SQLQueryString = "SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match)"
-        guard pending else { return "\(unsafeRaw: docColumn) IN (" + indexed + ")" }
-        let waiting: [SQLQueryString] =
-            [
-                "w.workspace_id = \(bind: workspace.rawValue)", "w.record_kind = \(bind: kind.rawValue)", "NOT w.indexed",
-            ] + likeConditions(query, column: "w.body")
-        return "\(unsafeRaw: docColumn) IN (" + indexed + " UNION ALL SELECT w.id FROM search_docs w WHERE " + waiting.anded() + ")"
-    }
-
-    /// - Parameter pending: whether documents of the kind wait for the full-text index (``hasPending(_:dialect:workspace:kind:)``).
     static func matches(
-        _ query: SearchText.Query, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind, idColumn: String, pending: Bool
+        _ query: SearchText.Query, dialect: Dialect, workspace: Workspace.ID, kind: RecordKind, idColumn: String
     ) -> SQLQueryString {
         let terms = query.digits == nil ? query.terms : []
         let short = terms.filter { $0.count < 3 }
@@ -258,8 +220,7 @@ enum SearchRows {
         case .sqlite:
             // Trigram FTS: every quoted term of 3+ characters matches as a substring, from the index.
             if let match = ftsMatch(query) {
-                conditions.append(
-                    ftsCondition(query, match: match, docColumn: "d.id", pending: pending, workspace: workspace, kind: kind))
+                conditions.append("d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH \(bind: match))")
             }
         case .postgres:
             conditions += likeConditions(query, column: "d.body")
@@ -299,10 +260,9 @@ enum SearchRows {
     /// - Parameters:
     ///   - table: the record table with the alias the `conditions` use, e.g. `contacts c`.
     ///   - idColumn: the record id column, e.g. `c.id`.
-    ///   - pending: whether documents of the kind wait for the full-text index.
     static func page(
         _ db: any SQLDatabase, search: SearchText.Query, list: ListQuery, dialect: Dialect, workspace: Workspace.ID,
-        kind: RecordKind, table: String, idColumn: String, conditions: [SQLQueryString], pending: Bool
+        kind: RecordKind, table: String, idColumn: String, conditions: [SQLQueryString]
     ) async throws -> ([any SQLRow], Cursor?) {
         let terms = search.digits == nil ? search.terms : []
         var all =
@@ -317,15 +277,10 @@ enum SearchRows {
         let source: SQLQueryString
         let docColumn: String
         switch (dialect, ftsMatch(search)) {
-        case (.sqlite, let match?) where !pending:
+        case (.sqlite, let match?):
             source = "search_fts JOIN search_docs sd ON sd.id = search_fts.rowid"
             all.append("search_fts MATCH \(bind: match)")
             docColumn = "search_fts.rowid"
-        case (.sqlite, let match?):
-            // The index's matches and the waiting documents' (an import in progress, or one cut short).
-            source = "search_docs sd"
-            all.append(ftsCondition(search, match: match, docColumn: "sd.id", pending: true, workspace: workspace, kind: kind))
-            docColumn = "sd.id"
         default:
             source = "search_docs sd"
             all += likeConditions(search, column: "sd.body")

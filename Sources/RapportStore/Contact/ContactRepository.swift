@@ -220,12 +220,8 @@ public struct ContactRepository: Sendable {
 
     /// Creates contacts already checked (``checkReferences(_:actor:operation:ownership:ownerIssues:companies:)``)
     /// inside the caller's transaction, a statement per table for all of them (one contact, or an import batch).
-    /// - Parameters:
-    ///   - derived: each contact's ``Derived`` when the caller made them ahead (an import, before its transaction).
-    ///   - searchWaits: the search documents wait for the full-text index (``SearchRows/indexPending(_:)``).
-    func insert(
-        _ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor, derived: [Derived]? = nil, searchWaits: Bool = false
-    ) async throws {
+    /// - Parameter derived: each contact's ``Derived`` when the caller made them ahead (an import, before its transaction).
+    func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor, derived: [Derived]? = nil) async throws {
         guard !contacts.isEmpty else { return }
         let workspace = actor.workspaceID
         let derived = derived ?? contacts.map(Derived.init)
@@ -234,7 +230,7 @@ public struct ContactRepository: Sendable {
         try await TagRows.link(db, context: context, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.tags) })
         try await Self.linkCompanies(db, contacts)
         try await SearchRows.index(
-            db, workspace: workspace, kind: .contact, zip(contacts, derived).map { ($0.id.rawValue, $1.document) }, waiting: searchWaits)
+            db, workspace: workspace, kind: .contact, zip(contacts, derived).map { ($0.id.rawValue, $1.document) })
         try await AuditRows.append(
             db, context: context, workspace: workspace, actor: actor.userID,
             zip(contacts, derived).map { (RecordRef(kind: .contact, id: $0.id.rawValue), .create, $1.changes) },

@@ -197,10 +197,8 @@ public struct ImportRepository: Sendable {
         let entity = run.entity
         let settings = try await WorkspaceRows.workspace(context.database.reader, workspace)
         let users = try await UserRepository(context: context, bcryptCost: 4).list(by: actor)
-        let bulk = context.dialect == .sqlite && run.totalRows > Self.statisticsThreshold
         let rows = ImportRows(
-            context: context, actor: actor, workspace: workspace, settings: settings, users: users, dryRun: run.dryRun, policy: run.policy,
-            searchWaits: bulk)
+            context: context, actor: actor, workspace: workspace, settings: settings, users: users, dryRun: run.dryRun, policy: run.policy)
         let handle: ImportRows.BatchHandler
         switch entity {
         case .contacts: handle = try await rows.contacts(header: header)
@@ -217,6 +215,7 @@ public struct ImportRepository: Sendable {
             await handle.skipped(record)
         }
         let size = Self.batchSize(entity)
+        let bulk = context.dialect == .sqlite && run.totalRows > Self.statisticsThreshold
         // The next batch is read and prepared (``ImportRows/BatchHandler/prepare``) while this one is written: two
         // cores instead of one.
         typealias Read = (records: KeptText, line: Int, rows: [(row: Int, record: [String])], prepared: (any Sendable)?)
@@ -234,7 +233,6 @@ public struct ImportRepository: Sendable {
         var next = read(records, line)
         defer { next.cancel() }
         try await Self.withBulkSettings(context.database, bulk: bulk) {
-            var written = 0
             while true {
                 let (records, line, rows, prepared) = try await next.value
                 guard let last = rows.last?.row else { break }
@@ -255,12 +253,7 @@ public struct ImportRepository: Sendable {
                     ).run()
                 }
                 try await progress(last - 1, run.totalRows)
-                written += 1
-                if bulk && written % Self.batchesPerSearchSegment == 0 {
-                    try await MaintenanceRepository(context: context).indexWaitingSearchDocuments()
-                }
             }
-            if bulk { try await MaintenanceRepository(context: context).indexWaitingSearchDocuments() }
         }
         // A large import changes the tables' sizes by orders of magnitude: refresh the planner's statistics
         // now rather than at the next hourly run, so lists and reports over the new rows plan well.
@@ -279,12 +272,6 @@ public struct ImportRepository: Sendable {
                 db, context: context, workspace: workspace, event: .importFinished, data: Self.webhookData(try Self.decode(done)))
         }
     }
-
-    /// How many batches of a large import (SQLite) write their search documents before these enter the
-    /// full-text index together: one FTS5 segment per 40,000 contacts rather than per 4,000, so there are ten
-    /// times fewer segments to merge. Searches meanwhile scan the waiting documents (at most this many batches'
-    /// worth, or what a crash left, until the next import or the hourly `search.index` job).
-    static let batchesPerSearchSegment = 10
 
     /// Runs `body` with the writer connection set for a large import when `bulk` (SQLite), and puts the usual
     /// settings back after it, also when it throws (a crash leaves the index's setting, which only changes when

@@ -76,18 +76,15 @@ struct ImportRows: Sendable {
     let settings: Workspace
     let dryRun: Bool
     let policy: DuplicatePolicy
-    /// Whether the new contacts' search documents wait for the full-text index (``SearchRows/indexPending(_:)``),
-    /// which the import fills every few batches: a large import on SQLite.
-    let searchWaits: Bool
     /// The workspace's users by folded e-mail and by folded name (the first listed wins a shared name).
     let owners: [String: User.ID]
 
     init(
         context: StoreContext, actor: Actor, workspace: Workspace.ID, settings: Workspace, users: [User], dryRun: Bool,
-        policy: DuplicatePolicy, searchWaits: Bool
+        policy: DuplicatePolicy
     ) {
-        (self.context, self.actor, self.workspace, self.settings, self.dryRun, self.policy, self.searchWaits) = (
-            context, actor, workspace, settings, dryRun, policy, searchWaits
+        (self.context, self.actor, self.workspace, self.settings, self.dryRun, self.policy) = (
+            context, actor, workspace, settings, dryRun, policy
         )
         var owners: [String: User.ID] = [:]
         for user in users {
@@ -225,10 +222,7 @@ struct ImportRows: Sendable {
                     return Result(outcome: "created", recordID: dryRun ? nil : new.contact.id.rawValue, issues: new.notes)
                 }
             }
-            if !dryRun {
-                try await contacts.insert(
-                    db, checked.map(\.contact), by: actor, derived: checked.compactMap(\.derived), searchWaits: searchWaits)
-            }
+            if !dryRun { try await contacts.insert(db, checked.map(\.contact), by: actor, derived: checked.compactMap(\.derived)) }
             for (index, earlierRow) in alone {
                 results[index] = try await Self.failingAlone { try await one(db, rules, parsed[index], earlierRow) }
             }
