@@ -136,7 +136,9 @@ struct ImportRows: Sendable {
             if let (existing, field) = try await ContactRepository.match(
                 db, emails: parsed.emails, phones: parsed.phones, workspace: workspace)
             {
-                if let current = try await contacts.load(db, ids: [existing], workspace: workspace).first,
+                // Skipping needs only the match: the stored contact is loaded to merge into it.
+                if policy == .fill || policy == .overwrite,
+                    let current = try await contacts.load(db, ids: [existing], workspace: workspace).first,
                     let change = ContactImport.merge(parsed.input, into: current, policy: policy, region: settings.phoneRegion)
                 {
                     if !dryRun { _ = try await contacts.update(db, current.id, change, expectedVersion: current.version, by: actor) }
