@@ -26,9 +26,14 @@ import Testing
         #expect(epoch.days.isEmpty, "day 0 also holds the last day of 1969")
         #expect(epoch.edges == [0..<3 * day])
         expectCovers(epoch, from: 0, to: 3 * day)
-        #expect(UTCDays(from: 5 * day, to: 2 * day).edges.isEmpty)
-        #expect(UTCDays.uncut(from: 5, to: 2).isEmpty)
-        #expect(UTCDays.uncut(from: 2, to: 5) == [2..<5])
+        let reversed = UTCDays(from: 5 * day, to: 2 * day)
+        #expect(reversed.edges.isEmpty && reversed.whole.isEmpty)
+        #expect(reversed.fromRows(daysRolledUp: false).isEmpty)
+        // Rolled up, a report reads only the edges from the rows; not, the whole period.
+        let month = UTCDays(from: 10 * day + 5, to: 40 * day - 5)
+        #expect(month.fromRows(daysRolledUp: true) == month.edges)
+        #expect(month.fromRows(daysRolledUp: false) == [10 * day + 5..<40 * day - 5])
+        #expect(epoch.fromRows(daysRolledUp: true) == [0..<3 * day], "no whole day: the period is read whole")
     }
 
     @Test func aPeriodOfLocalMidnightsHasWholeDaysAndTwoEdges() {

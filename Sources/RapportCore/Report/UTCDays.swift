@@ -16,22 +16,29 @@ public struct UTCDays: Hashable, Sendable {
     /// number is an integer division in SQL, which rounds towards zero, so day 0 also holds the last day of
     /// 1969), so a period starting there is read whole.
     public init(from: Int64, to: Int64) {
+        whole = Self.uncut(from: from, to: to)
         guard from > 0, to > from else {
             days = 0..<0
-            edges = Self.uncut(from: from, to: to)
+            edges = whole
             return
         }
         let first = (from + Self.millis - 1) / Self.millis
         let last = to / Self.millis
         guard first < last else {
             days = 0..<0
-            edges = [from..<to]
+            edges = whole
             return
         }
         days = first..<last
         edges = [from..<first * Self.millis, last * Self.millis..<to].filter { !$0.isEmpty }
     }
 
-    /// The period as one piece to read from the rows, or none when it is empty or reversed.
-    public static func uncut(from: Int64, to: Int64) -> [Range<Int64>] { to > from ? [from..<to] : [] }
+    /// The whole period as one piece, or none when it is empty or reversed.
+    public var whole: [Range<Int64>]
+
+    /// The pieces a report reads from the rows: the edges when it reads the whole days off a rollup (and there
+    /// are some), else the whole period.
+    public func fromRows(daysRolledUp: Bool) -> [Range<Int64>] { daysRolledUp && !days.isEmpty ? edges : whole }
+
+    private static func uncut(from: Int64, to: Int64) -> [Range<Int64>] { to > from ? [from..<to] : [] }
 }

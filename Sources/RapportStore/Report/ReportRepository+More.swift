@@ -73,7 +73,7 @@ extension ReportRepository {
                     """
                 ).all())
         }
-        for piece in rolled ? cut.edges : UTCDays.uncut(from: period.from.millis, to: period.to.millis) {
+        for piece in cut.fromRows(daysRolledUp: rolled) {
             // The stages named, so the index answers one range of leaving times per stage.
             let ended: [SQLQueryString] = [
                 "h.workspace_id = \(bind: workspace)", "h.pipeline_id = \(bind: pipeline.id.rawValue)", "h.stage_id IN \(stages)",
@@ -285,7 +285,7 @@ extension ReportRepository {
             let columns = ["source", "utm_source", "utm_medium", "utm_campaign"].map { "\(alias).\($0)" }.joined(separator: ", ")
             let total = sum.map { ", CAST(COALESCE(SUM(\($0)), 0) AS BIGINT) AS total" } ?? ""
             var result: Tally = [:]
-            for piece in whole ? cut.edges : UTCDays.uncut(from: period.from.millis, to: period.to.millis) {
+            for piece in cut.fromRows(daysRolledUp: whole) {
                 let rows = try await db.raw(
                     "SELECT \(unsafeRaw: columns), COUNT(*) AS n\(unsafeRaw: total) FROM \(unsafeRaw: table) \(unsafeRaw: alias) WHERE "
                         + (conditions + [
