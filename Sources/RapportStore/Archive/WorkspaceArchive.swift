@@ -85,9 +85,8 @@ public struct WorkspaceArchive: Sendable {
         TableSpec(name: "form_submissions", key: ["id"]),
         TableSpec(name: "telephony_calls", key: ["workspace_id", "call_id"]),
         TableSpec(name: "audit_log", key: ["id"]),
-        // The search index's row numbers are the database's own; the documents are keyed by record. Whether a
-        // document still waits for the full-text index is this install's state: restored ones are indexed.
-        TableSpec(name: "search_docs", key: ["record_id"], omitted: ["id", "indexed"]),
+        // The search index's row numbers are the database's own; the documents are keyed by record.
+        TableSpec(name: "search_docs", key: ["record_id"], omitted: ["id"]),
     ]
 
     /// Tables that are not part of a workspace's data, and why.

@@ -39,6 +39,7 @@ public enum Migrations {
         Migration(version: 23, name: "keep_sources_and_stage_visits_per_utc_day", statements: Schema.v23),
         Migration(version: 24, name: "let_import_documents_enter_the_search_index_in_groups", statements: Schema.v24),
         Migration(version: 25, name: "update_search_documents_in_one_trigger_and_rebuild_the_index", statements: Schema.v25),
+        Migration(version: 26, name: "drop_the_search_documents_waiting_flag", statements: Schema.v26),
     ]
 
     /// The newest schema version this binary knows.

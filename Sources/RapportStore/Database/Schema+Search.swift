@@ -2,8 +2,8 @@ extension Schema {
     /// Tried and dropped: an import's search documents waited (`indexed` false) and entered the full-text
     /// index ten batches at a time, to write fewer, larger FTS5 segments. Measured on the million-row import it
     /// changed nothing (100.4 and 100.5 s before, 98.4 and 103.2 s after; FTS5's share of the CPU the same), so
-    /// the import indexes each batch again and no document waits. The column stays (migrations are append
-    /// only; always true now), and migration 25 replaces this migration's update triggers, which were wrong.
+    /// the import indexes each batch again and no document waits. Migration 25 replaces this migration's update
+    /// triggers, which were wrong, and migration 26 removes what it added.
     static func v24(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             "ALTER TABLE search_docs ADD COLUMN indexed BOOLEAN NOT NULL DEFAULT TRUE",
@@ -53,5 +53,21 @@ extension Schema {
             "UPDATE search_docs SET indexed = TRUE WHERE NOT indexed",
             "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
         ]
+    }
+}
+
+extension Schema {
+    /// Migration 24's waiting documents were dropped (nothing writes `indexed` false since), so its column, its
+    /// index of waiting documents and the conditions in the triggers go; the triggers are migration 1's again,
+    /// the update's two steps in one trigger, in order. The full-text index is unchanged.
+    static func v26(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        var statements = ["DROP INDEX search_docs_pending"]
+        if dialect == .sqlite {
+            statements +=
+                [
+                    "DROP TRIGGER search_docs_ai", "DROP TRIGGER search_docs_ad", "DROP TRIGGER search_docs_au",
+                ] + searchDocumentTriggers
+        }
+        return statements + ["ALTER TABLE search_docs DROP COLUMN indexed"]
     }
 }

@@ -185,6 +185,14 @@ enum Schema {
         ]
     }
 
+    /// External-content FTS5 (SQLite) is kept in step with `search_docs` by these triggers; an update takes the
+    /// old text out before it puts the new one in (migrations 1 and 26).
+    static let searchDocumentTriggers = [
+        "CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END",
+        "CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); END",
+        "CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END",
+    ]
+
     static func v1(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         var statements = [
             """
@@ -410,16 +418,7 @@ enum Schema {
             statements.append(
                 "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_docs', content_rowid='id', tokenize='trigram')"
             )
-            // External-content FTS5 is kept in step with search_docs by triggers.
-            statements.append(
-                "CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
-            )
-            statements.append(
-                "CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); END"
-            )
-            statements.append(
-                "CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.id, old.body); INSERT INTO search_fts(rowid, body) VALUES (new.id, new.body); END"
-            )
+            statements += searchDocumentTriggers
         case .postgres:
             if trigram {
                 statements.append("CREATE INDEX search_docs_body ON search_docs USING gin (body gin_trgm_ops)")
