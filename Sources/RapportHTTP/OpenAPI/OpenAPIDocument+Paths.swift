@@ -260,7 +260,8 @@ extension OpenAPIDocument {
             } else {
                 responses[String(op.status)] = .object(["description": "Success"])
             }
-            for status in op.errors + [500] {
+            // Any operation may fail inside (500) or find the database busy (503: nothing written, retry).
+            for status in op.errors + [500, 503] {
                 responses[String(status)] = .object(["$ref": .string("#/components/responses/Problem\(status)")])
             }
             var operation: [String: JSONValue] = [
@@ -287,7 +288,7 @@ extension OpenAPIDocument {
             "name": "Accept-Language", "in": "header", "required": false, "schema": string,
             "description": "`ru` or `en`: the language of error messages.",
         ])
-        let problemStatuses = [400, 401, 403, 404, 409, 413, 422, 429, 500]
+        let problemStatuses = [400, 401, 403, 404, 409, 413, 422, 429, 500, 503]
         var responses: [String: JSONValue] = [:]
         for status in problemStatuses {
             responses["Problem\(status)"] = .object([
@@ -327,6 +328,8 @@ extension OpenAPIDocument {
         case 413: "Request body too large"
         case 422: "Invalid fields: `errors` names each"
         case 429: "Too many sign-in attempts"
+        case 503:
+            "The database was busy (no connection in time, or a deadlock broken): nothing was written; retry after `Retry-After` seconds"
         default: "Internal error: only the request id is given"
         }
     }

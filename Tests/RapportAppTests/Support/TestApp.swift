@@ -156,7 +156,8 @@ struct API {
     @discardableResult
     func call(
         _ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: JSONValue? = nil,
-        headers extra: HTTPFields = [:], validate: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+        headers extra: HTTPFields = [:], validate: Bool = true, busyAllowed: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -169,7 +170,9 @@ struct API {
         let text = String(buffer: response.body)
         let json = text.isEmpty ? JSONValue.null : (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
         let reply = Reply(status: Int(response.status.code), json: json, headers: response.headers)
-        #expect(reply.status < 500, "5xx from \(method) \(path): \(text)", sourceLocation: sourceLocation)
+        #expect(
+            reply.status < 500 || (busyAllowed && reply.status == 503), "5xx from \(method) \(path): \(text)",
+            sourceLocation: sourceLocation)
         if validate, path.hasPrefix("/api/v1"), path != "/api/v1/openapi.json" {
             let problems = ContractCheck.validate(method: method.rawValue, path: path, status: reply.status, body: json)
             #expect(
@@ -188,6 +191,18 @@ struct API {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         try await call(.post, path, token: token, body: body, headers: headers, sourceLocation: sourceLocation)
+    }
+    /// A POST as a client that honours 503 sends it: again after `Retry-After` seconds while the database is busy
+    /// (a 503 wrote nothing), up to `attempts` times.
+    func postRetryingWhenBusy(
+        _ path: String, _ token: String, _ body: JSONValue, attempts: Int = 10, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Reply {
+        var reply = try await call(.post, path, token: token, body: body, busyAllowed: true, sourceLocation: sourceLocation)
+        for _ in 1..<attempts where reply.status == 503 {
+            try await Task.sleep(for: .seconds(Int(reply.headers[.retryAfter] ?? "") ?? 1))
+            reply = try await call(.post, path, token: token, body: body, busyAllowed: true, sourceLocation: sourceLocation)
+        }
+        return reply
     }
     func patch(
         _ path: String, _ token: String, _ body: JSONValue, headers: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
