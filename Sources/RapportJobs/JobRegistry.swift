@@ -39,7 +39,8 @@ public struct JobRegistry: Sendable {
     /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), building
     /// purchase tallies that are missing or in an old time zone, projecting the CLV of contacts without
     /// a projection, win-model
-    /// training, the trash purge, planner statistics, and pruning finished jobs.
+    /// training, the trash purge, planner statistics, and pruning finished jobs, each hourly; and every minute,
+    /// folding the reports' rollup changes (PostgreSQL).
     /// - Parameter webhookPost: the HTTP client webhooks are sent with.
     public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
         var registry = JobRegistry()
@@ -61,6 +62,9 @@ public struct JobRegistry: Sendable {
         registry.register("planner.statistics") { context in
             try await context.store.maintenance.refreshPlannerStatistics()
         }
+        registry.register("rollups.fold") { context in
+            try await context.store.maintenance.foldRollups()
+        }
         registry.register("jobs.prune") { context in
             try await context.store.jobs.prune(olderThan: 7 * 86_400)
         }
@@ -74,6 +78,7 @@ public struct JobRegistry: Sendable {
         {
             registry.schedule(kind, every: 3600)
         }
+        registry.schedule("rollups.fold", every: 60)
         registry.registerWebhooks(post: webhookPost)
         return registry
     }

@@ -102,9 +102,10 @@ public struct WorkspaceArchive: Sendable {
     ]
 
     /// SQLite's full-text tables are rebuilt from `search_docs` by its triggers, and the reports' per-day
-    /// rollups (migration 23) by theirs as the contacts, deals, orders and visits are restored.
+    /// rollups (migrations 23 and 27) with their changes by theirs as the contacts, deals, orders and visits are restored.
     static func isDerived(_ table: String) -> Bool {
-        table.hasPrefix("search_fts") || table.hasPrefix("sqlite_") || table == "source_days" || table == "stage_visit_days"
+        table.hasPrefix("search_fts") || table.hasPrefix("sqlite_") || table.hasPrefix("source_day")
+            || table.hasPrefix("stage_visit_day")
     }
 
     /// The archive's errors, each with a message for the command line.

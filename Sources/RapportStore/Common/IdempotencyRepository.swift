@@ -81,6 +81,13 @@ public struct MaintenanceRepository: Sendable {
         }
     }
 
+    /// Folds the reports' appended rollup changes into the rollups (PostgreSQL; see ``ReportRollups``).
+    /// - Returns: how many change rows were folded.
+    @discardableResult
+    public func foldRollups() async throws -> Int {
+        try await context.database.transaction { db in try await ReportRollups.fold(db, dialect: context.dialect) }
+    }
+
     /// Permanently deletes records that have been in the trash longer than `retention`, with their parts,
     /// and writes a purge entry to the audit log for each.
     /// - Returns: how many records were purged.

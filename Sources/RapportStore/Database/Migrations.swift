@@ -40,6 +40,7 @@ public enum Migrations {
         Migration(version: 24, name: "let_import_documents_enter_the_search_index_in_groups", statements: Schema.v24),
         Migration(version: 25, name: "update_search_documents_in_one_trigger_and_rebuild_the_index", statements: Schema.v25),
         Migration(version: 26, name: "drop_the_search_documents_waiting_flag", statements: Schema.v26),
+        Migration(version: 27, name: "append_rollup_changes_on_postgresql_and_fold_them_in_a_job", statements: Schema.v27),
     ]
 
     /// The newest schema version this binary knows.

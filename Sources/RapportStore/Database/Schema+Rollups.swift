@@ -174,3 +174,151 @@ extension Schema {
         return statements + ["ANALYZE source_days", "ANALYZE stage_visit_days"]
     }
 }
+
+extension Schema {
+    /// On PostgreSQL, writers no longer queue on the day rollups of migration 23. There every contact created
+    /// on one day with one origin updated the same `source_days` row and held it until its transaction
+    /// committed, so concurrent writers of a day waited on each other (an import batch held the row for the
+    /// whole batch), and two multi-row writers taking rows in opposite orders could deadlock. Now the triggers
+    /// only append to `source_day_changes` and `stage_visit_day_changes`, which no two writers contend for:
+    /// a statement's inserts or deletes as one row per day and origin (transition tables), an update that
+    /// moves a record between days, origins or the trash as its two rows. The `rollups.fold` job moves the
+    /// changes into the rollups every minute (``ReportRollups/fold(_:dialect:)``), and the reports read the
+    /// two together through the `source_days_current` and `stage_visit_days_current` views, so a report never
+    /// waits for the fold.
+    ///
+    /// SQLite keeps migration 23's triggers: it has one writer at a time, so its rollup rows are never contended,
+    /// and its change tables stay empty.
+    static func v27(_ dialect: Dialect, _ trigram: Bool) -> [String] {
+        let sourceKey = "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign"
+        let visitKey = "workspace_id, pipeline_id, stage_id, day"
+        var statements = [
+            """
+            CREATE TABLE source_day_changes (
+                workspace_id TEXT NOT NULL, kind TEXT NOT NULL, day BIGINT NOT NULL, source TEXT NOT NULL, utm_source TEXT NOT NULL,
+                utm_medium TEXT NOT NULL, utm_campaign TEXT NOT NULL, n BIGINT NOT NULL, revenue BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE stage_visit_day_changes (
+                workspace_id TEXT NOT NULL, pipeline_id TEXT NOT NULL, stage_id TEXT NOT NULL, day BIGINT NOT NULL,
+                visits BIGINT NOT NULL, millis BIGINT NOT NULL)
+            """,
+            """
+            CREATE VIEW source_days_current AS
+            SELECT \(sourceKey), n, revenue FROM source_days UNION ALL SELECT \(sourceKey), n, revenue FROM source_day_changes
+            """,
+            """
+            CREATE VIEW stage_visit_days_current AS
+            SELECT \(visitKey), visits, millis FROM stage_visit_days UNION ALL SELECT \(visitKey), visits, millis FROM stage_visit_day_changes
+            """,
+        ]
+        guard dialect == .postgres else { return statements }
+
+        for table in ["contacts", "deals", "orders"] {
+            statements += [
+                "DROP TRIGGER source_days_\(table) ON \(table)", "DROP TRIGGER source_days_\(table)_update ON \(table)",
+                "DROP FUNCTION source_days_\(table)()",
+            ]
+        }
+        statements += [
+            "DROP TRIGGER stage_visit_days ON stage_history", "DROP TRIGGER stage_visit_days_update ON stage_history",
+            "DROP FUNCTION stage_visit_days()", "DROP TRIGGER stage_visit_days_trash ON deals", "DROP FUNCTION stage_visit_days_trash()",
+        ]
+
+        let day = "/ \(UTCDays.millis)"
+        let origin = ["source", "utm_source", "utm_medium", "utm_campaign"]
+        /// The rows of `rows` (a transition table, or `OLD`/`NEW` with `FROM` left out) that count, per day
+        /// and origin, with `sign`.
+        func source(_ kind: String, _ rows: String, _ sign: String, time: String, live: String, revenue: String?) -> String {
+            let row = rows == "OLD" || rows == "NEW" ? rows : "r"
+            let tags = origin.map { "COALESCE(\(row).\($0), '')" }.joined(separator: ", ")
+            return """
+                INSERT INTO source_day_changes (\(sourceKey), n, revenue)
+                SELECT \(row).workspace_id, '\(kind)', \(row).\(time) \(day), \(tags), \(sign) * COUNT(*),
+                    \(revenue.map { "\(sign) * COALESCE(SUM(\(row).\($0)), 0)" } ?? "0")
+                \(row == "r" ? "FROM \(rows) r " : "")WHERE \(live.replacingOccurrences(of: "ROW.", with: "\(row)."))
+                GROUP BY \(row).workspace_id, \(row).\(time) \(day), \(tags)
+                """
+        }
+        /// The ended visits of `rows` whose deal is not in the trash, per stage and day, with `sign`.
+        func visits(_ rows: String, _ sign: String) -> String {
+            let row = rows == "OLD" || rows == "NEW" ? rows : "r"
+            return """
+                INSERT INTO stage_visit_day_changes (\(visitKey), visits, millis)
+                SELECT \(row).workspace_id, \(row).pipeline_id, \(row).stage_id, \(row).left_at \(day), \(sign) * COUNT(*),
+                    \(sign) * SUM(\(row).left_at - \(row).entered_at)
+                \(row == "r" ? "FROM \(rows) r " : "")WHERE \(row).left_at IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM deals t WHERE t.id = \(row).deal_id AND t.deleted_at IS NOT NULL)
+                GROUP BY \(row).workspace_id, \(row).pipeline_id, \(row).stage_id, \(row).left_at \(day)
+                """
+        }
+        /// A function per table and three triggers: inserts and deletes once per statement, over all its rows;
+        /// updates per row, only those that change what the rollup counts.
+        func triggers(_ name: String, table: String, changed: [String], inserted: String, deleted: String, old: String, new: String)
+            -> [String]
+        {
+            let differ = changed.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+            return [
+                """
+                CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN \(inserted);
+                    ELSIF TG_OP = 'DELETE' THEN \(deleted);
+                    ELSE \(old); \(new);
+                    END IF;
+                    RETURN NULL;
+                END
+                $$
+                """,
+                """
+                CREATE TRIGGER \(name)_insert AFTER INSERT ON \(table) REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION \(name)()
+                """,
+                """
+                CREATE TRIGGER \(name)_delete AFTER DELETE ON \(table) REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION \(name)()
+                """,
+                "CREATE TRIGGER \(name)_update AFTER UPDATE ON \(table) FOR EACH ROW WHEN (\(differ)) EXECUTE FUNCTION \(name)()",
+            ]
+        }
+        let kinds: [(table: String, kind: String, time: String, live: String, revenue: String?)] = [
+            ("contacts", "lead", "created_at", "ROW.deleted_at IS NULL", nil),
+            ("deals", "deal", "created_at", "ROW.deleted_at IS NULL", nil),
+            ("orders", "order", "ordered_at", "ROW.counted", "total"),
+        ]
+        for kind in kinds {
+            let changed =
+                ["workspace_id", kind.time, kind.table == "orders" ? "counted" : "deleted_at"] + (kind.revenue.map { [$0] } ?? [])
+                + origin
+            func add(_ rows: String, _ sign: String) -> String {
+                source(kind.kind, rows, sign, time: kind.time, live: kind.live, revenue: kind.revenue)
+            }
+            statements += triggers(
+                "source_day_changes_\(kind.table)", table: kind.table, changed: changed, inserted: add("new_rows", "1"),
+                deleted: add("old_rows", "-1"), old: add("OLD", "-1"), new: add("NEW", "1"))
+        }
+        statements += triggers(
+            "stage_visit_day_changes", table: "stage_history",
+            changed: ["workspace_id", "deal_id", "pipeline_id", "stage_id", "entered_at", "left_at"],
+            inserted: visits("new_rows", "1"), deleted: visits("old_rows", "-1"), old: visits("OLD", "-1"), new: visits("NEW", "1"))
+        statements += [
+            """
+            CREATE FUNCTION stage_visit_day_changes_trash() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO stage_visit_day_changes (\(visitKey), visits, millis)
+                SELECT h.workspace_id, h.pipeline_id, h.stage_id, h.left_at \(day), s * COUNT(*), s * SUM(h.left_at - h.entered_at)
+                FROM stage_history h, (SELECT CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END AS s) x
+                WHERE h.deal_id = NEW.id AND h.left_at IS NOT NULL
+                GROUP BY h.workspace_id, h.pipeline_id, h.stage_id, h.left_at \(day), s;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER stage_visit_day_changes_trash AFTER UPDATE ON deals FOR EACH ROW
+            WHEN ((OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)) EXECUTE FUNCTION stage_visit_day_changes_trash()
+            """,
+        ]
+        return statements
+    }
+}

@@ -12,7 +12,7 @@ extension ReportRepository {
     /// carry it.
     ///
     /// The visits of a period's whole UTC days come off the per-UTC-day rollup (`stage_visit_days`, kept by
-    /// triggers) when the viewer sees every deal and nothing narrows them; `rollups` false (tests compare the
+    /// triggers, with the changes not folded yet: `stage_visit_days_current`) when the viewer sees every deal and nothing narrows them; `rollups` false (tests compare the
     /// two) counts every visit itself.
     /// - Returns: the period's report and the previous period's, in that order.
     /// - Throws: ``ValidationError`` on `pipelineId` when the pipeline does not exist.
@@ -67,7 +67,7 @@ extension ReportRepository {
                 try await db.raw(
                     """
                     SELECT v.stage_id AS stage_id, CAST(SUM(v.visits) AS BIGINT) AS n, CAST(SUM(v.millis) AS BIGINT) AS total
-                    FROM stage_visit_days v WHERE v.workspace_id = \(bind: workspace) AND v.pipeline_id = \(bind: pipeline.id.rawValue)
+                    FROM stage_visit_days_current v WHERE v.workspace_id = \(bind: workspace) AND v.pipeline_id = \(bind: pipeline.id.rawValue)
                         AND v.stage_id IN \(stages) AND v.day >= \(bind: cut.days.lowerBound) AND v.day < \(bind: cut.days.upperBound)
                     GROUP BY v.stage_id
                     """
@@ -259,7 +259,7 @@ extension ReportRepository {
     /// Leads (contacts created), deals created and revenue (counted orders) of the period by source and UTM
     /// source, medium and campaign: the contact's origin for leads, the deal's for deals, the order's own for revenue.
     /// A kind the viewer sees whole, with nothing narrowing it, is read off the per-UTC-day rollup (`source_days`,
-    /// kept by triggers) for the whole UTC days of the period and from the rows for its two edges; otherwise,
+    /// kept by triggers, with the changes not folded yet: `source_days_current`) for the whole UTC days of the period and from the rows for its two edges; otherwise,
     /// or with `rollups` false (tests compare the two), every record of the period is grouped.
     public func sources(
         period: ReportPeriod, filter: ReportFilter, by actor: Actor, rollups: Bool = true
@@ -328,7 +328,7 @@ extension ReportRepository {
                 """
                 SELECT s.kind AS kind, s.source AS source, s.utm_source AS utm_source, s.utm_medium AS utm_medium,
                     s.utm_campaign AS utm_campaign, CAST(SUM(s.n) AS BIGINT) AS n, CAST(SUM(s.revenue) AS BIGINT) AS total
-                FROM source_days s WHERE s.workspace_id = \(bind: workspace) AND s.kind IN \(inList(kinds))
+                FROM source_days_current s WHERE s.workspace_id = \(bind: workspace) AND s.kind IN \(inList(kinds))
                     AND s.day >= \(bind: cut.days.lowerBound) AND s.day < \(bind: cut.days.upperBound)
                 GROUP BY s.kind, s.source, s.utm_source, s.utm_medium, s.utm_campaign
                 """

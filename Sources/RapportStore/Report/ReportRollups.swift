@@ -1,0 +1,44 @@
+import RapportCore
+import SQLKit
+
+/// The reports' per-UTC-day rollups (migrations 23 and 27): on PostgreSQL their triggers append changes,
+/// and this folds them into the rollup rows.
+enum ReportRollups {
+    /// Moves the appended changes into the rollups in one transaction: each change row is taken (and
+    /// deleted) by exactly one fold, rows committed meanwhile wait for the next, and the rollup rows are
+    /// taken in key order, so two folds at once queue rather than deadlock. The reports read rollups and
+    /// changes together, so a fold changes no report. SQLite writes no changes (its triggers update the
+    /// rollups directly), so there is nothing to fold.
+    /// - Returns: how many change rows were folded.
+    @discardableResult
+    static func fold(_ db: any SQLDatabase, dialect: Dialect) async throws -> Int {
+        guard dialect == .postgres else { return 0 }
+        return try await fold(
+            db, into: "source_days", from: "source_day_changes",
+            key: "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign",
+            sums: ["n", "revenue"])
+            + fold(
+                db, into: "stage_visit_days", from: "stage_visit_day_changes", key: "workspace_id, pipeline_id, stage_id, day",
+                sums: ["visits", "millis"])
+    }
+
+    /// One rollup: the changes deleted and summed per key into one statement's upsert.
+    private static func fold(_ db: any SQLDatabase, into rollup: String, from changes: String, key: String, sums: [String]) async throws
+        -> Int
+    {
+        let columns = sums.joined(separator: ", ")
+        let summed = sums.map { "SUM(\($0))" }.joined(separator: ", ")
+        let added = sums.map { "\($0) = \(rollup).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        let row = try await db.raw(
+            """
+            WITH moved AS (DELETE FROM \(unsafeRaw: changes) RETURNING \(unsafeRaw: key), \(unsafeRaw: columns)),
+            folded AS (
+                INSERT INTO \(unsafeRaw: rollup) (\(unsafeRaw: key), \(unsafeRaw: columns))
+                SELECT \(unsafeRaw: key), \(unsafeRaw: summed) FROM moved GROUP BY \(unsafeRaw: key) ORDER BY \(unsafeRaw: key)
+                ON CONFLICT (\(unsafeRaw: key)) DO UPDATE SET \(unsafeRaw: added))
+            SELECT COUNT(*) AS n FROM moved
+            """
+        ).first()
+        return try row?.int("n") ?? 0
+    }
+}
