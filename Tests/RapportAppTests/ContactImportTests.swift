@@ -124,6 +124,18 @@ import Testing
             #expect(outcomes == ["2:created", "3:skipped", "4:created", "5:skipped", "6:skipped", "7:skipped", "8:created"])
             #expect(report[1]["errors"][0]["field"] == "email")
             #expect(report[4]["errors"][0]["field"] == "phone", "the row is reported by the key it repeats")
+            if !dryRun {
+                // A skipped row names the contact it repeats: stored, made from an earlier new row, or made from an
+                // earlier row that was written on its own (it matched only a trashed contact).
+                let anna = try await api.get("/api/v1/contacts?q=anna%40example.ru", token).data
+                #expect(anna.count == 1)
+                #expect(report[1]["recordId"] == anna.first?["id"])
+                #expect(report[0]["recordId"] != .null)
+                #expect(report[3]["recordId"] == report[0]["recordId"])
+                #expect(report[4]["recordId"] == report[0]["recordId"])
+                #expect(report[2]["recordId"] != .null && report[2]["recordId"] != .string(trashed.id))
+                #expect(report[5]["recordId"] == report[2]["recordId"])
+            }
             let live = try await app.store.database.reader.raw("SELECT COUNT(*) AS n FROM contacts WHERE deleted_at IS NULL").first()
             #expect(try live?.decode(column: "n", as: Int.self) == (dryRun ? 1 : 4))
         }

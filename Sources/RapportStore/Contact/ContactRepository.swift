@@ -420,6 +420,26 @@ extension ContactRepository {
         return (try await held("emails", "address", emails), try await held("phones", "e164", phones))
     }
 
+    /// The live contacts holding these normalized e-mails and E.164 phones, by value: two queries for a whole
+    /// import batch, the plan starting from the part's index as in ``firstLive(_:_:_:_:workspace:)``.
+    static func liveHolders(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
+        -> (emails: [String: String], phones: [String: String])
+    {
+        func held(_ table: String, _ column: String, _ values: [String]) async throws -> [String: String] {
+            guard !values.isEmpty else { return [:] }
+            let rows = try await db.raw(
+                """
+                SELECT x.\(unsafeRaw: column) AS k, x.record_id AS id FROM \(unsafeRaw: table) x
+                WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
+                    AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
+                    AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)
+                """
+            ).all()
+            return try Dictionary(rows.map { (try $0.string("k"), try $0.string("id")) }, uniquingKeysWith: { first, _ in first })
+        }
+        return (try await held("emails", "address", emails), try await held("phones", "e164", phones))
+    }
+
     /// The first live contact holding one of `values` in a part table. Written so the plan starts from the
     /// part's index whatever the planner's statistics say: joined to `contacts` instead, a base whose
     /// statistics were taken while it was empty scanned every contact for each row of an import.
