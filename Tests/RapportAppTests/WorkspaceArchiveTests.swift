@@ -1,6 +1,7 @@
 import Foundation
 import RapportCore
 import RapportStore
+import SQLKit
 import Testing
 
 @testable import RapportHTTP
@@ -131,6 +132,18 @@ import Testing
         }
     }
 
+    /// Writes `archive` again as `copy`, each entry's contents passed through `change` (path, contents).
+    static func rewrite(_ archive: URL, to copy: URL, _ change: (String, [UInt8]) throws -> [UInt8]) throws {
+        let reader = try ZipReader(bytes: Array(try Data(contentsOf: archive)))
+        var writer = ZipWriter()
+        var bytes: [UInt8] = []
+        for entry in reader.entries {
+            bytes += writer.addFile(path: entry.path, contents: try change(entry.path, try reader.contents(of: entry)))
+        }
+        bytes += writer.finish()
+        try Data(bytes).write(to: copy)
+    }
+
     @Test func anArchiveGoesOnlyIntoAnEmptyInstallOfTheSameSchema() async throws {
         let archive = Self.temporaryFile("a.zip")
         let tampered = Self.temporaryFile("b.zip")
@@ -146,20 +159,12 @@ import Testing
                 try await app.store.archive.export(workspace: Workspace.ID("nope"), to: tampered)
             }
             // The same archive claiming another schema version.
-            let reader = try ZipReader(bytes: Array(try Data(contentsOf: archive)))
-            var writer = ZipWriter()
-            var bytes: [UInt8] = []
-            for entry in reader.entries {
-                var contents = try reader.contents(of: entry)
-                if entry.path == ArchiveFormat.manifestPath {
-                    var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contents))
-                    manifest.schemaVersion += 1
-                    contents = try manifest.encoded()
-                }
-                bytes += writer.addFile(path: entry.path, contents: contents)
+            try Self.rewrite(archive, to: tampered) { path, contents in
+                guard path == ArchiveFormat.manifestPath else { return contents }
+                var manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contents))
+                manifest.schemaVersion += 1
+                return try manifest.encoded()
             }
-            bytes += writer.finish()
-            try Data(bytes).write(to: tampered)
         }
         try await TestApp.with { app, _ in
             await #expect(
@@ -170,6 +175,41 @@ import Testing
             try Data([1, 2, 3]).write(to: tampered)
             await #expect(throws: WorkspaceArchive.Failure.self) { try await app.store.archive.restore(from: tampered) }
             #expect(try await app.store.database.reader.raw("SELECT id FROM workspaces").all().isEmpty, "nothing was half-written")
+        }
+    }
+
+    /// Rows go in a table at a time; a bad line in a table restored late (after the workspace, its users and
+    /// contacts are in) leaves nothing of the archive's rows behind, and the error names the table and line.
+    @Test func aBadLineLateInTheArchiveRollsBackEveryRow() async throws {
+        let archive = Self.temporaryFile("a.zip")
+        let tampered = Self.temporaryFile("b.zip")
+        defer {
+            try? FileManager.default.removeItem(at: archive)
+            try? FileManager.default.removeItem(at: tampered)
+        }
+        try await TestApp.with { app, api in
+            let crew = try await Self.seed(app, api)
+            try await app.store.archive.export(workspace: crew.workspace.id, to: archive)
+        }
+        let reader = try ZipReader(bytes: Array(try Data(contentsOf: archive)))
+        let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(try reader.contents(at: ArchiveFormat.manifestPath)))
+        let names = manifest.tables.map(\.name)
+        let contacts = try #require(names.firstIndex(of: "contacts"))
+        let table = try #require(manifest.tables.last { $0.rows > 1 && names.firstIndex(of: $0.name)! > contacts }?.name)
+        try Self.rewrite(archive, to: tampered) { path, contents in
+            guard path == ArchiveFormat.tablePath(table) else { return contents }
+            var lines = contents.split(separator: UInt8(ascii: "\n")).map(Array.init)
+            lines[1] = Array("{\"not\": \"a row\"}".utf8)
+            return Array(lines.joined(separator: [UInt8(ascii: "\n")])) + [UInt8(ascii: "\n")]
+        }
+        try await TestApp.with { app, _ in
+            await #expect(throws: WorkspaceArchive.Failure.malformed("\(table) line 2")) {
+                try await app.store.archive.restore(from: tampered)
+            }
+            for written in ["workspaces", "users", "contacts", table] {
+                let rows = try await app.store.database.reader.raw("SELECT 1 AS one FROM \(unsafeRaw: written)").all()
+                #expect(rows.isEmpty, "\(written)")
+            }
         }
     }
 }

@@ -284,7 +284,7 @@ public struct WorkspaceArchive: Sendable {
         do { reader = try ZipReader(bytes: Array(try Data(contentsOf: url))) } catch let error as ZipError {
             throw Failure.malformed("\(error)")
         }
-        func contents(_ path: String) throws -> [UInt8] {
+        @Sendable func contents(_ path: String) throws -> [UInt8] {
             do { return try reader.contents(at: path) } catch { throw Failure.malformed("\(path): \(error)") }
         }
         let manifest: ArchiveManifest
@@ -318,36 +318,47 @@ public struct WorkspaceArchive: Sendable {
                 throw Failure.malformed("file key \(key)")
             }
         }
-        var batches: [(String, [String], [[SQLQueryString]])] = []
-        for table in manifest.tables {
-            let text = String(decoding: try contents(ArchiveFormat.tablePath(table.name)), as: UTF8.self)
-            var rows: [[SQLQueryString]] = []
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-                guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)),
-                    object.count == table.columns.count
-                else { throw Failure.malformed("\(table.name) line \(number + 1)") }
-                rows.append(
-                    try table.columns.map { column in
-                        guard let raw = object[column.name], let value = ArchiveFormat.typed(raw, as: column.kind) else {
-                            throw Failure.malformed("\(table.name) line \(number + 1), column \(column.name)")
-                        }
-                        return bindCell(value)
-                    })
-            }
-            guard rows.count == table.rows else {
-                throw Failure.malformed("\(table.name) has \(rows.count) rows, the manifest says \(table.rows)")
-            }
-            batches.append((table.name, table.columns.map(\.name), rows))
-        }
-        let ready = batches
+        // Then every row in one transaction, a table at a time and a thousand rows per statement, so memory holds
+        // one table's text and not every row of the workspace; a bad line anywhere rolls all of it back.
+        let decoder = JSONDecoder()
         try await context.database.transaction { db in
-            for (table, columns, rows) in ready {
-                try await insertRows(db, "INSERT INTO \(table) (\(columns.joined(separator: ", ")))", columns: columns.count, rows) {
-                    "(" + $0.joined(separator: ", ") + ")"
+            for table in manifest.tables {
+                let text = try contents(ArchiveFormat.tablePath(table.name))
+                let statement = "INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", ")))"
+                var rows: [[SQLQueryString]] = []
+                var count = 0
+                func flush() async throws {
+                    try await insertRows(db, statement, columns: table.columns.count, rows) { "(" + $0.joined(separator: ", ") + ")" }
+                    rows.removeAll(keepingCapacity: true)
+                }
+                for line in text.split(separator: UInt8(ascii: "\n")) {
+                    count += 1
+                    rows.append(try Self.row(line, of: table, number: count, decoder: decoder))
+                    if rows.count == 1_000 { try await flush() }
+                }
+                try await flush()
+                guard count == table.rows else {
+                    throw Failure.malformed("\(table.name) has \(count) rows, the manifest says \(table.rows)")
                 }
             }
         }
         return manifest
+    }
+}
+
+extension WorkspaceArchive {
+    /// One line of a table's NDJSON as the cells to insert, each checked against its column's kind.
+    static func row(_ line: ArraySlice<UInt8>, of table: ArchiveManifest.Table, number: Int, decoder: JSONDecoder) throws
+        -> [SQLQueryString]
+    {
+        guard case .object(let object)? = try? decoder.decode(JSONValue.self, from: Data(line)), object.count == table.columns.count
+        else { throw Failure.malformed("\(table.name) line \(number)") }
+        return try table.columns.map { column in
+            guard let raw = object[column.name], let value = ArchiveFormat.typed(raw, as: column.kind) else {
+                throw Failure.malformed("\(table.name) line \(number), column \(column.name)")
+            }
+            return bindCell(value)
+        }
     }
 }
 
