@@ -141,6 +141,25 @@ import Testing
         }
     }
 
+    /// A row whose e-mails belong to two stored contacts repeats the one of its first e-mail, whichever way the
+    /// row is matched: in a batch under "skip", alone in a dry run, or to be merged under "fill".
+    @Test(arguments: ["onDuplicate=skip", "onDuplicate=skip&dryRun=true", "onDuplicate=fill"])
+    func aRowMatchingTwoContactsRepeatsTheOneOfItsFirstEmail(query: String) async throws {
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            let zoe = try await api.post("/api/v1/contacts", token, ["fullName": "Зоя Первая", "emails": [["address": "zoe@example.ru"]]])
+            _ = try await api.post("/api/v1/contacts", token, ["fullName": "Адам Второй", "emails": [["address": "adam@example.ru"]]])
+            let file = "ФИО;E-mail;E-mail;Город\r\nЗоя Адамова;zoe@example.ru;adam@example.ru;Казань\r\n"
+            let started = try await post(api, token, Array(file.utf8), query: query)
+            try await runJobs(app.store)
+            let report = try await api.get("/api/v1/imports/\(started.id)/rows?all=true", token).data
+            #expect(report.count == 1)
+            #expect(report.first?["outcome"] == (query.contains("fill") ? "updated" : "skipped"))
+            #expect(report.first?["recordId"] == .string(zoe.id))
+        }
+    }
+
     @Test func anImportInterruptedAfterABatchResumesWithoutDuplicates() async throws {
         let clock = TestClock()
         try await TestApp.with(effects: clock.effects) { app, api in

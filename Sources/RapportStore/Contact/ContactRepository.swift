@@ -421,38 +421,41 @@ extension ContactRepository {
     }
 
     /// The live contacts holding these normalized e-mails and E.164 phones, by value: two queries for a whole
-    /// import batch, the plan starting from the part's index as in ``firstLive(_:_:_:_:workspace:)``.
+    /// import batch.
     static func liveHolders(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
         -> (emails: [String: String], phones: [String: String])
     {
-        func held(_ table: String, _ column: String, _ values: [String]) async throws -> [String: String] {
-            guard !values.isEmpty else { return [:] }
-            let rows = try await db.raw(
-                """
-                SELECT x.\(unsafeRaw: column) AS k, x.record_id AS id FROM \(unsafeRaw: table) x
-                WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
-                    AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
-                    AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)
-                """
-            ).all()
-            return try Dictionary(rows.map { (try $0.string("k"), try $0.string("id")) }, uniquingKeysWith: { first, _ in first })
-        }
-        return (try await held("emails", "address", emails), try await held("phones", "e164", phones))
+        (
+            try await holders(db, "emails", "address", emails, workspace: workspace),
+            try await holders(db, "phones", "e164", phones, workspace: workspace)
+        )
     }
 
-    /// The first live contact holding one of `values` in a part table. Written so the plan starts from the
-    /// part's index whatever the planner's statistics say: joined to `contacts` instead, a base whose
-    /// statistics were taken while it was empty scanned every contact for each row of an import.
+    /// The first live contact holding one of `values` (in their order) in a part table.
     private static func firstLive(_ db: any SQLDatabase, _ table: String, _ column: String, _ values: [String], workspace: Workspace.ID)
         async throws -> String?
     {
-        guard !values.isEmpty else { return nil }
-        return try await db.raw(
+        let held = try await holders(db, table, column, values, workspace: workspace)
+        return values.lazy.compactMap { held[$0] }.first
+    }
+
+    /// The live contact holding each of `values` in a part table; of several holding one value, the one with the
+    /// smallest id, so a match does not depend on the query plan. Written so the plan starts from the part's
+    /// index whatever the planner's statistics say: joined to `contacts` instead, a base whose statistics were
+    /// taken while it was empty scanned every contact for each row of an import.
+    private static func holders(_ db: any SQLDatabase, _ table: String, _ column: String, _ values: [String], workspace: Workspace.ID)
+        async throws -> [String: String]
+    {
+        guard !values.isEmpty else { return [:] }
+        let rows = try await db.raw(
             """
-            SELECT x.record_id FROM \(unsafeRaw: table) x
-            WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact' AND x.\(unsafeRaw: column) IN \(inList(values))
-            AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL) LIMIT 1
+            SELECT x.\(unsafeRaw: column) AS k, x.record_id AS id FROM \(unsafeRaw: table) x
+            WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
+                AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
+                AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)
+            ORDER BY x.record_id
             """
-        ).first()?.string("record_id")
+        ).all()
+        return try Dictionary(rows.map { (try $0.string("k"), try $0.string("id")) }, uniquingKeysWith: { first, _ in first })
     }
 }

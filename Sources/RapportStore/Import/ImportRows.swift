@@ -260,8 +260,9 @@ struct ImportRows: Sendable {
         }
     }
 
-    /// The live contact `row` repeats among `holders` (contact ids by ``keys(_:)``), e-mails first, as
-    /// ``ContactRepository/match(_:emails:phones:workspace:)`` finds it, with the field it matched by.
+    /// The live contact `row` repeats among `holders` (contact ids by ``keys(_:)``), e-mails first and each in
+    /// the row's order, as ``ContactRepository/match(_:emails:phones:workspace:)`` finds it, with the field it
+    /// matched by.
     static func holder(of row: ContactImport.Row, in holders: [String: String]) -> (id: String, field: String)? {
         if let id = row.emails.lazy.compactMap({ holders[emailKey($0)] }).first { return (id, "email") }
         return row.phones.lazy.compactMap { holders[phoneKey($0)] }.first.map { ($0, "phone") }
