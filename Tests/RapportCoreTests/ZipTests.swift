@@ -114,6 +114,17 @@ struct ZipTests {
         #expect(try reader.contents(at: "empty.txt") == [])
         #expect(try reader.contents(at: "data/большой.bin") == big)
         #expect(try reader.contents(at: "last.txt") == Array("123456789".utf8))
+        // A stored entry as a slice of the archive's bytes: the same bytes, where the archive holds them.
+        let slice = try reader.slice(of: reader.entries[2])
+        #expect(Array(slice) == big)
+        #expect(Array(bytes[slice.indices]) == big)
+        #expect(reader.size == bytes.count)
+        #expect(throws: ZipError.tooLarge(path: "data/большой.bin", limit: 99_999)) {
+            try reader.slice(of: reader.entries[2], limit: 99_999)
+        }
+        var corrupt = bytes
+        corrupt[slice.startIndex + 500] ^= 1
+        #expect(throws: ZipError.checksumMismatch(path: "data/большой.bin")) { try ZipReader(bytes: corrupt).slice(of: reader.entries[2]) }
     }
 
     @Test("The same entries always give the same bytes")

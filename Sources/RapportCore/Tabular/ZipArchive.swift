@@ -316,6 +316,8 @@ public struct ZipReader: Sendable {
     /// The entries in central directory order.
     public let entries: [Entry]
     private let bytes: [UInt8]
+    /// The archive's size in bytes.
+    public var size: Int { bytes.count }
 
     /// Reads an archive's central directory.
     /// - Parameter bytes: the whole archive.
@@ -425,6 +427,12 @@ public struct ZipReader: Sendable {
     ///   ``ZipError/tooLarge(path:limit:)``, ``ZipError/corrupt(path:_:)``, ``ZipError/checksumMismatch(path:)``
     ///   or ``ZipError/malformed``.
     public func contents(of entry: Entry, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> [UInt8] {
+        Array(try slice(of: entry, limit: limit))
+    }
+
+    /// ``contents(of:limit:)`` without copying a stored entry out of the archive: its bytes as a slice of the
+    /// archive's own (a deflated entry's are decompressed, as there).
+    public func slice(of entry: Entry, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> ArraySlice<UInt8> {
         guard entry.flags & 0x0001 == 0 else { throw .encrypted(path: entry.path) }
         guard entry.compressionMethod == 0 || entry.compressionMethod == 8 else {
             throw .unsupportedCompression(path: entry.path, method: entry.compressionMethod)
@@ -437,14 +445,14 @@ public struct ZipReader: Sendable {
         guard let size = Int(exactly: entry.size), let stored = Int(exactly: entry.compressedSize),
             start.addingReportingOverflow(stored).partialValue <= bytes.count
         else { throw .malformed }
-        let data: [UInt8]
+        let data: ArraySlice<UInt8>
         if entry.compressionMethod == 0 {
             guard stored == size else { throw .malformed }
-            data = Array(bytes[start..<start + size])
+            data = bytes[start..<start + size]
         } else {
             do {
                 // The stated size is the limit: an entry that inflates past it is lying about its size.
-                data = try Inflate.decompress(Array(bytes[start..<start + stored]), limit: size)
+                data = try Inflate.decompress(Array(bytes[start..<start + stored]), limit: size)[...]
             } catch .outputTooLarge {
                 throw .checksumMismatch(path: entry.path)
             } catch {

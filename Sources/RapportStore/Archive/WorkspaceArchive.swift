@@ -281,11 +281,15 @@ public struct WorkspaceArchive: Sendable {
     @discardableResult
     public func restore(from url: URL) async throws -> ArchiveManifest {
         let reader: ZipReader
-        do { reader = try ZipReader(bytes: Array(try Data(contentsOf: url))) } catch let error as ZipError {
+        do { reader = try ZipReader(bytes: try Self.bytes(of: url)) } catch let error as ZipError {
             throw Failure.malformed("\(error)")
         }
-        @Sendable func contents(_ path: String) throws -> [UInt8] {
-            do { return try reader.contents(at: path) } catch { throw Failure.malformed("\(path): \(error)") }
+        // A table's text is as large as the workspace makes it: the bound is the archive's own size (our
+        // archives store their entries), and sixteen times it for an archive someone compressed again.
+        let limit = max(ZipReader.defaultLimit, reader.size.multipliedReportingOverflow(by: 16).partialValue)
+        @Sendable func contents(_ path: String) throws -> ArraySlice<UInt8> {
+            guard let entry = reader.entry(at: path) else { throw Failure.malformed("\(path): \(ZipError.entryNotFound(path: path))") }
+            do { return try reader.slice(of: entry, limit: limit) } catch { throw Failure.malformed("\(path): \(error)") }
         }
         let manifest: ArchiveManifest
         do {
@@ -347,6 +351,18 @@ public struct WorkspaceArchive: Sendable {
 }
 
 extension WorkspaceArchive {
+    /// A file's bytes, read straight into one array (reading it as `Data` first would hold it twice).
+    static func bytes(of url: URL) throws -> [UInt8] {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let size = Int(try handle.seekToEnd())
+        try handle.seek(toOffset: 0)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
+        while let chunk = try handle.read(upToCount: 16 << 20), !chunk.isEmpty { bytes.append(contentsOf: chunk) }
+        return bytes
+    }
+
     /// One line of a table's NDJSON as the cells to insert, each checked against its column's kind.
     static func row(_ line: ArraySlice<UInt8>, of table: ArchiveManifest.Table, number: Int, decoder: JSONDecoder) throws
         -> [SQLQueryString]
