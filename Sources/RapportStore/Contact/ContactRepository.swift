@@ -453,9 +453,10 @@ extension ContactRepository {
             WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
                 AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
                 AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)
-            ORDER BY x.record_id
             """
         ).all()
-        return try Dictionary(rows.map { (try $0.string("k"), try $0.string("id")) }, uniquingKeysWith: { first, _ in first })
+        // The smallest id is picked here: `ORDER BY x.record_id` led SQLite to walk the whole part table in
+        // record order rather than look the values up (a million-row import took 170 s instead of 91).
+        return try Dictionary(rows.map { (try $0.string("k"), try $0.string("id")) }, uniquingKeysWith: min)
     }
 }
