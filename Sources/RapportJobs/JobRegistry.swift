@@ -38,9 +38,8 @@ public struct JobRegistry: Sendable {
 
     /// The jobs Rapport runs by itself: RFM scoring (the quintiles move as the whole base buys), building
     /// purchase tallies that are missing or in an old time zone, projecting the CLV of contacts without
-    /// a projection, win-model
-    /// training, the trash purge, planner statistics, and pruning finished jobs, each hourly; and every minute,
-    /// folding the reports' rollup changes (PostgreSQL).
+    /// a projection, win-model training, the trash purge, planner statistics, and pruning finished jobs, each
+    /// hourly; and every minute, folding the reports' rollup changes (PostgreSQL).
     /// - Parameter webhookPost: the HTTP client webhooks are sent with.
     public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
         var registry = JobRegistry()

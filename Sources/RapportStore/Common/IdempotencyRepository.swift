@@ -81,11 +81,13 @@ public struct MaintenanceRepository: Sendable {
         }
     }
 
-    /// Folds the reports' appended rollup changes into the rollups (PostgreSQL; see ``ReportRollups``).
+    /// Folds the reports' appended rollup changes into the rollups (PostgreSQL; see ``ReportRollups``). On
+    /// SQLite there are none, and no transaction is opened for them.
     /// - Returns: how many change rows were folded.
     @discardableResult
     public func foldRollups() async throws -> Int {
-        try await context.database.transaction { db in try await ReportRollups.fold(db, dialect: context.dialect) }
+        guard context.dialect == .postgres else { return 0 }
+        return try await context.database.transaction { db in try await ReportRollups.fold(db) }
     }
 
     /// Permanently deletes records that have been in the trash longer than `retention`, with their parts,

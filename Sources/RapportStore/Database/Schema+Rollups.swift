@@ -1,6 +1,22 @@
 import RapportCore
 
 extension Schema {
+    /// The origin columns the sources rollup groups by (an absent tag is stored as '').
+    static let rollupOrigin = ["source", "utm_source", "utm_medium", "utm_campaign"]
+    /// The key of a `source_days` row (and of `source_day_changes`' rows).
+    static let sourceDayKey = "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign"
+    /// The key of a `stage_visit_days` row (and of `stage_visit_day_changes`' rows).
+    static let visitDayKey = "workspace_id, pipeline_id, stage_id, day"
+    /// What `source_days` counts: the table, the kind it is counted as, the time that gives its day, when a row
+    /// counts (`ROW.` stands for the row), and the column summed as revenue.
+    static let rollupKinds: [(table: String, kind: String, time: String, live: String, revenue: String?)] = [
+        ("contacts", "lead", "created_at", "ROW.deleted_at IS NULL", nil),
+        ("deals", "deal", "created_at", "ROW.deleted_at IS NULL", nil),
+        ("orders", "order", "ordered_at", "ROW.counted", "total"),
+    ]
+}
+
+extension Schema {
     /// Two reports kept per UTC day, so a year reads a few hundred rows instead of every record of it
     /// (bench/analytics.py on a million contacts and deals and five million orders: the sources report grouped
     /// 1.6 million orders a period, time in stage 1.2 million visits):
@@ -17,9 +33,7 @@ extension Schema {
     /// are safe between concurrent writers. Filled here from the rows already stored.
     static func v23(_ dialect: Dialect, _ trigram: Bool) -> [String] {
         let rowid = dialect == .sqlite ? " WITHOUT ROWID" : ""
-        let origin = ["source", "utm_source", "utm_medium", "utm_campaign"]
-        let sourceKey = "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign"
-        let visitKey = "workspace_id, pipeline_id, stage_id, day"
+        let (origin, sourceKey, visitKey) = (rollupOrigin, sourceDayKey, visitDayKey)
         let day = "/ \(UTCDays.millis)"
 
         /// Adds (`sign` 1) or takes away (-1) the record `row` (`new`/`old`) when `live` holds of it.
@@ -52,12 +66,7 @@ extension Schema {
             ON CONFLICT (\(visitKey)) DO UPDATE SET visits = stage_visit_days.visits + excluded.visits, millis = stage_visit_days.millis + excluded.millis
             """
         }
-        // (table, kind, time column, liveness with ROW. for the row, revenue column)
-        let kinds: [(table: String, kind: String, time: String, live: String, revenue: String?)] = [
-            ("contacts", "lead", "created_at", "ROW.deleted_at IS NULL", nil),
-            ("deals", "deal", "created_at", "ROW.deleted_at IS NULL", nil),
-            ("orders", "order", "ordered_at", "ROW.counted", "total"),
-        ]
+        let kinds = rollupKinds
         let tracked: [String: [String]] = [
             "contacts": ["workspace_id", "created_at", "deleted_at"] + origin,
             "deals": ["workspace_id", "created_at", "deleted_at"] + origin,
@@ -190,8 +199,7 @@ extension Schema {
     /// SQLite keeps migration 23's triggers: it has one writer at a time, so its rollup rows are never contended,
     /// and its change tables stay empty.
     static func v27(_ dialect: Dialect, _ trigram: Bool) -> [String] {
-        let sourceKey = "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign"
-        let visitKey = "workspace_id, pipeline_id, stage_id, day"
+        let (sourceKey, visitKey) = (sourceDayKey, visitDayKey)
         var statements = [
             """
             CREATE TABLE source_day_changes (
@@ -226,7 +234,7 @@ extension Schema {
         ]
 
         let day = "/ \(UTCDays.millis)"
-        let origin = ["source", "utm_source", "utm_medium", "utm_campaign"]
+        let origin = rollupOrigin
         /// The rows of `rows` (a transition table, or `OLD`/`NEW` with `FROM` left out) that count, per day
         /// and origin, with `sign`.
         func source(_ kind: String, _ rows: String, _ sign: String, time: String, live: String, revenue: String?) -> String {
@@ -281,12 +289,7 @@ extension Schema {
                 "CREATE TRIGGER \(name)_update AFTER UPDATE ON \(table) FOR EACH ROW WHEN (\(differ)) EXECUTE FUNCTION \(name)()",
             ]
         }
-        let kinds: [(table: String, kind: String, time: String, live: String, revenue: String?)] = [
-            ("contacts", "lead", "created_at", "ROW.deleted_at IS NULL", nil),
-            ("deals", "deal", "created_at", "ROW.deleted_at IS NULL", nil),
-            ("orders", "order", "ordered_at", "ROW.counted", "total"),
-        ]
-        for kind in kinds {
+        for kind in rollupKinds {
             let changed =
                 ["workspace_id", kind.time, kind.table == "orders" ? "counted" : "deleted_at"] + (kind.revenue.map { [$0] } ?? [])
                 + origin

@@ -4,24 +4,18 @@ import SQLKit
 /// The reports' per-UTC-day rollups (migrations 23 and 27): on PostgreSQL their triggers append changes,
 /// and this folds them into the rollup rows.
 enum ReportRollups {
-    /// Moves the appended changes into the rollups in one transaction: each change row is taken (and
-    /// deleted) by exactly one fold, rows committed meanwhile wait for the next, one fold runs at a time (a
-    /// transaction-level advisory lock), and the rollup rows are taken in key order. The reports read rollups and
-    /// changes together, so a fold changes no report. SQLite writes no changes (its triggers update the
-    /// rollups directly), so there is nothing to fold.
+    /// Moves PostgreSQL's appended changes into the rollups inside the caller's transaction: each change row is
+    /// taken (and deleted) by exactly one fold, rows committed meanwhile wait for the next, one fold runs at a
+    /// time (a transaction-level advisory lock), and the rollup rows are taken in key order. The reports read
+    /// rollups and changes together, so a fold changes no report. (SQLite writes no changes: its triggers
+    /// update the rollups directly, so ``MaintenanceRepository/foldRollups()`` does not call this there.)
     /// - Returns: how many change rows were folded.
     @discardableResult
-    static func fold(_ db: any SQLDatabase, dialect: Dialect) async throws -> Int {
-        guard dialect == .postgres else { return 0 }
+    static func fold(_ db: any SQLDatabase) async throws -> Int {
         // One fold at a time: two scanning a large backlog could otherwise take its rows in different orders.
         try await db.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(advisoryLock)))").run()
-        return try await fold(
-            db, into: "source_days", from: "source_day_changes",
-            key: "workspace_id, kind, day, source, utm_source, utm_medium, utm_campaign",
-            sums: ["n", "revenue"])
-            + fold(
-                db, into: "stage_visit_days", from: "stage_visit_day_changes", key: "workspace_id, pipeline_id, stage_id, day",
-                sums: ["visits", "millis"])
+        return try await fold(db, into: "source_days", from: "source_day_changes", key: Schema.sourceDayKey, sums: ["n", "revenue"])
+            + fold(db, into: "stage_visit_days", from: "stage_visit_day_changes", key: Schema.visitDayKey, sums: ["visits", "millis"])
     }
 
     /// The transaction-level advisory lock that folds take (an arbitrary constant: "rollups" in ASCII).
