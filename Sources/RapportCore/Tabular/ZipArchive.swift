@@ -409,8 +409,13 @@ public struct ZipReader: Sendable {
     ///   - limit: the most bytes the entry may decompress to.
     /// - Throws: ``ZipError/entryNotFound(path:)``, or what ``contents(of:limit:)`` throws.
     public func contents(at path: String, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> [UInt8] {
+        Array(try slice(at: path, limit: limit))
+    }
+
+    /// ``contents(at:limit:)`` as ``slice(of:limit:)`` gives it: a stored entry's bytes in place.
+    public func slice(at path: String, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> ArraySlice<UInt8> {
         guard let entry = entry(at: path) else { throw .entryNotFound(path: path) }
-        return try contents(of: entry, limit: limit)
+        return try slice(of: entry, limit: limit)
     }
 
     /// The most bytes one entry may decompress to unless the caller says otherwise: 64 MiB.

@@ -288,8 +288,7 @@ public struct WorkspaceArchive: Sendable {
         // archives store their entries), and sixteen times it for an archive someone compressed again.
         let limit = max(ZipReader.defaultLimit, reader.size.multipliedReportingOverflow(by: 16).partialValue)
         @Sendable func contents(_ path: String) throws -> ArraySlice<UInt8> {
-            guard let entry = reader.entry(at: path) else { throw Failure.malformed("\(path): \(ZipError.entryNotFound(path: path))") }
-            do { return try reader.slice(of: entry, limit: limit) } catch { throw Failure.malformed("\(path): \(error)") }
+            do { return try reader.slice(at: path, limit: limit) } catch { throw Failure.malformed("\(path): \(error)") }
         }
         let manifest: ArchiveManifest
         do {

@@ -398,8 +398,16 @@ extension ContactRepository {
     static func match(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
         -> (id: String, field: String)?
     {
-        if let hit = try await firstLive(db, "emails", "address", emails, workspace: workspace) { return (hit, "email") }
-        return try await firstLive(db, "phones", "e164", phones, workspace: workspace).map { ($0, "phone") }
+        pick(emails: emails, phones: phones, in: try await liveHolders(db, emails: emails, phones: phones, workspace: workspace))
+    }
+
+    /// Of the contacts holding a record's e-mails and phones (``liveHolders(_:emails:phones:workspace:)``), the
+    /// one it repeats: by e-mail before phone, each in the record's order, with the field it matched by.
+    static func pick(emails: [String], phones: [String], in held: (emails: [String: String], phones: [String: String])) -> (
+        id: String, field: String
+    )? {
+        if let id = emails.lazy.compactMap({ held.emails[$0] }).first { return (id, "email") }
+        return phones.lazy.compactMap { held.phones[$0] }.first.map { ($0, "phone") }
     }
 
     /// Which of these normalized e-mails and E.164 phones stored contacts hold, in the trash or not: two
@@ -407,17 +415,10 @@ extension ContactRepository {
     static func stored(_ db: any SQLDatabase, emails: [String], phones: [String], workspace: Workspace.ID) async throws
         -> (emails: Set<String>, phones: Set<String>)
     {
-        func held(_ table: String, _ column: String, _ values: [String]) async throws -> Set<String> {
-            guard !values.isEmpty else { return [] }
-            let rows = try await db.raw(
-                """
-                SELECT DISTINCT \(unsafeRaw: column) AS k FROM \(unsafeRaw: table)
-                WHERE workspace_id = \(bind: workspace.rawValue) AND record_kind = 'contact' AND \(unsafeRaw: column) IN \(inList(Array(Set(values))))
-                """
-            ).all()
-            return Set(try rows.map { try $0.string("k") })
-        }
-        return (try await held("emails", "address", emails), try await held("phones", "e164", phones))
+        (
+            Set(try await holders(db, "emails", "address", emails, live: false, workspace: workspace).keys),
+            Set(try await holders(db, "phones", "e164", phones, live: false, workspace: workspace).keys)
+        )
     }
 
     /// The live contacts holding these normalized e-mails and E.164 phones, by value: two queries for a whole
@@ -426,34 +427,28 @@ extension ContactRepository {
         -> (emails: [String: String], phones: [String: String])
     {
         (
-            try await holders(db, "emails", "address", emails, workspace: workspace),
-            try await holders(db, "phones", "e164", phones, workspace: workspace)
+            try await holders(db, "emails", "address", emails, live: true, workspace: workspace),
+            try await holders(db, "phones", "e164", phones, live: true, workspace: workspace)
         )
     }
 
-    /// The first live contact holding one of `values` (in their order) in a part table.
-    private static func firstLive(_ db: any SQLDatabase, _ table: String, _ column: String, _ values: [String], workspace: Workspace.ID)
-        async throws -> String?
-    {
-        let held = try await holders(db, table, column, values, workspace: workspace)
-        return values.lazy.compactMap { held[$0] }.first
-    }
-
-    /// The live contact holding each of `values` in a part table; of several holding one value, the one with the
-    /// smallest id, so a match does not depend on the query plan. Written so the plan starts from the part's
-    /// index whatever the planner's statistics say: joined to `contacts` instead, a base whose statistics were
-    /// taken while it was empty scanned every contact for each row of an import.
-    private static func holders(_ db: any SQLDatabase, _ table: String, _ column: String, _ values: [String], workspace: Workspace.ID)
-        async throws -> [String: String]
-    {
+    /// The contact holding each of `values` in a part table (`live`: only contacts out of the trash); of several
+    /// holding one value, the one with the smallest id, so a match does not depend on the query plan. Written so
+    /// the plan starts from the part's index whatever the planner's statistics say: joined to `contacts`
+    /// instead, a base whose statistics were taken while it was empty scanned every contact for each row of an
+    /// import.
+    private static func holders(
+        _ db: any SQLDatabase, _ table: String, _ column: String, _ values: [String], live: Bool, workspace: Workspace.ID
+    ) async throws -> [String: String] {
         guard !values.isEmpty else { return [:] }
+        let liveness: SQLQueryString =
+            live ? " AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)" : ""
         let rows = try await db.raw(
             """
             SELECT x.\(unsafeRaw: column) AS k, x.record_id AS id FROM \(unsafeRaw: table) x
             WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
                 AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
-                AND EXISTS (SELECT 1 FROM contacts c WHERE c.id = x.record_id AND c.deleted_at IS NULL)
-            """
+            """ + liveness
         ).all()
         // The smallest id is picked here: `ORDER BY x.record_id` led SQLite to walk the whole part table in
         // record order rather than look the values up (a million-row import took 170 s instead of 91).

@@ -227,22 +227,21 @@ struct ImportRows: Sendable {
             if !dryRun { try await contacts.insert(db, checked.map(\.contact), by: actor, derived: checked.compactMap(\.derived)) }
             // Under "skip" a row repeating a live contact (stored, or made from an earlier row) only needs which one:
             // the holders of the repeated rows' keys are read at once, now that the batch's new contacts are in.
-            var holders: [String: String]?
-            if policy == .skip && !dryRun && !alone.isEmpty {
-                let live = try await ContactRepository.liveHolders(
+            var holders =
+                policy == .skip && !dryRun && !alone.isEmpty
+                ? try await ContactRepository.liveHolders(
                     db, emails: alone.flatMap { parsed[$0.index].emails }, phones: alone.flatMap { parsed[$0.index].phones },
-                    workspace: workspace)
-                holders = Dictionary(
-                    uniqueKeysWithValues: live.emails.map { (Self.emailKey($0), $1) } + live.phones.map { (Self.phoneKey($0), $1) })
-            }
+                    workspace: workspace) : nil
             for (index, earlierRow) in alone {
-                if let match = holders.flatMap({ Self.holder(of: parsed[index], in: $0) }) {
+                let row = parsed[index]
+                if let held = holders, let match = ContactRepository.pick(emails: row.emails, phones: row.phones, in: held) {
                     results[index] = Result(outcome: "skipped", recordID: match.id, issues: [FieldIssue(match.field, .duplicate)])
                     continue
                 }
-                let result = try await Self.failingAlone { try await one(db, rules, parsed[index], earlierRow) }
+                let result = try await Self.failingAlone { try await one(db, rules, row, earlierRow) }
                 if result.outcome == "created", let id = result.recordID {
-                    for key in Self.keys(parsed[index]) { holders?[key] = id }
+                    for email in row.emails { holders?.emails[email] = id }
+                    for phone in row.phones { holders?.phones[phone] = id }
                 }
                 results[index] = result
             }
@@ -258,14 +257,6 @@ struct ImportRows: Sendable {
             guard dryRun else { return }
             await earlier.add(Self.keys(ContactImport.read(record, row: 0, mapping: mapping, region: settings.phoneRegion)))
         }
-    }
-
-    /// The live contact `row` repeats among `holders` (contact ids by ``keys(_:)``), e-mails first and each in
-    /// the row's order, as ``ContactRepository/match(_:emails:phones:workspace:)`` finds it, with the field it
-    /// matched by.
-    static func holder(of row: ContactImport.Row, in holders: [String: String]) -> (id: String, field: String)? {
-        if let id = row.emails.lazy.compactMap({ holders[emailKey($0)] }).first { return (id, "email") }
-        return row.phones.lazy.compactMap { holders[phoneKey($0)] }.first.map { ($0, "phone") }
     }
 
     /// What a contact row is matched by: its e-mails and phones.
