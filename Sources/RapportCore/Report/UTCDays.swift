@@ -36,9 +36,9 @@ public struct UTCDays: Hashable, Sendable {
     /// The whole period as one piece, or none when it is empty or reversed.
     public var whole: [Range<Int64>]
 
-    /// The pieces a report reads from the rows: the edges when it reads the whole days off a rollup (and there
-    /// are some), else the whole period.
-    public func fromRows(daysRolledUp: Bool) -> [Range<Int64>] { daysRolledUp && !days.isEmpty ? edges : whole }
+    /// The pieces a report reads from the rows: the edges when it reads the whole days off a rollup (with no
+    /// whole day they are the whole period), else the whole period.
+    public func fromRows(daysRolledUp: Bool) -> [Range<Int64>] { daysRolledUp ? edges : whole }
 
     private static func uncut(from: Int64, to: Int64) -> [Range<Int64>] { to > from ? [from..<to] : [] }
 }
