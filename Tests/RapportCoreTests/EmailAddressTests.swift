@@ -1,5 +1,6 @@
-import RapportCore
 import Testing
+
+@testable import RapportCore
 
 @Suite("E-mail normalization")
 struct EmailAddressTests {
@@ -138,6 +139,38 @@ struct EmailAddressTests {
             let once = EmailAddress.normalize(raw)
             #expect(once != nil)
             #expect(once.flatMap(EmailAddress.normalize) == once)
+        }
+    }
+
+    @Test("ASCII text read byte by byte gives what reading it character by character gives")
+    func asciiPathAgrees() {
+        var random = SeededRandom(seed: 11)
+        let pieces = [
+            "a", "Z", "0", "9", "ivan", "Petrov", ".", "..", "@", "@@", "-", "_", "+", "'", "!", "~", "{", "}", "|", "\"", "(",
+            ")", ",", ";", "[", "]", "<", ">", " ", "\t", "\n", "\r\n", "\u{0B}", "\u{1C}", "\u{7F}", "mailto:", "MAILTO:",
+            "example", "ru", "xn--p1ai", "123", String(repeating: "l", count: 63), String(repeating: "d", count: 64),
+        ]
+        var samples = [
+            "", " ", "a@b", "a@b.c", "<a@b.ru>", " < mailto: A@B.RU > ", "mailto:<a@b.ru>", "a..b@c.ru", ".a@b.ru", "a.@b.ru",
+            "a@-b.ru", "a@b-.ru", "a@b.123", "a@123.ru", "a@b..ru", "a@b.ru.", "a b@c.ru", "a@b.ru\r\n", "\r\na@b.ru",
+            String(repeating: "x", count: 64) + "@b.ru", String(repeating: "x", count: 65) + "@b.ru",
+            "a@" + String(repeating: "b.", count: 126) + "ru", "a@" + String(repeating: "b.", count: 127) + "ru",
+        ]
+        for _ in 0..<20_000 {
+            samples.append((0..<random.next(in: 1...8)).map { _ in pieces[random.next(below: pieces.count)] }.joined())
+        }
+        // Mostly well-formed addresses, with one piece of trouble here and there.
+        let around = ["", "", " ", "\t", "<", ">", "mailto:", "MailTo: <", ".", "-", "\r\n"]
+        let local = ["ivan", "I.Petrov", "a+tag", "o'brien", "x", ".", "-", "_", "a..b", "(", String(repeating: "l", count: 63)]
+        let label = ["example", "Mail-Box", "ru", "RF", "123", "xn--p1ai", "-a", "a-", "", "b_c", String(repeating: "d", count: 63)]
+        for _ in 0..<20_000 {
+            let user = (0..<random.next(in: 1...2)).map { _ in local[random.next(below: local.count)] }.joined()
+            let domain = (0..<random.next(in: 1...3)).map { _ in label[random.next(below: label.count)] }.joined(separator: ".")
+            samples.append(around[random.next(below: around.count)] + user + "@" + domain + around[random.next(below: around.count)])
+        }
+        #expect(samples.compactMap(EmailAddress.normalizeText).count > 500)
+        for raw in samples {
+            #expect(EmailAddress.normalizeASCII(Array(raw.utf8)) == EmailAddress.normalizeText(raw), "\(raw.debugDescription)")
         }
     }
 }

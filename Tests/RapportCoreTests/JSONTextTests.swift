@@ -65,4 +65,14 @@ struct FieldChangeJSONTests {
         let written = JSONValue.array(changes.map(\.jsonValue)).jsonText
         #expect(try JSONDecoder().decode([FieldChange].self, from: Data(written.utf8)) == changes)
     }
+
+    @Test("A list of changes is written as the list of their JSON values")
+    func listWrittenDirectly() {
+        let changes = [
+            FieldChange(field: "customFields.\"q\"", before: .object(["b": 1, "a": [true, nil]]), after: .string("line\nбreak")),
+            FieldChange(field: "amount", before: .double(1.5), after: .int(-3)),
+        ]
+        #expect(FieldChange.jsonText(changes) == JSONValue.array(changes.map(\.jsonValue)).jsonText)
+        #expect(FieldChange.jsonText([]) == "[]")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import RapportCore
 import Testing
+
+@testable import RapportCore
 
 @Suite("Phone normalization")
 struct PhoneTests {
@@ -249,5 +250,27 @@ struct PhoneTests {
         #expect(PhoneRegion.kz.rawValue == "KZ")
         #expect(PhoneRegion(rawValue: "KZ") == .kz)
         #expect(PhoneRegion.allCases.count == 2)
+    }
+
+    @Test("Plain ASCII read byte by byte gives what reading it character by character gives")
+    func plainASCIIPathAgrees() {
+        var random = SeededRandom(seed: 5)
+        let pieces = [
+            "8", "7", "9", "0", "1", "+", " ", "-", "(", ")", ".", "/", "\t", "\r\n", "912", "345", "67", "89", "+7", "00", "810",
+        ]
+        var read = 0
+        for _ in 0..<20_000 {
+            let text = (0..<random.next(in: 1...10)).map { _ in pieces[random.next(below: pieces.count)] }.joined()
+            let plain = PhoneNormalizer.scanPlainASCII(text)
+            let general = PhoneNormalizer.scan(text[...])
+            #expect(plain == nil || (plain?.hasPlus == general?.hasPlus && plain?.digits == general?.digits), "\(text.debugDescription)")
+            if plain != nil { read += 1 }
+        }
+        // Most of these are plain; a misplaced "+" and anything else are left to the general path.
+        #expect(read > 10_000)
+        #expect(PhoneNormalizer.scanPlainASCII("+7 (912) 345-67-89")! == (true, "79123456789"))
+        #expect(PhoneNormalizer.scanPlainASCII("8 912 345 67 89 доб. 12") == nil)
+        #expect(PhoneNormalizer.scanPlainASCII("tel:+79123456789") == nil)
+        #expect(PhoneNormalizer.scanPlainASCII("79+12") == nil)
     }
 }

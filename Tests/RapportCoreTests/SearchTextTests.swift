@@ -1,6 +1,7 @@
 import Foundation
-import RapportCore
 import Testing
+
+@testable import RapportCore
 
 @Suite("Search text")
 struct SearchTextTests {
@@ -15,6 +16,16 @@ struct SearchTextTests {
         ])
     func fold(_ text: String, _ folded: String) {
         #expect(SearchText.fold(text) == folded)
+    }
+
+    @Test("Lower case scalar by scalar is what String.lowercased() gives, for every scalar")
+    func lowerCaseAgreesWithTheStandardLibrary() {
+        let scalars = (0...0x10FFFF).compactMap(Unicode.Scalar.init)
+        for start in stride(from: 0, to: scalars.count, by: 4096) {
+            let text = String(String.UnicodeScalarView(scalars[start..<min(start + 4096, scalars.count)]))
+            #expect(LowerCase.of(text) == text.lowercased(), "from U+\(String(scalars[start].value, radix: 16))")
+        }
+        #expect(LowerCase.of("ЁЛКА Ѐ Џ Ÿ ΣΑΣ İ") == "ёлка ѐ џ ÿ σασ i̇")
     }
 
     @Test("Folding makes ё and е, upper and lower case equal")

@@ -75,6 +75,20 @@ public enum ContactImport {
         public var company: String?
         /// The owner named by name or e-mail.
         public var owner: String?
+
+        /// Finds the keys from the row's input: each valid e-mail normalized, each phone that parses in E.164.
+        public mutating func findKeys(region: PhoneRegion) {
+            let normalizer = PhoneNormalizer(defaultRegion: region)
+            emails = (input.emails ?? []).compactMap { EmailAddress.normalize($0.address) }
+            phones = (input.phones ?? []).compactMap { normalizer.normalize($0.number).e164 }
+        }
+
+        /// Takes the keys from the contact the row made (``Contact/applying(_:context:)`` accepted every
+        /// e-mail and phone): the ones ``findKeys(region:)`` finds, less repeats.
+        public mutating func takeKeys(from contact: Contact) {
+            emails = contact.emails.map(\.address)
+            phones = contact.phones.compactMap(\.number.e164)
+        }
     }
 
     /// Reads one record.
@@ -85,16 +99,17 @@ public enum ContactImport {
     ///   - region: for phones written without a country code.
     ///   - customFields: columns holding custom fields (``ImportColumns/customFields(_:definitions:taken:)``).
     ///   - currency: the workspace's currency, for money custom fields (without it they pass as text).
+    ///   - keys: whether to find the row's keys (``Row/emails`` and ``Row/phones``) now; a caller that makes the
+    ///     contact anyway takes them from it (``Row/takeKeys(from:)``) and normalizes each value once.
     public static func read(
         _ record: [String], row: Int, mapping: [(column: Int, field: Field)], region: PhoneRegion,
-        customFields: [(column: Int, definition: CustomFieldDefinition)] = [], currency: CurrencyCode? = nil
+        customFields: [(column: Int, definition: CustomFieldDefinition)] = [], currency: CurrencyCode? = nil, keys: Bool = true
     ) -> Row {
         var input = ContactInput()
         var phones: [PhoneInput] = []
         var emails: [EmailInput] = []
         var company: String?
         var owner: String?
-        let normalizer = PhoneNormalizer(defaultRegion: region)
         for (column, field) in mapping where column < record.count {
             guard let value = record[column].trimmedOrNil else { continue }
             switch field {
@@ -119,9 +134,9 @@ public enum ContactImport {
         if !phones.isEmpty { input.phones = phones }
         if !emails.isEmpty { input.emails = emails }
         input.customFields = ImportColumns.customValues(record, columns: customFields, currency: currency)
-        return Row(
-            row: row, input: input, emails: emails.compactMap { EmailAddress.normalize($0.address) },
-            phones: phones.compactMap { normalizer.normalize($0.number).e164 }, company: company, owner: owner)
+        var read = Row(row: row, input: input, emails: [], phones: [], company: company, owner: owner)
+        if keys { read.findKeys(region: region) }
+        return read
     }
 
     /// What to write to an existing contact under a policy: `fill` keeps every value the contact has and

@@ -7,9 +7,11 @@ public enum SearchText {
     public static func fold(_ text: String) -> String {
         // Scalar by scalar: Foundation's `replacingOccurrences` and splitting into characters were a tenth of an
         // import of a million contacts.
+        // Lower-cased scalar by scalar as well (``LowerCase``): a lower-case mapping is never white space, so
+        // spaces are found in the text as typed.
         var folded = String.UnicodeScalarView()
         var space = false
-        for scalar in text.lowercased().unicodeScalars {
+        for scalar in text.unicodeScalars {
             if isWhitespace(scalar) {
                 space = !folded.isEmpty
                 continue
@@ -18,14 +20,17 @@ public enum SearchText {
                 folded.append(" ")
                 space = false
             }
-            folded.append(scalar == "ё" ? "е" : scalar)
+            switch scalar {
+            case "ё", "Ё": folded.append("е")
+            default: LowerCase.append(scalar, to: &folded)
+            }
         }
         return String(folded)
     }
 
     /// Unicode's whitespace, answered without a property lookup for ASCII and Cyrillic (none of it is
     /// whitespace but ASCII's tab to carriage return and space): the lookup was a twentieth of an import.
-    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x20: true
         case 0..<0x80, 0x400..<0x530: false

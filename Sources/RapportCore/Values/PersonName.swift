@@ -45,7 +45,7 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// - Returns: the parts; all `nil` for a blank string.
     public static func split(_ full: String) -> PersonName {
         // "Иванов, Иван Иванович" and "Smith, John": the part before the first comma is the surname.
-        if let comma = full.firstIndex(of: ",") {
+        if let comma = full.utf8.firstIndex(of: UInt8(ascii: ",")) {
             let surname = words(full[..<comma])
             let given = words(full[full.index(after: comma)...])
             if !surname.isEmpty, !given.isEmpty {
@@ -59,44 +59,59 @@ public struct PersonName: Sendable, Hashable, Codable {
 
     // MARK: - Ordering
 
-    private static func split(words: [String]) -> PersonName {
+    /// A word of a name with its comparison form (``key(_:)``), made once: every test below reads it.
+    private struct Word {
+        var text: String
+        var key: String
+        /// The key's length in scalars (its characters, for the keys of names).
+        var length: Int
+
+        init(_ text: String) {
+            self.text = text
+            key = PersonName.key(text)
+            length = key.unicodeScalars.count
+        }
+    }
+
+    private static func split(words texts: [String]) -> PersonName {
+        let words = texts.map(Word.init)
         guard let first = words.first else { return PersonName(lastName: nil, firstName: nil, middleName: nil) }
         if words.count == 1 {
             return isKnownGivenName(first)
-                ? PersonName(lastName: nil, firstName: first, middleName: nil)
-                : PersonName(lastName: first, firstName: nil, middleName: nil)
+                ? PersonName(lastName: nil, firstName: first.text, middleName: nil)
+                : PersonName(lastName: first.text, firstName: nil, middleName: nil)
         }
         if let index = patronymicIndex(words) {
             // The given name comes right before the patronymic in every order people use; whatever is
             // left over is the surname.
-            let rest = words.indices.filter { $0 != index && $0 != index - 1 }.map { words[$0] }
+            let rest = texts.indices.filter { $0 != index && $0 != index - 1 }.map { texts[$0] }
             return PersonName(
-                lastName: rest.isEmpty ? nil : rest.joined(separator: " "), firstName: words[index - 1],
-                middleName: words[index])
+                lastName: rest.isEmpty ? nil : rest.joined(separator: " "), firstName: texts[index - 1],
+                middleName: texts[index])
         }
         let last = words[words.count - 1]
         let surnameFirst = (isSurnameLike(first) ? 2 : 0) + (isGivenLike(words[1]) ? 1 : 0)
         let givenFirst = (isGivenLike(first) ? 2 : 0) + (isSurnameLike(last) ? 1 : 0)
         // With no evidence either way, Latin-script names are most likely Western (given name first)
         // and Cyrillic ones Russian (surname first).
-        let isWestern = givenFirst > surnameFirst || (givenFirst == surnameFirst && isLatin(first))
-        let between = words.dropFirst().dropLast()
+        let isWestern = givenFirst > surnameFirst || (givenFirst == surnameFirst && isLatin(first.text))
+        let between = texts.dropFirst().dropLast()
         if isWestern {
             return PersonName(
-                lastName: last, firstName: first,
+                lastName: last.text, firstName: first.text,
                 middleName: between.isEmpty ? nil : between.joined(separator: " "))
         }
-        let middle = words.dropFirst(2)
+        let middle = texts.dropFirst(2)
         return PersonName(
-            lastName: first, firstName: words[1], middleName: middle.isEmpty ? nil : middle.joined(separator: " "))
+            lastName: first.text, firstName: texts[1], middleName: middle.isEmpty ? nil : middle.joined(separator: " "))
     }
 
     /// The position of the patronymic, if any. A word in first position is not taken for one: a
     /// patronymic always follows the given name, and Turkic surnames such as "Нурланулы" look alike.
     /// Surnames like "Абрамович" also look like patronymics, so a candidate right after a known given
     /// name is preferred, then the last candidate.
-    private static func patronymicIndex(_ words: [String]) -> Int? {
-        let candidates = words.indices.dropFirst().filter { isPatronymic(words[$0]) }
+    private static func patronymicIndex(_ words: [Word]) -> Int? {
+        let candidates = words.indices.dropFirst().filter { hasEnding(words[$0].key, words[$0].length, patronymicEndings) }
         return candidates.first { isGivenLike(words[$0 - 1]) } ?? candidates.last
     }
 
@@ -106,8 +121,10 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// separated, and a detached Turkic patronymic particle ("улы", "кызы") joined to its name.
     private static func words(_ text: Substring) -> [String] {
         var result: [String] = []
-        for word in text.split(whereSeparator: { $0.isWhitespace || $0 == "," }) {
-            for piece in splitInitials(word) {
+        // Split scalar by scalar (white space and commas are single scalars): splitting into characters
+        // was a third of splitting the names of an import.
+        for word in text.unicodeScalars.split(whereSeparator: { $0 == "," || SearchText.isWhitespace($0) }) {
+            for piece in splitInitials(Substring(word)) {
                 if let previous = result.last, turkicParticles.contains(key(piece)) {
                     result[result.count - 1] = previous + " " + piece
                 } else {
@@ -120,6 +137,8 @@ public struct PersonName: Sendable, Hashable, Codable {
 
     /// "И.И." → ["И.", "И."]; other words unchanged.
     private static func splitInitials(_ word: Substring) -> [String] {
+        // Only a word with a full stop can be a run of initials.
+        guard word.utf8.contains(UInt8(ascii: ".")) else { return [String(word)] }
         let characters = Array(word)
         let isRunOfInitials =
             characters.count >= 4 && characters.count.isMultiple(of: 2)
@@ -130,47 +149,59 @@ public struct PersonName: Sendable, Hashable, Codable {
         return stride(from: 0, to: characters.count, by: 2).map { String(characters[$0...($0 + 1)]) }
     }
 
-    /// The form used for comparisons: lowercased, with ё read as е (people write both).
+    /// The form used for comparisons: lowercased, with ё read as е (people write both), composed (NFC), so
+    /// that endings compare scalar by scalar.
     private static func key(_ word: String) -> String {
-        String(word.lowercased().map { $0 == "ё" ? "е" : $0 })
+        // A letter typed as base plus combining mark (й, ё) is composed first, as the endings are written.
+        let composed =
+            word.unicodeScalars.contains { (0x300..<0x370).contains($0.value) } ? word.precomposedStringWithCanonicalMapping : word
+        var key = String.UnicodeScalarView()
+        for scalar in composed.unicodeScalars {
+            switch scalar {
+            case "ё", "Ё": key.append("е")
+            default: LowerCase.append(scalar, to: &key)
+            }
+        }
+        return String(key)
     }
 
-    private static func isInitial(_ word: String) -> Bool {
-        word.count == 2 && word.first?.isLetter == true && word.last == "."
+    private static func isInitial(_ word: Word) -> Bool {
+        word.text.utf8.last == UInt8(ascii: ".") && word.text.count == 2 && word.text.first?.isLetter == true
     }
 
     private static func isLatin(_ word: String) -> Bool {
         word.contains { $0.isLetter } && word.allSatisfy { !$0.isLetter || $0.isASCII }
     }
 
-    private static func isKnownGivenName(_ word: String) -> Bool {
-        let parts = key(word).split(separator: "-")
+    private static func isKnownGivenName(_ word: Word) -> Bool {
+        let parts = word.key.split(separator: "-")
         return !parts.isEmpty && parts.allSatisfy { givenNames.contains(String($0)) }
     }
 
-    private static func isGivenLike(_ word: String) -> Bool {
+    private static func isGivenLike(_ word: Word) -> Bool {
         isKnownGivenName(word) || isInitial(word)
     }
 
-    private static func isPatronymic(_ word: String) -> Bool {
-        hasEnding(key(word), patronymicEndings)
-    }
-
-    private static func isSurnameLike(_ word: String) -> Bool {
+    private static func isSurnameLike(_ word: Word) -> Bool {
         guard !isKnownGivenName(word), !isInitial(word) else { return false }
-        return key(word).split(separator: "-").contains { hasEnding(String($0), surnameEndings) }
+        return word.key.split(separator: "-").contains { hasEnding($0, $0.unicodeScalars.count, surnameEndings) }
     }
 
-    /// Whether `word` ends with one of `endings` and has a stem of at least two letters before it, so
-    /// short words ("Ли", "Ян") are not mistaken for endings alone. The lengths are counted once: counting
-    /// characters for every ending was most of splitting the names of an import.
-    private static func hasEnding(_ word: String, _ endings: [(ending: String, count: Int)]) -> Bool {
-        let count = word.count
-        return endings.contains { count >= $0.count + 2 && word.hasSuffix($0.ending) }
+    /// Whether `key` (of `length` scalars) ends with one of `endings` and has a stem of at least two letters
+    /// before it, so short words ("Ли", "Ян") are not mistaken for endings alone. Keys and endings are
+    /// composed, so they compare byte by byte; Unicode-aware `hasSuffix` was most of splitting a name.
+    private static func hasEnding(_ key: some StringProtocol, _ length: Int, _ endings: [(ending: String, count: Int)]) -> Bool {
+        let bytes = key.utf8
+        return endings.contains { length >= $0.count + 2 && bytes.reversed().starts(with: $0.ending.utf8.reversed()) }
     }
 
-    /// Endings with their lengths in characters.
-    private static func counted(_ endings: [String]) -> [(ending: String, count: Int)] { endings.map { ($0, $0.count) } }
+    /// Endings (composed) with their lengths in scalars.
+    private static func counted(_ endings: [String]) -> [(ending: String, count: Int)] {
+        endings.map { ending in
+            let composed = ending.precomposedStringWithCanonicalMapping
+            return (composed, composed.unicodeScalars.count)
+        }
+    }
 
     // MARK: - Vocabulary (keys: lowercase, ё as е)
 

@@ -85,6 +85,7 @@ public struct PhoneNormalizer: Sendable {
 
     /// The E.164 form of `text`, or `nil`.
     private static func e164(for text: String) -> String? {
+        if let (hasPlus, digits) = scanPlainASCII(text) { return classify(hasPlus: hasPlus, digits: digits) }
         var body = Substring(text)
         // `tel:` links are what people copy from web pages and vCards.
         if body.prefix(4).lowercased() == "tel:" { body = body.dropFirst(4) }
@@ -122,7 +123,7 @@ public struct PhoneNormalizer: Sendable {
 
     /// Collects the digits of `text` and whether it starts with `+`; `nil` when it holds anything
     /// but digits and formatting, or a `+` anywhere but before the first digit.
-    private static func scan(_ text: Substring) -> (hasPlus: Bool, digits: String)? {
+    static func scan(_ text: Substring) -> (hasPlus: Bool, digits: String)? {
         var hasPlus = false
         var digits = ""
         for character in text {
@@ -140,6 +141,27 @@ public struct PhoneNormalizer: Sendable {
             }
         }
         return (hasPlus, digits)
+    }
+
+    /// What ``scan(_:)`` gives for ASCII text of digits, one leading `+`, spaces, dashes and the
+    /// punctuation allowed (nearly every phone typed), read byte by byte; nil for any other text, which is
+    /// read character by character. Reading every phone as characters was a fortieth of an import.
+    static func scanPlainASCII(_ text: String) -> (hasPlus: Bool, digits: String)? {
+        var hasPlus = false
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: "+"):
+                guard !hasPlus, digits.isEmpty else { return nil }
+                hasPlus = true
+            case 0x09...0x0D, 0x20, UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"):
+                continue
+            default: return nil
+            }
+        }
+        return (hasPlus, String(decoding: digits, as: UTF8.self))
     }
 
     /// Applies the dialling rules of zone +7 to the collected digits.

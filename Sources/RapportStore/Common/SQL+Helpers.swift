@@ -116,7 +116,7 @@ func insertRows<Row>(
 
 /// Audit changes as JSON for a TEXT column, written directly (see ``JSONValue/jsonText``); decodes as
 /// `[FieldChange]`.
-func jsonText(_ changes: [FieldChange]) -> String { JSONValue.array(changes.map(\.jsonValue)).jsonText }
+func jsonText(_ changes: [FieldChange]) -> String { FieldChange.jsonText(changes) }
 
 /// A JSON value (a job's payload, an event's data) for a TEXT column, written directly.
 func jsonText(_ value: JSONValue) -> String { value.jsonText }

@@ -113,10 +113,12 @@ struct ImportRows: Sendable {
         let names = try await CompanyNames.load(context.database.reader, workspace: workspace)
         // A dry run writes nothing, so rows of earlier batches are remembered here to be found.
         let earlier = FileKeys()
+        // Without its keys: they come from the contact the row makes (or, when it makes none, are found then).
         let read: @Sendable ([(column: Int, definition: CustomFieldDefinition)], [String], Int) -> ContactImport.Row = {
             customColumns, record, row in
             var parsed = ContactImport.read(
-                record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency)
+                record, row: row, mapping: mapping, region: settings.phoneRegion, customFields: customColumns, currency: settings.currency,
+                keys: false)
             if let owner = owner(parsed.owner) { parsed.input.ownerID = .set(owner) }
             return parsed
         }
@@ -163,17 +165,19 @@ struct ImportRows: Sendable {
         // Each row read, and as the new contact it would be (with its company linked), before the transaction.
         let prepare: @Sendable (RecordContext, [(row: Int, record: [String])]) async throws -> PreparedContacts = { rules, rows in
             let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
-            let parsed = rows.map { read(customColumns, $0.record, $0.row) }
+            var parsed = rows.map { read(customColumns, $0.record, $0.row) }
             var made: [Swift.Result<PreparedContacts.New, ValidationError>] = []
             made.reserveCapacity(parsed.count)
-            for row in parsed {
-                var linked = row
+            for index in parsed.indices {
+                var linked = parsed[index]
                 let notes = await linkCompany(&linked)
                 let blank = Contact(id: context.effects.id(), workspaceID: workspace, now: rules.now, createdBy: actor.userID)
                 do {
                     let contact = try blank.applying(linked.input, context: rules)
+                    parsed[index].takeKeys(from: contact)
                     made.append(.success(PreparedContacts.New(contact: contact, notes: notes, derived: dryRun ? nil : .init(contact))))
                 } catch let error as ValidationError {
+                    parsed[index].findKeys(region: rules.phoneRegion)
                     made.append(.failure(error))
                 }
             }
