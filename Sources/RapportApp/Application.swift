@@ -22,7 +22,8 @@ public struct RapportApplication {
 /// auto-migration is off). Refuses a schema newer than the binary or left half-migrated.
 public func openDatabase(_ configuration: Configuration, logger: Logger) async throws -> Database {
     let database = try await Database.open(
-        location: configuration.database, poolSize: configuration.poolSize, memoryMapMB: configuration.sqliteMemoryMapMB, logger: logger)
+        location: configuration.database, poolSize: configuration.poolSize, poolTimeoutSeconds: configuration.poolTimeoutSeconds,
+        memoryMapMB: configuration.sqliteMemoryMapMB, logger: logger)
     do {
         if configuration.autoMigrate {
             try await Migrations.migrate(database, logger: logger)

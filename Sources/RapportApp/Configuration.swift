@@ -16,6 +16,9 @@ public struct Configuration: Sendable {
     public var dataDirectory: String = "rapport-data"
     /// Database connections. `RAPPORT_DB_POOL_SIZE`, default 4.
     public var poolSize: Int = 4
+    /// Seconds a request waits for a free PostgreSQL connection before it is answered 503 (busy, nothing
+    /// written; the client may send it again). `RAPPORT_DB_POOL_TIMEOUT` (1…600), default 10.
+    public var poolTimeoutSeconds: Int = 10
     /// How much of the SQLite file is read through a memory map, in MB. `RAPPORT_SQLITE_MMAP_MB` (0…65536),
     /// default 1024; `rapport import` defaults to 0 (its pages would count as the process's memory).
     public var sqliteMemoryMapMB: Int = 1024
@@ -53,6 +56,7 @@ public struct Configuration: Sendable {
         ("RAPPORT_DATABASE_URL", "postgres://user:password@host:5432/db selects PostgreSQL (default: embedded SQLite)"),
         ("RAPPORT_DATA_DIR", "folder of the SQLite database and uploaded documents (default ./rapport-data)"),
         ("RAPPORT_DB_POOL_SIZE", "database connections (default 4)"),
+        ("RAPPORT_DB_POOL_TIMEOUT", "seconds a request waits for a PostgreSQL connection before a 503 (1–600, default 10)"),
         ("RAPPORT_LOG_LEVEL", "trace|debug|info|notice|warning|error|critical (default info)"),
         ("RAPPORT_SECURE_COOKIES", "true to mark session cookies Secure (default false)"),
         ("RAPPORT_TRASH_RETENTION_DAYS", "days before the trash is purged (default 30)"),
@@ -111,6 +115,7 @@ public struct Configuration: Sendable {
             }
         }
         if let size = integer("RAPPORT_DB_POOL_SIZE", 1...256) { configuration.poolSize = size }
+        if let seconds = integer("RAPPORT_DB_POOL_TIMEOUT", 1...600) { configuration.poolTimeoutSeconds = seconds }
         if let size = integer("RAPPORT_SQLITE_MMAP_MB", 0...65536) { configuration.sqliteMemoryMapMB = size }
         if let level = value("RAPPORT_LOG_LEVEL") {
             if let parsed = Logger.Level(rawValue: level.lowercased()) {

@@ -87,13 +87,16 @@ public final class Database: Sendable {
     ///   - poolSize: connections for reads (SQLite) or in total per event loop (PostgreSQL).
     ///   - memoryMapMB: how much of an SQLite file to read through a memory map (PostgreSQL ignores it).
     ///   - logger: for connection-level debug logs.
-    public static func open(location: DatabaseLocation, poolSize: Int, memoryMapMB: Int = 1024, logger: Logger) async throws -> Database {
+    public static func open(
+        location: DatabaseLocation, poolSize: Int, poolTimeoutSeconds: Int = 10, memoryMapMB: Int = 1024, logger: Logger
+    ) async throws -> Database {
         switch location {
         case .sqliteFile(let path):
             let backend = try await SQLiteBackend.open(path: path, readers: max(1, poolSize), memoryMapMB: memoryMapMB, logger: logger)
             return Database(dialect: .sqlite, trigram: true, location: location, backend: .sqlite(backend), logger: logger)
         case .postgres(let url):
-            let backend = try await PostgresBackend.open(url: url, poolSize: max(1, poolSize), logger: logger)
+            let backend = try await PostgresBackend.open(
+                url: url, poolSize: max(1, poolSize), requestTimeout: .seconds(Int64(max(1, poolTimeoutSeconds))), logger: logger)
             let trigram = await backend.enableTrigram()
             return Database(dialect: .postgres, trigram: trigram, location: location, backend: .postgres(backend), logger: logger)
         }
@@ -237,7 +240,7 @@ private final class PostgresBackend: Sendable {
         self.poolSize = poolSize
     }
 
-    static func open(url: String, poolSize: Int, logger: Logger) async throws -> PostgresBackend {
+    static func open(url: String, poolSize: Int, requestTimeout: TimeAmount, logger: Logger) async throws -> PostgresBackend {
         let configuration: SQLPostgresConfiguration
         do {
             configuration = try SQLPostgresConfiguration(url: url)
@@ -248,7 +251,7 @@ private final class PostgresBackend: Sendable {
         let perLoop = max(1, poolSize / max(1, System.coreCount))
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: perLoop, logger: logger, on: group)
+            maxConnectionsPerEventLoop: perLoop, requestTimeout: requestTimeout, logger: logger, on: group)
         let backend = PostgresBackend(pool: pool, logger: logger, poolSize: perLoop * System.coreCount)
         do {
             _ = try await backend.database.raw("SELECT 1 AS one").first()

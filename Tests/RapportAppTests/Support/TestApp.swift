@@ -32,6 +32,9 @@ struct TestApp: Sendable {
         configuration.bcryptCost = 4
         configuration.logLevel = .error
         configuration.poolSize = 4
+        // The PostgreSQL suite runs many apps at once on one server: a request may wait longer for a
+        // connection than a live server lets it (10 s) without anything being wrong.
+        configuration.poolTimeoutSeconds = 120
         // Tests run jobs themselves, when they mean to (a background worker would race them).
         configuration.workers = 0
         let logger = {
