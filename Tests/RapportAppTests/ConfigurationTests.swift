@@ -27,7 +27,7 @@ import Testing
         }
     }
 
-    @Test func everyVariableIsInTheHelp() {
+    @Test func thePoolTimeoutIsInTheHelpAndNoVariableIsListedTwice() {
         let names = Configuration.environmentHelp.map(\.0)
         #expect(names.contains("RAPPORT_DB_POOL_TIMEOUT"))
         #expect(Set(names).count == names.count)

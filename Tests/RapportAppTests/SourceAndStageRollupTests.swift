@@ -371,14 +371,7 @@ import Testing
                 group.addTask {
                     // The fold job is retried by the job queue when the database is busy; so is it here.
                     for _ in 0..<6 {
-                        for attempt in 1...10 {
-                            do {
-                                try await app.store.maintenance.foldRollups()
-                                break
-                            } catch let error where Database.isBusy(error) && attempt < 10 {
-                                try await Task.sleep(for: .seconds(1))
-                            }
-                        }
+                        try await retryingWhenBusy { try await app.store.maintenance.foldRollups() }
                         try await Task.sleep(for: .milliseconds(20))
                     }
                 }

@@ -217,6 +217,20 @@ struct API {
     }
 }
 
+/// Runs `body` again, a second apart, while the database answers busy (no free connection in time), as the
+/// job queue and HTTP clients do; the last attempt's error is thrown.
+@discardableResult
+func retryingWhenBusy<T>(attempts: Int = 10, _ body: () async throws -> T) async throws -> T {
+    for _ in 1..<attempts {
+        do {
+            return try await body()
+        } catch let error where Database.isBusy(error) {
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+    return try await body()
+}
+
 extension JSONValue {
     subscript(_ key: String) -> JSONValue {
         if case .object(let object) = self { return object[key] ?? .null }
