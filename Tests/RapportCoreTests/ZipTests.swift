@@ -183,6 +183,52 @@ struct ZipTests {
         #expect(throws: ZipError.notAnArchive) { try ZipReader(bytes: bytes) }
     }
 
+    /// An archive given a range at a time, as a file is (each range a copy, indexed from zero).
+    struct Ranges: ZipSource {
+        let bytes: [UInt8]
+        var size: Int { bytes.count }
+        func read(_ range: Range<Int>) -> ArraySlice<UInt8> { Array(bytes[range])[...] }
+    }
+
+    @Test("A stored entry read a piece at a time comes in order; a changed byte fails its checksum after the last piece")
+    func pieces() async throws {
+        var writer = ZipWriter()
+        let contents = (0..<1_000).map { UInt8($0 % 251) }
+        let bytes = writer.addFile(path: "t.ndjson", contents: contents) + writer.finish()
+        let reader = try ZipReader(source: Ranges(bytes: bytes))
+        var pieces: [[UInt8]] = []
+        try await reader.forEachPiece(of: reader.entries[0], pieceSize: 64) { pieces.append(Array($0)) }
+        #expect(pieces.count == 16)
+        #expect(Array(pieces.joined()) == contents)
+        #expect(try reader.contents(at: "t.ndjson") == contents)
+        var corrupt = bytes
+        corrupt[500] ^= 0x01
+        let bad = try ZipReader(source: Ranges(bytes: corrupt))
+        var seen = 0
+        do {
+            try await bad.forEachPiece(of: bad.entries[0], pieceSize: 64) { seen += $0.count }
+            Issue.record("a changed byte passed the checksum")
+        } catch {
+            #expect(error as? ZipError == .checksumMismatch(path: "t.ndjson"))
+        }
+        #expect(seen == 1_000, "the pieces were passed on, and the mismatch told after the last")
+    }
+
+    @Test("A source that gives fewer bytes than asked is reported, not misread")
+    func shortRead() throws {
+        struct Short: ZipSource {
+            let bytes: [UInt8]
+            var size: Int { bytes.count + 10 }
+            func read(_ range: Range<Int>) -> ArraySlice<UInt8> {
+                bytes[min(range.lowerBound, bytes.count)..<min(range.upperBound, bytes.count)]
+            }
+        }
+        // The whole of a small archive is read at once, from its start.
+        #expect(throws: ZipError.unreadable("\(Self.pythonArchive.count + 10) bytes at 0")) {
+            try ZipReader(source: Short(bytes: Self.pythonArchive))
+        }
+    }
+
     @Test("A changed byte inside an entry fails its checksum")
     func corruptedData() throws {
         var bytes = Self.pythonArchive

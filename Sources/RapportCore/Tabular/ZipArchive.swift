@@ -286,11 +286,29 @@ public enum ZipError: Error, Hashable, Sendable {
     case checksumMismatch(path: String)
     /// No entry has this path.
     case entryNotFound(path: String)
+    /// The archive's bytes could not be read (a file's read failed, or it is shorter than it was).
+    case unreadable(String)
 }
 
-/// Reads a ZIP archive held in memory: lists its entries and returns stored and deflated entries' bytes,
-/// checked against their CRC-32 and size. Reads what ``ZipWriter`` writes, ZIP64 included, and what Excel,
-/// LibreOffice and Python's `zipfile` write.
+/// Where an archive's bytes come from, a range at a time: memory (``ZipReader/init(bytes:)``), or a file the
+/// caller reads (a workspace archive larger than memory should hold).
+public protocol ZipSource: Sendable {
+    /// The archive's size in bytes.
+    var size: Int { get }
+    /// The bytes in `range`, which lies inside `0..<size`.
+    func read(_ range: Range<Int>) throws -> ArraySlice<UInt8>
+}
+
+/// An archive held in memory: a range is a slice of it, not a copy.
+private struct ZipBytes: ZipSource {
+    let bytes: [UInt8]
+    var size: Int { bytes.count }
+    func read(_ range: Range<Int>) -> ArraySlice<UInt8> { bytes[range] }
+}
+
+/// Reads a ZIP archive: lists its entries and returns stored and deflated entries' bytes, checked against their
+/// CRC-32 and size. Reads what ``ZipWriter`` writes, ZIP64 included, and what Excel, LibreOffice and Python's
+/// `zipfile` write. Only the directory is read up front; an entry's bytes are read when asked for.
 ///
 /// Paths are returned as written (decoded as UTF-8); a caller extracting to disk must refuse absolute paths and
 /// `..` components itself.
@@ -315,71 +333,84 @@ public struct ZipReader: Sendable {
 
     /// The entries in central directory order.
     public let entries: [Entry]
-    private let bytes: [UInt8]
+    private let source: any ZipSource
     /// The archive's size in bytes.
-    public var size: Int { bytes.count }
+    public var size: Int { source.size }
 
-    /// Reads an archive's central directory.
+    /// Reads the central directory of an archive held in memory.
     /// - Parameter bytes: the whole archive.
     /// - Throws: ``ZipError/notAnArchive`` or ``ZipError/malformed``.
     public init(bytes: [UInt8]) throws(ZipError) {
-        self.bytes = bytes
-        // The end record is the last 22 bytes plus a comment of up to 65,535 bytes; search back for it.
-        guard bytes.count >= 22 else { throw .notAnArchive }
+        try self.init(source: ZipBytes(bytes: bytes))
+    }
+
+    /// Reads an archive's central directory from `source`.
+    /// - Throws: ``ZipError/notAnArchive``, ``ZipError/malformed`` or ``ZipError/unreadable(_:)``.
+    public init(source: some ZipSource) throws(ZipError) {
+        self.source = source
+        let total = source.size
+        // The end record is the last 22 bytes plus a comment of up to 65,535 bytes; search back for it. The
+        // ZIP64 locator (20 bytes) comes right before it.
+        guard total >= 22 else { throw .notAnArchive }
+        let tailStart = max(0, total - 22 - 0xFFFF - 20)
+        let tail = try Self.read(source, tailStart..<total)
         var endOffset: Int?
-        for candidate in stride(from: bytes.count - 22, through: max(0, bytes.count - 22 - 0xFFFF), by: -1)
-        where bytes.uint32(at: candidate) == 0x0605_4B50 {
+        for candidate in stride(from: tail.count - 22, through: max(0, tail.count - 22 - 0xFFFF), by: -1)
+        where tail.uint32(at: candidate) == 0x0605_4B50 {
             endOffset = candidate
             break
         }
         guard let end = endOffset else { throw .notAnArchive }
-        // The end record lies wholly inside the bytes, so these reads cannot fail.
-        var count = UInt64(bytes.uint16(at: end + 10)!)
-        var directorySize = UInt64(bytes.uint32(at: end + 12)!)
-        var directoryOffset = UInt64(bytes.uint32(at: end + 16)!)
+        // The end record lies wholly inside the tail, so these reads cannot fail.
+        var count = UInt64(tail.uint16(at: end + 10)!)
+        var directorySize = UInt64(tail.uint32(at: end + 12)!)
+        var directoryOffset = UInt64(tail.uint32(at: end + 16)!)
         if count == 0xFFFF || directorySize == 0xFFFF_FFFF || directoryOffset == 0xFFFF_FFFF,
-            end >= 20, bytes.uint32(at: end - 20) == 0x0706_4B50
+            end >= 20, tail.uint32(at: end - 20) == 0x0706_4B50
         {
-            guard let recordOffset = bytes.uint64(at: end - 12).flatMap(Int.init(exactly:)),
-                bytes.uint32(at: recordOffset) == 0x0606_4B50,
-                let total = bytes.uint64(at: recordOffset + 32), let size = bytes.uint64(at: recordOffset + 40),
-                let offset = bytes.uint64(at: recordOffset + 48)
+            guard let recordOffset = tail.uint64(at: end - 12).flatMap(Int.init(exactly:)),
+                recordOffset >= 0, recordOffset <= total - 56
             else { throw .malformed }
-            count = total
+            let record = try Self.read(source, recordOffset..<recordOffset + 56)
+            guard record.uint32(at: 0) == 0x0606_4B50, let entries = record.uint64(at: 32), let size = record.uint64(at: 40),
+                let offset = record.uint64(at: 48)
+            else { throw .malformed }
+            count = entries
             directorySize = size
             directoryOffset = offset
         }
         guard let start = Int(exactly: directoryOffset), let size = Int(exactly: directorySize),
-            start.addingReportingOverflow(size).partialValue <= bytes.count, count <= UInt64(bytes.count / 46)
+            start.addingReportingOverflow(size).partialValue <= total, count <= UInt64(size / 46)
         else { throw .malformed }
+        let directory = try Self.read(source, start..<start + size)
         var entries: [Entry] = []
-        var position = start
+        var position = 0
         for _ in 0..<count {
-            guard bytes.uint32(at: position) == 0x0201_4B50, let flags = bytes.uint16(at: position + 8),
-                let method = bytes.uint16(at: position + 10), let crc = bytes.uint32(at: position + 16),
-                let compressed32 = bytes.uint32(at: position + 20), let size32 = bytes.uint32(at: position + 24),
-                let nameLength = bytes.uint16(at: position + 28).map(Int.init),
-                let extraLength = bytes.uint16(at: position + 30).map(Int.init),
-                let commentLength = bytes.uint16(at: position + 32).map(Int.init),
-                let offset32 = bytes.uint32(at: position + 42)
+            guard directory.uint32(at: position) == 0x0201_4B50, let flags = directory.uint16(at: position + 8),
+                let method = directory.uint16(at: position + 10), let crc = directory.uint32(at: position + 16),
+                let compressed32 = directory.uint32(at: position + 20), let size32 = directory.uint32(at: position + 24),
+                let nameLength = directory.uint16(at: position + 28).map(Int.init),
+                let extraLength = directory.uint16(at: position + 30).map(Int.init),
+                let commentLength = directory.uint16(at: position + 32).map(Int.init),
+                let offset32 = directory.uint32(at: position + 42)
             else { throw .malformed }
             let nameStart = position + 46
             let extraStart = nameStart + nameLength
             let next = extraStart + extraLength + commentLength
-            guard next <= bytes.count else { throw .malformed }
+            guard next <= directory.count else { throw .malformed }
             // ZIP64 values follow in a fixed order, present only for the fields marked 0xFFFFFFFF.
             var size = UInt64(size32)
             var compressedSize = UInt64(compressed32)
             var offset = UInt64(offset32)
             var extra = extraStart
             while extra + 4 <= extraStart + extraLength {
-                // Inside the record, whose end was checked against the bytes above.
-                let id = bytes.uint16(at: extra)!
-                let length = Int(bytes.uint16(at: extra + 2)!)
+                // Inside the record, whose end was checked against the directory above.
+                let id = directory.uint16(at: extra)!
+                let length = Int(directory.uint16(at: extra + 2)!)
                 if id == 0x0001 {
                     var field = extra + 4
                     func next64() throws(ZipError) -> UInt64 {
-                        guard field + 8 <= extra + 4 + length, let value = bytes.uint64(at: field) else { throw .malformed }
+                        guard field + 8 <= extra + 4 + length, let value = directory.uint64(at: field) else { throw .malformed }
                         field += 8
                         return value
                     }
@@ -391,11 +422,28 @@ public struct ZipReader: Sendable {
             }
             entries.append(
                 Entry(
-                    path: String(decoding: bytes[nameStart..<extraStart], as: UTF8.self), compressionMethod: method,
+                    path: String(decoding: directory[nameStart..<extraStart], as: UTF8.self), compressionMethod: method,
                     flags: flags, crc32: crc, compressedSize: compressedSize, size: size, localHeaderOffset: offset))
             position = next
         }
         self.entries = entries
+    }
+
+    /// `range` of the source as an array indexed from zero, or why it could not be read.
+    private static func read(_ source: some ZipSource, _ range: Range<Int>) throws(ZipError) -> [UInt8] {
+        Array(try slice(source, range))
+    }
+
+    private static func slice(_ source: some ZipSource, _ range: Range<Int>) throws(ZipError) -> ArraySlice<UInt8> {
+        do {
+            let bytes = try source.read(range)
+            guard bytes.count == range.count else { throw ZipError.unreadable("\(range.count) bytes at \(range.lowerBound)") }
+            return bytes
+        } catch let error as ZipError {
+            throw error
+        } catch {
+            throw .unreadable("\(error)")
+        }
     }
 
     /// The entry with this path, if any.
@@ -435,38 +483,81 @@ public struct ZipReader: Sendable {
         Array(try slice(of: entry, limit: limit))
     }
 
-    /// ``contents(of:limit:)`` without copying a stored entry out of the archive: its bytes as a slice of the
-    /// archive's own (a deflated entry's are decompressed, as there).
+    /// ``contents(of:limit:)`` without copying a stored entry out of an archive in memory: its bytes as a slice
+    /// of the archive's own (a deflated entry's are decompressed, as there).
     public func slice(of entry: Entry, limit: Int = ZipReader.defaultLimit) throws(ZipError) -> ArraySlice<UInt8> {
+        let (range, size) = try dataRange(of: entry, limit: limit)
+        let data: ArraySlice<UInt8>
+        if entry.compressionMethod == 0 {
+            data = try Self.slice(source, range)
+        } else {
+            data = try inflate(entry, range, size: size)
+        }
+        guard CRC32.checksum(data) == entry.crc32 else { throw .checksumMismatch(path: entry.path) }
+        return data
+    }
+
+    /// A stored or deflated entry's bytes passed to `body` a piece at a time, so that a caller reading a large
+    /// stored entry from a file holds one piece and not the entry (a deflated entry is one piece). The CRC-32
+    /// and size are checked after the last piece: a caller that acts on pieces must undo what it did when this
+    /// throws.
+    /// - Parameters:
+    ///   - pieceSize: the most bytes of a stored entry passed at once.
+    /// - Throws: what ``slice(of:limit:)`` throws, and what `body` throws.
+    public func forEachPiece(
+        of entry: Entry, limit: Int = ZipReader.defaultLimit, pieceSize: Int = 1 << 20,
+        _ body: (ArraySlice<UInt8>) async throws -> Void
+    ) async throws {
+        let (range, size) = try dataRange(of: entry, limit: limit)
+        guard entry.compressionMethod == 0 else {
+            let data = try inflate(entry, range, size: size)
+            guard CRC32.checksum(data) == entry.crc32 else { throw ZipError.checksumMismatch(path: entry.path) }
+            try await body(data)
+            return
+        }
+        var checksum = CRC32()
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: max(1, pieceSize)) {
+            let piece = try Self.slice(source, start..<min(start + max(1, pieceSize), range.upperBound))
+            checksum.update(piece)
+            try await body(piece)
+        }
+        guard checksum.value == entry.crc32 else { throw ZipError.checksumMismatch(path: entry.path) }
+    }
+
+    /// Where an entry's stored bytes lie in the archive, and its size once decompressed; refuses what this
+    /// reader cannot read and what passes `limit`.
+    private func dataRange(of entry: Entry, limit: Int) throws(ZipError) -> (Range<Int>, size: Int) {
         guard entry.flags & 0x0001 == 0 else { throw .encrypted(path: entry.path) }
         guard entry.compressionMethod == 0 || entry.compressionMethod == 8 else {
             throw .unsupportedCompression(path: entry.path, method: entry.compressionMethod)
         }
         guard entry.size <= UInt64(max(0, limit)) else { throw .tooLarge(path: entry.path, limit: limit) }
-        guard let header = Int(exactly: entry.localHeaderOffset), bytes.uint32(at: header) == 0x0403_4B50,
-            let nameLength = bytes.uint16(at: header + 26), let extraLength = bytes.uint16(at: header + 28)
+        guard let header = Int(exactly: entry.localHeaderOffset), header <= source.size - 30 else { throw .malformed }
+        let fixed = try Self.read(source, header..<header + 30)
+        guard fixed.uint32(at: 0) == 0x0403_4B50, let nameLength = fixed.uint16(at: 26), let extraLength = fixed.uint16(at: 28)
         else { throw .malformed }
         let start = header + 30 + Int(nameLength) + Int(extraLength)
         guard let size = Int(exactly: entry.size), let stored = Int(exactly: entry.compressedSize),
-            start.addingReportingOverflow(stored).partialValue <= bytes.count
+            start.addingReportingOverflow(stored).partialValue <= source.size
         else { throw .malformed }
-        let data: ArraySlice<UInt8>
-        if entry.compressionMethod == 0 {
-            guard stored == size else { throw .malformed }
-            data = bytes[start..<start + size]
-        } else {
-            do {
-                // The stated size is the limit: an entry that inflates past it is lying about its size.
-                data = try Inflate.decompress(Array(bytes[start..<start + stored]), limit: size)[...]
-            } catch .outputTooLarge {
-                throw .checksumMismatch(path: entry.path)
-            } catch {
-                throw .corrupt(path: entry.path, error)
-            }
-            guard data.count == size else { throw .checksumMismatch(path: entry.path) }
+        guard entry.compressionMethod != 0 || stored == size else { throw .malformed }
+        return (start..<start + stored, size)
+    }
+
+    /// A deflated entry's bytes, decompressed; the stated size is the limit.
+    private func inflate(_ entry: Entry, _ range: Range<Int>, size: Int) throws(ZipError) -> ArraySlice<UInt8> {
+        let compressed = try Self.read(source, range)
+        let data: [UInt8]
+        do {
+            // An entry that inflates past its stated size is lying about it.
+            data = try Inflate.decompress(compressed, limit: size)
+        } catch .outputTooLarge {
+            throw .checksumMismatch(path: entry.path)
+        } catch {
+            throw .corrupt(path: entry.path, error)
         }
-        guard CRC32.checksum(data) == entry.crc32 else { throw .checksumMismatch(path: entry.path) }
-        return data
+        guard data.count == size else { throw .checksumMismatch(path: entry.path) }
+        return data[...]
     }
 }
 

@@ -12,11 +12,25 @@ import SQLKit
 public struct WorkspaceArchive: Sendable {
     let context: StoreContext
     let files: FileStore
+    /// The rows an export reads at once from a table.
+    let pageSize: Int
+    /// The bytes of a table's file a restore reads at once.
+    let pieceSize: Int
 
     /// Makes the archiver.
     public init(context: StoreContext, files: FileStore) {
+        self.init(context: context, files: files, pageSize: 5_000, pieceSize: 1 << 20)
+    }
+
+    /// Tests make the sizes small, so that pages and pieces end in the middle of a table and of a line.
+    /// - Parameters:
+    ///   - pageSize: the rows an export reads at once from a table.
+    ///   - pieceSize: the bytes of a table's file a restore reads at once.
+    init(context: StoreContext, files: FileStore, pageSize: Int, pieceSize: Int) {
         self.context = context
         self.files = files
+        self.pageSize = max(1, pageSize)
+        self.pieceSize = max(1, pieceSize)
     }
 
     /// Which rows of a table belong to a workspace.
@@ -208,29 +222,43 @@ public struct WorkspaceArchive: Sendable {
             let columns = try await columns(db, spec.name).filter { !spec.omitted.contains($0.name) }
             let names = columns.map(\.name)
             let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
-            let order = spec.key.map { key in kinds[key] == .text ? key + context.dialect.binaryCollation : key }.joined(separator: ", ")
-            let rows = try await db.raw(
-                "SELECT \(unsafeRaw: names.joined(separator: ", ")) FROM \(unsafeRaw: spec.name) WHERE \(scope(spec, workspace)) ORDER BY \(unsafeRaw: order)"
-            ).all()
+            let key = spec.key.map { key in kinds[key] == .text ? key + context.dialect.binaryCollation : key }.joined(separator: ", ")
+            let keyIndices = spec.key.compactMap { names.firstIndex(of: $0) }
             try handle.write(contentsOf: zip.beginFile(path: ArchiveFormat.tablePath(spec.name)))
             var chunk: [UInt8] = []
-            for row in rows {
-                let values = try columns.map { try Self.value(row, $0) }
-                chunk += Array((ArchiveFormat.line(names, values) + "\n").utf8)
-                if chunk.count >= 1 << 16 {
-                    try handle.write(contentsOf: zip.writeFileData(chunk))
-                    chunk.removeAll(keepingCapacity: true)
+            var count = 0
+            // A page of rows at a time, each page after the last row of the one before (in key order), so memory
+            // holds one page and not the largest table.
+            var after: [JSONValue]?
+            while true {
+                let past: SQLQueryString = after.map { "AND (\(unsafeRaw: key)) > (\($0.map(bindCell).joined(separator: ", ")))" } ?? ""
+                let rows = try await db.raw(
+                    """
+                    SELECT \(unsafeRaw: names.joined(separator: ", ")) FROM \(unsafeRaw: spec.name) WHERE \(scope(spec, workspace)) \(past)
+                    ORDER BY \(unsafeRaw: key) LIMIT \(unsafeRaw: String(pageSize))
+                    """
+                ).all()
+                for row in rows {
+                    let values = try columns.map { try Self.value(row, $0) }
+                    chunk += Array((ArchiveFormat.line(names, values) + "\n").utf8)
+                    if chunk.count >= 1 << 16 {
+                        try handle.write(contentsOf: zip.writeFileData(chunk))
+                        chunk.removeAll(keepingCapacity: true)
+                    }
+                    if spec.name == "document_versions", case .string(let key) = values[names.firstIndex(of: "storage_key") ?? 0],
+                        case .string(let hash) = values[names.firstIndex(of: "sha256") ?? 0],
+                        case .int(let size) = values[names.firstIndex(of: "size") ?? 0]
+                    {
+                        storedFiles[key] = ArchiveManifest.File(key: key, sha256: hash, size: size)
+                    }
+                    after = keyIndices.map { values[$0] }
                 }
-                if spec.name == "document_versions", case .string(let key) = values[names.firstIndex(of: "storage_key") ?? 0],
-                    case .string(let hash) = values[names.firstIndex(of: "sha256") ?? 0],
-                    case .int(let size) = values[names.firstIndex(of: "size") ?? 0]
-                {
-                    storedFiles[key] = ArchiveManifest.File(key: key, sha256: hash, size: size)
-                }
+                count += rows.count
+                if rows.count < pageSize { break }
             }
             try handle.write(contentsOf: zip.writeFileData(chunk))
             try handle.write(contentsOf: zip.endFile())
-            tables.append(ArchiveManifest.Table(name: spec.name, rows: rows.count, columns: columns))
+            tables.append(ArchiveManifest.Table(name: spec.name, rows: count, columns: columns))
         }
         let fileList = storedFiles.values.sorted { $0.key < $1.key }
         for file in fileList {
@@ -280,8 +308,10 @@ public struct WorkspaceArchive: Sendable {
     /// - Returns: the archive's manifest.
     @discardableResult
     public func restore(from url: URL) async throws -> ArchiveManifest {
+        // The archive is read from its file a piece at a time: memory holds the directory, one file or one piece
+        // of a table, not the archive.
         let reader: ZipReader
-        do { reader = try ZipReader(bytes: try Self.bytes(of: url)) } catch let error as ZipError {
+        do { reader = try ZipReader(source: try FileZipSource(url)) } catch let error as ZipError {
             throw Failure.malformed("\(error)")
         }
         // A table's text is as large as the workspace makes it: the bound is the archive's own size (our
@@ -321,12 +351,14 @@ public struct WorkspaceArchive: Sendable {
                 throw Failure.malformed("file key \(key)")
             }
         }
-        // Then every row in one transaction, a table at a time and a thousand rows per statement, so memory holds
-        // one table's text and not every row of the workspace; a bad line anywhere rolls all of it back.
+        // Then every row in one transaction, a table at a time, read a piece of its file at a time and inserted a
+        // thousand rows per statement; a bad line (or a table file that fails its checksum) anywhere rolls all of
+        // it back.
         let decoder = JSONDecoder()
         try await context.database.transaction { db in
             for table in manifest.tables {
-                let text = try contents(ArchiveFormat.tablePath(table.name))
+                let path = ArchiveFormat.tablePath(table.name)
+                guard let entry = reader.entry(at: path) else { throw Failure.malformed("\(path): \(ZipError.entryNotFound(path: path))") }
                 let statement = "INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", ")))"
                 var rows: [[SQLQueryString]] = []
                 var count = 0
@@ -334,11 +366,29 @@ public struct WorkspaceArchive: Sendable {
                     try await insertRows(db, statement, columns: table.columns.count, rows) { "(" + $0.joined(separator: ", ") + ")" }
                     rows.removeAll(keepingCapacity: true)
                 }
-                for line in text.split(separator: UInt8(ascii: "\n")) {
+                func add(_ line: ArraySlice<UInt8>) async throws {
+                    guard !line.isEmpty else { return }
                     count += 1
                     rows.append(try Self.row(line, of: table, number: count, decoder: decoder))
                     if rows.count == 1_000 { try await flush() }
                 }
+                // The line a piece ends in the middle of, completed by the next piece.
+                var cut: [UInt8] = []
+                do {
+                    try await reader.forEachPiece(of: entry, limit: limit, pieceSize: pieceSize) { piece in
+                        var lines = piece.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)[...]
+                        let last = lines.removeLast()
+                        if let first = lines.popFirst() {
+                            try await add(cut.isEmpty ? first : (cut + first)[...])
+                            cut.removeAll(keepingCapacity: true)
+                        }
+                        for line in lines { try await add(line) }
+                        cut += last
+                    }
+                } catch let error as ZipError {
+                    throw Failure.malformed("\(path): \(error)")
+                }
+                try await add(cut[...])
                 try await flush()
                 guard count == table.rows else {
                     throw Failure.malformed("\(table.name) has \(count) rows, the manifest says \(table.rows)")
@@ -350,18 +400,6 @@ public struct WorkspaceArchive: Sendable {
 }
 
 extension WorkspaceArchive {
-    /// A file's bytes, read straight into one array (reading it as `Data` first would hold it twice).
-    static func bytes(of url: URL) throws -> [UInt8] {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let size = Int(try handle.seekToEnd())
-        try handle.seek(toOffset: 0)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
-        while let chunk = try handle.read(upToCount: 16 << 20), !chunk.isEmpty { bytes.append(contentsOf: chunk) }
-        return bytes
-    }
-
     /// One line of a table's NDJSON as the cells to insert, each checked against its column's kind.
     static func row(_ line: ArraySlice<UInt8>, of table: ArchiveManifest.Table, number: Int, decoder: JSONDecoder) throws
         -> [SQLQueryString]
@@ -374,6 +412,44 @@ extension WorkspaceArchive {
             }
             return bindCell(value)
         }
+    }
+}
+
+/// An archive read from its file a range at a time (`pread`), for ``ZipReader``.
+final class FileZipSource: ZipSource {
+    let size: Int
+    private let descriptor: Int32
+
+    init(_ url: URL) throws {
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = POSIXErrorCode(rawValue: errno) ?? .EIO
+            close(descriptor)
+            throw POSIXError(code)
+        }
+        self.descriptor = descriptor
+        self.size = Int(status.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    func read(_ range: Range<Int>) throws -> ArraySlice<UInt8> {
+        guard !range.isEmpty else { return [] }
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        while done < range.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            // The file ended early: the reader reports the short read.
+            if count == 0 { break }
+            done += count
+        }
+        return bytes[0..<done]
     }
 }
 
