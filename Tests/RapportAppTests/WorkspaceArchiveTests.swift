@@ -139,6 +139,30 @@ import Testing
         }
     }
 
+    @Test func anExportReadsEveryTableAsOfOneMoment() async throws {
+        try await TestApp.with { app, _ in
+            let crew = try await Crew.make(app.store)
+            var first = ContactInput()
+            first.lastName = .set("Иванов")
+            _ = try await app.store.contacts.create(first, by: crew.actor("owner"))
+            var later = ContactInput()
+            later.lastName = .set("Петров")
+            let second = later
+            let database = app.store.database
+            let count = { @Sendable (db: any SQLDatabase) in try await db.raw("SELECT COUNT(*) AS n FROM contacts").first()?.int("n") ?? -1
+            }
+            // A contact committed while the snapshot is open is not in it; it is there after.
+            let (before, during) = try await database.snapshot { db in
+                let before = try await count(db)
+                _ = try await app.store.contacts.create(second, by: crew.actor("owner"))
+                return (before, try await count(db))
+            }
+            #expect(before == 1)
+            #expect(during == 1, "the snapshot still sees the database as it was")
+            #expect(try await count(database.reader) == 2)
+        }
+    }
+
     /// Writes `archive` again as `copy`, each entry's contents passed through `change` (path, contents).
     static func rewrite(_ archive: URL, to copy: URL, _ change: (String, [UInt8]) throws -> [UInt8]) throws {
         let reader = try ZipReader(bytes: Array(try Data(contentsOf: archive)))

@@ -215,50 +215,40 @@ public struct WorkspaceArchive: Sendable {
             try? handle.close()
             try? FileManager.default.removeItem(at: partial)
         }
-        var zip = ZipWriter()
-        var tables: [ArchiveManifest.Table] = []
-        var storedFiles: [String: ArchiveManifest.File] = [:]
-        for spec in Self.tables {
-            let columns = try await columns(db, spec.name).filter { !spec.omitted.contains($0.name) }
-            let names = columns.map(\.name)
-            let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
-            let key = spec.key.map { key in kinds[key] == .text ? key + context.dialect.binaryCollation : key }.joined(separator: ", ")
-            let keyIndices = spec.key.compactMap { names.firstIndex(of: $0) }
-            try handle.write(contentsOf: zip.beginFile(path: ArchiveFormat.tablePath(spec.name)))
-            var chunk: [UInt8] = []
-            var count = 0
-            // A page of rows at a time, each page after the last row of the one before (in key order), so memory
-            // holds one page and not the largest table.
-            var after: [JSONValue]?
-            while true {
-                let past: SQLQueryString = after.map { "AND (\(unsafeRaw: key)) > (\($0.map(bindCell).joined(separator: ", ")))" } ?? ""
-                let rows = try await db.raw(
-                    """
-                    SELECT \(unsafeRaw: names.joined(separator: ", ")) FROM \(unsafeRaw: spec.name) WHERE \(scope(spec, workspace)) \(past)
-                    ORDER BY \(unsafeRaw: key) LIMIT \(unsafeRaw: String(pageSize))
-                    """
-                ).all()
-                for row in rows {
-                    let values = try columns.map { try Self.value(row, $0) }
-                    chunk += Array((ArchiveFormat.line(names, values) + "\n").utf8)
-                    if chunk.count >= 1 << 16 {
-                        try handle.write(contentsOf: zip.writeFileData(chunk))
-                        chunk.removeAll(keepingCapacity: true)
+        // Every table is read in one read-only transaction: the archive is the workspace at one moment, also
+        // while people work in it.
+        var (zip, tables, storedFiles) = try await context.database.snapshot { db in
+            var zip = ZipWriter()
+            var tables: [ArchiveManifest.Table] = []
+            var storedFiles: [String: ArchiveManifest.File] = [:]
+            for spec in Self.tables {
+                let columns = try await columns(db, spec.name).filter { !spec.omitted.contains($0.name) }
+                let names = columns.map(\.name)
+                try handle.write(contentsOf: zip.beginFile(path: ArchiveFormat.tablePath(spec.name)))
+                var chunk: [UInt8] = []
+                var count = 0
+                try await forEachPage(db, spec, columns: columns, workspace: workspace) { rows in
+                    for row in rows {
+                        let values = try columns.map { try Self.value(row, $0) }
+                        chunk += Array((ArchiveFormat.line(names, values) + "\n").utf8)
+                        if chunk.count >= 1 << 16 {
+                            try handle.write(contentsOf: zip.writeFileData(chunk))
+                            chunk.removeAll(keepingCapacity: true)
+                        }
+                        if spec.name == "document_versions", case .string(let key) = values[names.firstIndex(of: "storage_key") ?? 0],
+                            case .string(let hash) = values[names.firstIndex(of: "sha256") ?? 0],
+                            case .int(let size) = values[names.firstIndex(of: "size") ?? 0]
+                        {
+                            storedFiles[key] = ArchiveManifest.File(key: key, sha256: hash, size: size)
+                        }
                     }
-                    if spec.name == "document_versions", case .string(let key) = values[names.firstIndex(of: "storage_key") ?? 0],
-                        case .string(let hash) = values[names.firstIndex(of: "sha256") ?? 0],
-                        case .int(let size) = values[names.firstIndex(of: "size") ?? 0]
-                    {
-                        storedFiles[key] = ArchiveManifest.File(key: key, sha256: hash, size: size)
-                    }
-                    after = keyIndices.map { values[$0] }
+                    count += rows.count
                 }
-                count += rows.count
-                if rows.count < pageSize { break }
+                try handle.write(contentsOf: zip.writeFileData(chunk))
+                try handle.write(contentsOf: zip.endFile())
+                tables.append(ArchiveManifest.Table(name: spec.name, rows: count, columns: columns))
             }
-            try handle.write(contentsOf: zip.writeFileData(chunk))
-            try handle.write(contentsOf: zip.endFile())
-            tables.append(ArchiveManifest.Table(name: spec.name, rows: count, columns: columns))
+            return (zip, tables, storedFiles)
         }
         let fileList = storedFiles.values.sorted { $0.key < $1.key }
         for file in fileList {
@@ -276,9 +266,48 @@ public struct WorkspaceArchive: Sendable {
         return manifest
     }
 
+    /// A table's rows of the workspace in key order (text by its bytes), passed to `body` a page at a time, so
+    /// that memory holds one page and not the largest table; `db` is in a transaction.
+    private func forEachPage(
+        _ db: any SQLDatabase, _ spec: TableSpec, columns: [ArchiveManifest.Column], workspace: Workspace.ID,
+        _ body: ([any SQLRow]) async throws -> Void
+    ) async throws {
+        let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
+        let key = spec.key.map { kinds[$0] == .text ? $0 + context.dialect.binaryCollation : $0 }.joined(separator: ", ")
+        let select: SQLQueryString =
+            "SELECT \(unsafeRaw: columns.map(\.name).joined(separator: ", ")) FROM \(unsafeRaw: spec.name) WHERE \(scope(spec, workspace))"
+        switch context.dialect {
+        case .postgres:
+            // One query read through a cursor: ordered by bytes (`COLLATE "C"`), a key cannot use its index, so
+            // pages by key would sort the table again for each page.
+            try await db.raw("DECLARE archive_rows NO SCROLL CURSOR FOR " + select + " ORDER BY \(unsafeRaw: key)").run()
+            while true {
+                let rows = try await db.raw("FETCH FORWARD \(unsafeRaw: String(pageSize)) FROM archive_rows").all()
+                try await body(rows)
+                if rows.count < pageSize { break }
+            }
+            try await db.raw("CLOSE archive_rows").run()
+        case .sqlite:
+            // Each page starts after the last key of the one before, walking the key's index (every table's key
+            // is its primary key or a unique one).
+            let keyColumns = spec.key.compactMap { name in columns.first { $0.name == name } }
+            var after: [JSONValue]?
+            while true {
+                let past: SQLQueryString = after.map { " AND (\(unsafeRaw: key)) > (\($0.map(bindCell).joined(separator: ", ")))" } ?? ""
+                let rows = try await db.raw(select + past + " ORDER BY \(unsafeRaw: key) LIMIT \(unsafeRaw: String(pageSize))").all()
+                try await body(rows)
+                guard rows.count == pageSize, let last = rows.last else { break }
+                after = try keyColumns.map { try Self.value(last, $0) }
+            }
+        }
+    }
+
     private func scope(_ spec: TableSpec, _ workspace: Workspace.ID) -> SQLQueryString {
         switch spec.scope {
-        case .workspaceColumn: "workspace_id = \(bind: workspace.rawValue)"
+        // SQLite's unary `+` keeps the planner off the workspace's index: with it, it would sort the workspace's
+        // rows again for every page instead of walking the key's index.
+        case .workspaceColumn:
+            context.dialect == .sqlite ? "+workspace_id = \(bind: workspace.rawValue)" : "workspace_id = \(bind: workspace.rawValue)"
         case .workspaceRow: "id = \(bind: workspace.rawValue)"
         case .parent(let column, let table):
             "\(unsafeRaw: column) IN (SELECT id FROM \(unsafeRaw: table) WHERE workspace_id = \(bind: workspace.rawValue))"

@@ -128,6 +128,20 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` on one connection in a read-only transaction: every statement sees the database as it was at
+    /// the first (SQLite: a transaction on one reader, a snapshot of the write-ahead log; PostgreSQL:
+    /// `REPEATABLE READ`). Writes go on meanwhile; SQLite's log is not checkpointed past the snapshot until it ends.
+    public func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let sqlite):
+            return try await sqlite.nextReader().withSession { db in try await Self.run(body, on: db, begin: "BEGIN") }
+        case .postgres(let postgres):
+            return try await postgres.database.withSession { db in
+                try await Self.run(body, on: db, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            }
+        }
+    }
+
     private static func run<R: Sendable>(
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> R, on db: any SQLDatabase, begin: String
     ) async throws -> R {
