@@ -78,6 +78,41 @@ import Testing
         }
     }
 
+    /// The export pages through each table by its key, so a key that two rows share would lose rows at a page's
+    /// edge: every key must be the columns of a unique index.
+    @Test func everyArchivedTableIsKeyedByAUniqueIndex() async throws {
+        try await TestApp.with { app, _ in
+            let db = app.store.database.reader
+            for spec in WorkspaceArchive.tables {
+                let rows: [any SQLRow]
+                switch app.store.database.dialect {
+                case .sqlite:
+                    rows = try await db.raw(
+                        """
+                        SELECT (SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno)) AS columns
+                        FROM pragma_index_list(\(bind: spec.name)) l WHERE l."unique" = 1 AND l.partial = 0
+                        """
+                    ).all()
+                case .postgres:
+                    rows = try await db.raw(
+                        """
+                        SELECT string_agg(a.attname, ',' ORDER BY k.position) AS columns
+                        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+                        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
+                        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+                        WHERE c.relname = \(bind: spec.name) AND c.relnamespace = current_schema()::regnamespace
+                            AND i.indisunique AND i.indpred IS NULL
+                        GROUP BY i.indexrelid
+                        """
+                    ).all()
+                }
+                let unique = try rows.map { try $0.string("columns") }
+                #expect(
+                    unique.contains(spec.key.joined(separator: ",")), "\(spec.name) is keyed by \(spec.key); its unique indexes: \(unique)")
+            }
+        }
+    }
+
     @Test func exportImportExportIsByteIdentical() async throws {
         let first = Self.temporaryFile("first.zip")
         let second = Self.temporaryFile("second.zip")
