@@ -1,4 +1,5 @@
 import AsyncKit
+import Logging
 import RapportCore
 import RapportStore
 import Testing
@@ -39,6 +40,35 @@ import Testing
             #expect(errors.count == 1, "PostgreSQL rolls back one of the two")
             #expect(errors.allSatisfy(Database.isBusy), "\(errors)")
             if let error = errors.first { #expect(ProblemMapper.problem(for: error, locale: .en, requestID: "req-3").0.status == 503) }
+        }
+    }
+
+    /// On SQLite a second process (a CLI command beside the server) may hold the write lock; a writer that waits
+    /// past its busy timeout is told to retry. The app's writer waits 50 ms here instead of 10 s.
+    @Test(.enabled(if: TestApp.postgresURL == nil)) func aLockedSQLiteFileIsBusy() async throws {
+        try await TestApp.with { app, _ in
+            let database = app.store.database
+            try await database.transaction { db in try await db.raw("PRAGMA busy_timeout = 50").run() }
+            let other = try await Database.open(location: database.location, poolSize: 1, logger: Logger(label: "other"))
+            let (held, holds) = AsyncStream<Void>.makeStream()
+            let holding = Task {
+                try await other.transaction { db in
+                    try await db.raw("CREATE TABLE lock_probe (id INTEGER)").run()
+                    holds.yield()
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+            for await _ in held { break }
+            var failure: (any Error)?
+            do { try await database.transaction { db in try await db.raw("CREATE TABLE blocked_probe (id INTEGER)").run() } } catch {
+                failure = error
+            }
+            try await holding.value
+            await other.close()
+            try await database.transaction { db in try await db.raw("PRAGMA busy_timeout = 10000").run() }
+            let error = try #require(failure, "the write waited for the other connection's lock")
+            #expect(Database.isBusy(error), "\(error)")
+            #expect(ProblemMapper.problem(for: error, locale: .en, requestID: "req-4").0.status == 503)
         }
     }
 
