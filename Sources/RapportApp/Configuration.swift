@@ -17,8 +17,9 @@ public struct Configuration: Sendable {
     /// Database connections. `RAPPORT_DB_POOL_SIZE`, default 4.
     public var poolSize: Int = 4
     /// Seconds a request waits for a free PostgreSQL connection before it is answered 503 (busy, nothing
-    /// written; the client may send it again). `RAPPORT_DB_POOL_TIMEOUT` (1…600), default 10.
-    public var poolTimeoutSeconds: Int = 10
+    /// written; the client may send it again). `RAPPORT_DB_POOL_TIMEOUT` (1…600), default
+    /// ``Database/defaultPoolTimeoutSeconds``.
+    public var poolTimeoutSeconds: Int = Database.defaultPoolTimeoutSeconds
     /// How much of the SQLite file is read through a memory map, in MB. `RAPPORT_SQLITE_MMAP_MB` (0…65536),
     /// default 1024; `rapport import` defaults to 0 (its pages would count as the process's memory).
     public var sqliteMemoryMapMB: Int = 1024
@@ -56,7 +57,10 @@ public struct Configuration: Sendable {
         ("RAPPORT_DATABASE_URL", "postgres://user:password@host:5432/db selects PostgreSQL (default: embedded SQLite)"),
         ("RAPPORT_DATA_DIR", "folder of the SQLite database and uploaded documents (default ./rapport-data)"),
         ("RAPPORT_DB_POOL_SIZE", "database connections (default 4)"),
-        ("RAPPORT_DB_POOL_TIMEOUT", "seconds a request waits for a PostgreSQL connection before a 503 (1–600, default 10)"),
+        (
+            "RAPPORT_DB_POOL_TIMEOUT",
+            "seconds a request waits for a PostgreSQL connection before a 503 (1–600, default \(Database.defaultPoolTimeoutSeconds))"
+        ),
         ("RAPPORT_LOG_LEVEL", "trace|debug|info|notice|warning|error|critical (default info)"),
         ("RAPPORT_SECURE_COOKIES", "true to mark session cookies Secure (default false)"),
         ("RAPPORT_TRASH_RETENTION_DAYS", "days before the trash is purged (default 30)"),

@@ -81,14 +81,19 @@ public final class Database: Sendable {
         case postgres(PostgresBackend)
     }
 
+    /// How long a request waits for a free PostgreSQL connection unless configured otherwise, in seconds.
+    public static let defaultPoolTimeoutSeconds = 10
+
     /// Opens the database.
     /// - Parameters:
     ///   - location: where it is.
     ///   - poolSize: connections for reads (SQLite) or in total per event loop (PostgreSQL).
+    ///   - poolTimeoutSeconds: how long a request waits for a free PostgreSQL connection before it fails as busy.
     ///   - memoryMapMB: how much of an SQLite file to read through a memory map (PostgreSQL ignores it).
     ///   - logger: for connection-level debug logs.
     public static func open(
-        location: DatabaseLocation, poolSize: Int, poolTimeoutSeconds: Int = 10, memoryMapMB: Int = 1024, logger: Logger
+        location: DatabaseLocation, poolSize: Int, poolTimeoutSeconds: Int = defaultPoolTimeoutSeconds, memoryMapMB: Int = 1024,
+        logger: Logger
     ) async throws -> Database {
         switch location {
         case .sqliteFile(let path):
