@@ -312,7 +312,9 @@ struct ExportCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            try await database.withStore { store in
+            // No memory map: the export reads the whole file once, and mapped pages would count as its memory (the
+            // same speed here, 145 MB instead of 573 MB for 100,000 contacts).
+            try await database.withStore(defaults: ["RAPPORT_SQLITE_MMAP_MB": "0"]) { store in
                 let manifest = try await store.archive.export(workspace: Workspace.ID(workspace), to: URL(fileURLWithPath: out))
                 let rows = manifest.tables.reduce(0) { $0 + $1.rows }
                 print(
