@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -24,19 +23,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import add_binary_options, release_binary, run, write_block  # noqa: E402
-
-
-def timed(cmd, env):
-    """Runs `cmd` under /usr/bin/time -v: (wall seconds, peak RSS in MB)."""
-    started = time.time()
-    done = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, capture_output=True, text=True)
-    elapsed = time.time() - started
-    if done.returncode != 0:
-        print(done.stdout, done.stderr, file=sys.stderr)
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    return elapsed, peak_kb / 1024
+from bench import add_binary_options, release_binary, run, timed, write_block  # noqa: E402
 
 
 def entries(path):
@@ -67,9 +54,9 @@ def main():
             env=env, stdout=subprocess.DEVNULL)
         with sqlite3.connect(os.path.join(source, "rapport.sqlite")) as db:
             workspace = db.execute("SELECT id FROM workspaces").fetchone()[0]
-        export = timed([binary, "export", "--workspace", workspace, "--out", first], env)
-        restore = timed([binary, "import", "--archive", first], dict(env, RAPPORT_DATA_DIR=target))
-        again = timed([binary, "export", "--workspace", workspace, "--out", second], dict(env, RAPPORT_DATA_DIR=target))
+        export = timed([binary, "export", "--workspace", workspace, "--out", first], env)[:2]
+        restore = timed([binary, "import", "--archive", first], dict(env, RAPPORT_DATA_DIR=target))[:2]
+        again = timed([binary, "export", "--workspace", workspace, "--out", second], dict(env, RAPPORT_DATA_DIR=target))[:2]
         before, after = entries(first), entries(second)
         if before != after:
             differing = sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))

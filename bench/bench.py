@@ -32,6 +32,18 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def timed(cmd, env):
+    """Runs `cmd` under /usr/bin/time -v and exits if it fails: (wall seconds, peak RSS in MB, its stdout)."""
+    started = time.time()
+    done = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, capture_output=True, text=True)
+    elapsed = time.time() - started
+    if done.returncode != 0:
+        print(done.stdout, done.stderr, file=sys.stderr)
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+    return elapsed, peak_kb / 1024, done.stdout
+
+
 def add_binary_options(parser):
     """The options every benchmark shares: which release binary to run, and whether to update the docs."""
     parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
