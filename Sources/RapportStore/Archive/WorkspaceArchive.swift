@@ -396,28 +396,19 @@ public struct WorkspaceArchive: Sendable {
                     rows.removeAll(keepingCapacity: true)
                 }
                 func add(_ line: ArraySlice<UInt8>) async throws {
-                    guard !line.isEmpty else { return }
                     count += 1
                     rows.append(try Self.row(line, of: table, number: count, decoder: decoder))
                     if rows.count == 1_000 { try await flush() }
                 }
-                // The line a piece ends in the middle of, completed by the next piece.
-                var cut: [UInt8] = []
+                var lines = LineJoiner()
                 do {
                     try await reader.forEachPiece(of: entry, limit: limit, pieceSize: pieceSize) { piece in
-                        var lines = piece.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)[...]
-                        let last = lines.removeLast()
-                        if let first = lines.popFirst() {
-                            try await add(cut.isEmpty ? first : (cut + first)[...])
-                            cut.removeAll(keepingCapacity: true)
-                        }
-                        for line in lines { try await add(line) }
-                        cut += last
+                        for line in lines.lines(in: piece) { try await add(line) }
                     }
                 } catch let error as ZipError {
                     throw Failure.malformed("\(path): \(error)")
                 }
-                try await add(cut[...])
+                if let last = lines.finish() { try await add(last) }
                 try await flush()
                 guard count == table.rows else {
                     throw Failure.malformed("\(table.name) has \(count) rows, the manifest says \(table.rows)")
