@@ -174,6 +174,29 @@ import Testing
         }
     }
 
+    /// The export holds a page of rows, not a table: three contacts read two at a time come as two pages.
+    @Test func anExportReadsATableAPageAtATime() async throws {
+        try await TestApp.with { app, _ in
+            let crew = try await Crew.make(app.store)
+            for name in ["Иванов", "Петров", "Сидоров"] {
+                var input = ContactInput()
+                input.lastName = .set(name)
+                _ = try await app.store.contacts.create(input, by: crew.actor("owner"))
+            }
+            let archive = WorkspaceArchive(context: app.store.archive.context, files: app.store.archive.files, pageSize: 2, pieceSize: 1)
+            let spec = try #require(WorkspaceArchive.tables.first { $0.name == "contacts" })
+            let pages = try await app.store.database.snapshot { db in
+                var pages: [[String]] = []
+                try await archive.forEachPage(db, spec, columns: try await archive.columns(db, "contacts"), workspace: crew.workspace.id) {
+                    pages.append(try $0.map { try $0.string("last_name") })
+                }
+                return pages
+            }
+            #expect(pages.map(\.count) == [2, 1])
+            #expect(Set(pages.joined()) == ["Иванов", "Петров", "Сидоров"], "every row once")
+        }
+    }
+
     @Test func anExportReadsEveryTableAsOfOneMoment() async throws {
         try await TestApp.with { app, _ in
             let crew = try await Crew.make(app.store)

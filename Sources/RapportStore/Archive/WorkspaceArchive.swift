@@ -268,7 +268,7 @@ public struct WorkspaceArchive: Sendable {
 
     /// A table's rows of the workspace in key order (text by its bytes), passed to `body` a page at a time, so
     /// that memory holds one page and not the largest table; `db` is in a transaction.
-    private func forEachPage(
+    func forEachPage(
         _ db: any SQLDatabase, _ spec: TableSpec, columns: [ArchiveManifest.Column], workspace: Workspace.ID,
         _ body: ([any SQLRow]) async throws -> Void
     ) async throws {
