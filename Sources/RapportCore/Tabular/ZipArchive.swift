@@ -516,8 +516,9 @@ public struct ZipReader: Sendable {
             return
         }
         var checksum = CRC32()
-        for start in stride(from: range.lowerBound, to: range.upperBound, by: max(1, pieceSize)) {
-            let piece = try Self.slice(source, start..<min(start + max(1, pieceSize), range.upperBound))
+        let step = max(1, pieceSize)
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: step) {
+            let piece = try Self.slice(source, start..<min(start + step, range.upperBound))
             checksum.update(piece)
             try await body(piece)
         }

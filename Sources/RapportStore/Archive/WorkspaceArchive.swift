@@ -217,7 +217,7 @@ public struct WorkspaceArchive: Sendable {
         }
         // Every table is read in one read-only transaction: the archive is the workspace at one moment, also
         // while people work in it.
-        var (zip, tables, storedFiles) = try await context.database.snapshot { db in
+        let (tablesWritten, tables, storedFiles) = try await context.database.snapshot { db in
             var zip = ZipWriter()
             var tables: [ArchiveManifest.Table] = []
             var storedFiles: [String: ArchiveManifest.File] = [:]
@@ -250,6 +250,7 @@ public struct WorkspaceArchive: Sendable {
             }
             return (zip, tables, storedFiles)
         }
+        var zip = tablesWritten
         let fileList = storedFiles.values.sorted { $0.key < $1.key }
         for file in fileList {
             try handle.write(
