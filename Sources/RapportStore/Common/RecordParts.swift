@@ -13,27 +13,46 @@ enum ChannelRows {
     }
 
     /// Adds the phones and e-mails of new records (none stored yet), a statement per table for all of them.
+    /// - Parameter prepared: the records' rows made ahead with ``sqliteRows(workspace:kind:id:phones:emails:)``.
     static func insert(
-        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ records: [(id: String, phones: [Phone], emails: [Email])]
+        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ records: [(id: String, phones: [Phone], emails: [Email])],
+        prepared: (phones: [String], emails: [String])? = nil
     ) async throws {
         let phones = records.flatMap { record in record.phones.enumerated().map { (record.id, $0, $1) } }
-        try await insertRows(
-            db, into: "phones", columns: ["workspace_id", "record_kind", "record_id", "position", "raw", "e164", "kind"], phones
-        ) { id, position, phone in
-            [
-                .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(position), .string(phone.number.raw),
-                .text(phone.number.e164), .string(phone.kind.rawValue),
-            ]
+        try await insertRows(db, into: "phones", columns: phoneColumns, phones, prepared: prepared?.phones) {
+            phoneCells(workspace: workspace, kind: kind, id: $0, position: $1, $2)
         }
         let emails = records.flatMap { record in record.emails.enumerated().map { (record.id, $0, $1) } }
-        try await insertRows(
-            db, into: "emails", columns: ["workspace_id", "record_kind", "record_id", "position", "address", "kind"], emails
-        ) { id, position, email in
-            [
-                .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(position), .string(email.address),
-                .string(email.kind.rawValue),
-            ]
+        try await insertRows(db, into: "emails", columns: emailColumns, emails, prepared: prepared?.emails) {
+            emailCells(workspace: workspace, kind: kind, id: $0, position: $1, $2)
         }
+    }
+
+    /// A record's rows of both tables for SQLite's bulk insert (``sqliteRow(_:)``), made ahead.
+    static func sqliteRows(workspace: Workspace.ID, kind: RecordKind, id: String, phones: [Phone], emails: [Email])
+        -> (phones: [String], emails: [String])
+    {
+        (
+            phones.enumerated().map { sqliteRow(phoneCells(workspace: workspace, kind: kind, id: id, position: $0, $1)) },
+            emails.enumerated().map { sqliteRow(emailCells(workspace: workspace, kind: kind, id: id, position: $0, $1)) }
+        )
+    }
+
+    static let phoneColumns = ["workspace_id", "record_kind", "record_id", "position", "raw", "e164", "kind"]
+    static let emailColumns = ["workspace_id", "record_kind", "record_id", "position", "address", "kind"]
+
+    static func phoneCells(workspace: Workspace.ID, kind: RecordKind, id: String, position: Int, _ phone: Phone) -> [JSONValue] {
+        [
+            .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(Int64(position)), .string(phone.number.raw),
+            .text(phone.number.e164), .string(phone.kind.rawValue),
+        ]
+    }
+
+    static func emailCells(workspace: Workspace.ID, kind: RecordKind, id: String, position: Int, _ email: Email) -> [JSONValue] {
+        [
+            .string(workspace.rawValue), .string(kind.rawValue), .string(id), .number(Int64(position)), .string(email.address),
+            .string(email.kind.rawValue),
+        ]
     }
 }
 
@@ -160,23 +179,34 @@ enum AuditRows {
 
     /// Appends entries of one actor at one time, a statement for all of them (an import batch), each with its
     /// webhook events.
-    /// - Parameter texts: the entries' changes as JSON (``jsonText(_:)-([FieldChange])``) when the caller wrote them ahead.
+    /// - Parameters:
+    ///   - texts: the entries' changes as JSON (``jsonText(_:)-([FieldChange])``) when the caller wrote them ahead.
+    ///   - prepared: for SQLite, the entries' rows made ahead with ``cells(id:workspace:at:actor:record:action:changes:)``
+    ///     and ``sqliteRow(_:)`` (an import's, with their own ids and time).
     static func append(
         _ db: any SQLDatabase, context: StoreContext, workspace: Workspace.ID, actor: User.ID?,
-        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])], texts: [String]? = nil
+        _ entries: [(record: RecordRef, action: AuditAction, changes: [FieldChange])], texts: [String]? = nil,
+        prepared: [String]? = nil
     ) async throws {
-        let at = context.effects.now().millis
+        let at = context.effects.now()
         let texts = texts ?? entries.map { jsonText($0.changes) }
-        try await insertRows(
-            db, into: "audit_log", columns: ["id", "workspace_id", "at", "actor_id", "record_kind", "record_id", "action", "changes"],
-            Array(zip(entries, texts))
-        ) { entry, text in
-            [
-                .string(context.effects.newID()), .string(workspace.rawValue), .int(at), .text(actor?.rawValue),
-                .string(entry.record.kind.rawValue), .string(entry.record.id), .string(entry.action.rawValue), .string(text),
-            ]
+        try await insertRows(db, into: "audit_log", columns: columns, Array(zip(entries, texts)), prepared: prepared) { entry, text in
+            cells(
+                id: context.effects.newID(), workspace: workspace, at: at, actor: actor, record: entry.record, action: entry.action,
+                changes: text)
         }
         try await WebhookOutbox.record(db, context: context, workspace: workspace, entries)
+    }
+
+    static let columns = ["id", "workspace_id", "at", "actor_id", "record_kind", "record_id", "action", "changes"]
+
+    static func cells(
+        id: String, workspace: Workspace.ID, at: Date, actor: User.ID?, record: RecordRef, action: AuditAction, changes: String
+    ) -> [JSONValue] {
+        [
+            .string(id), .string(workspace.rawValue), .int(at.millis), .text(actor?.rawValue), .string(record.kind.rawValue),
+            .string(record.id), .string(action.rawValue), .string(changes),
+        ]
     }
 
     static func decode(_ row: any SQLRow) throws -> AuditEntry {
@@ -197,15 +227,19 @@ enum SearchRows {
     }
 
     /// Indexes (or re-indexes) records' documents, one statement for all of them.
-    static func index(_ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ documents: [(id: String, body: String)])
-        async throws
-    {
+    /// - Parameter prepared: for SQLite, the documents' rows made ahead with ``cells(workspace:kind:id:body:)``.
+    static func index(
+        _ db: any SQLDatabase, workspace: Workspace.ID, kind: RecordKind, _ documents: [(id: String, body: String)],
+        prepared: [String]? = nil
+    ) async throws {
         try await insertRows(
             db, into: "search_docs", columns: ["workspace_id", "record_kind", "record_id", "body"], documents,
-            tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body"
-        ) { id, body in
-            [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(body)]
-        }
+            tail: " ON CONFLICT (record_id) DO UPDATE SET body = excluded.body", prepared: prepared
+        ) { id, body in cells(workspace: workspace, kind: kind, id: id, body: body) }
+    }
+
+    static func cells(workspace: Workspace.ID, kind: RecordKind, id: String, body: String) -> [JSONValue] {
+        [.string(workspace.rawValue), .string(kind.rawValue), .string(id), .string(body)]
     }
 
     static func matches(

@@ -195,27 +195,30 @@ public struct ContactRepository: Sendable {
     }
 
     /// Writes new contacts' rows, as few statements as the engines allow.
-    static func insert(_ db: any SQLDatabase, _ contacts: [Contact]) async throws {
-        try await insertRows(
-            db, into: "contacts",
-            columns: [
-                "id", "workspace_id", "last_name", "first_name", "middle_name", "sort_name", "position", "city", "city_key",
-                "address", "birthday", "source", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "referrer",
-                "landing_page", "owner_id", "readiness", "lifecycle", "email_consent", "email_consent_at", "sms_consent", "sms_consent_at",
-                "custom_fields", "created_at", "updated_at", "created_by", "version", "deleted_at", "merged_into",
-            ], contacts
-        ) { c in
-            [
-                .string(c.id.rawValue), .string(c.workspaceID.rawValue), .text(c.lastName), .text(c.firstName), .text(c.middleName),
-                .string(Self.sortName(c)), .text(c.position), .text(c.city), .text(c.city.map(SearchText.fold)), .text(c.address),
-                .text(c.birthday?.description), .text(c.source.source), .text(c.source.utmSource), .text(c.source.utmMedium),
-                .text(c.source.utmCampaign), .text(c.source.utmContent), .text(c.source.utmTerm), .text(c.source.referrer),
-                .text(c.source.landingPage), .text(c.ownerID?.rawValue), .text(c.readiness?.rawValue), .string(c.lifecycle.rawValue),
-                .flag(c.emailConsent?.granted), .number(c.emailConsent?.at.millis), .flag(c.smsConsent?.granted),
-                .number(c.smsConsent?.at.millis), .string(jsonText(c.customFields)), .int(c.createdAt.millis), .int(c.updatedAt.millis),
-                .text(c.createdBy?.rawValue), .int(c.version), .number(c.deletedAt?.millis), .text(c.mergedInto?.rawValue),
-            ]
-        }
+    /// - Parameter prepared: for SQLite, the rows made ahead (``Derived``).
+    static func insert(_ db: any SQLDatabase, _ contacts: [Contact], prepared: [String]? = nil) async throws {
+        try await insertRows(db, into: "contacts", columns: columns, contacts, prepared: prepared, cells: cells)
+    }
+
+    static let columns = [
+        "id", "workspace_id", "last_name", "first_name", "middle_name", "sort_name", "position", "city", "city_key",
+        "address", "birthday", "source", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "referrer",
+        "landing_page", "owner_id", "readiness", "lifecycle", "email_consent", "email_consent_at", "sms_consent", "sms_consent_at",
+        "custom_fields", "created_at", "updated_at", "created_by", "version", "deleted_at", "merged_into",
+    ]
+
+    /// A contact's row, cell by cell in the order of ``columns``.
+    static func cells(_ c: Contact) -> [JSONValue] {
+        [
+            .string(c.id.rawValue), .string(c.workspaceID.rawValue), .text(c.lastName), .text(c.firstName), .text(c.middleName),
+            .string(Self.sortName(c)), .text(c.position), .text(c.city), .text(c.city.map(SearchText.fold)), .text(c.address),
+            .text(c.birthday?.description), .text(c.source.source), .text(c.source.utmSource), .text(c.source.utmMedium),
+            .text(c.source.utmCampaign), .text(c.source.utmContent), .text(c.source.utmTerm), .text(c.source.referrer),
+            .text(c.source.landingPage), .text(c.ownerID?.rawValue), .text(c.readiness?.rawValue), .string(c.lifecycle.rawValue),
+            .flag(c.emailConsent?.granted), .number(c.emailConsent?.at.millis), .flag(c.smsConsent?.granted),
+            .number(c.smsConsent?.at.millis), .string(jsonText(c.customFields)), .int(c.createdAt.millis), .int(c.updatedAt.millis),
+            .text(c.createdBy?.rawValue), .int(c.version), .number(c.deletedAt?.millis), .text(c.mergedInto?.rawValue),
+        ]
     }
 
     /// Creates contacts already checked (``checkReferences(_:actor:operation:ownership:ownerIssues:companies:)``)
@@ -224,30 +227,60 @@ public struct ContactRepository: Sendable {
     func insert(_ db: any SQLDatabase, _ contacts: [Contact], by actor: Actor, derived: [Derived]? = nil) async throws {
         guard !contacts.isEmpty else { return }
         let workspace = actor.workspaceID
-        let derived = derived ?? contacts.map(Derived.init)
-        try await Self.insert(db, contacts)
-        try await ChannelRows.insert(db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.phones, $0.emails) })
+        let derived = derived ?? contacts.map { Derived($0) }
+        // Rows made ahead are used whole or not at all.
+        let rows = derived.compactMap(\.rows)
+        let prepared = rows.count == contacts.count ? rows : nil
+        try await Self.insert(db, contacts, prepared: prepared?.map(\.contact))
+        try await ChannelRows.insert(
+            db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.phones, $0.emails) },
+            prepared: prepared.map { ($0.flatMap(\.phones), $0.flatMap(\.emails)) })
         try await TagRows.link(db, context: context, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.tags) })
         try await Self.linkCompanies(db, contacts)
         try await SearchRows.index(
-            db, workspace: workspace, kind: .contact, zip(contacts, derived).map { ($0.id.rawValue, $1.document) })
+            db, workspace: workspace, kind: .contact, zip(contacts, derived).map { ($0.id.rawValue, $1.document) },
+            prepared: prepared?.map(\.search))
         try await AuditRows.append(
             db, context: context, workspace: workspace, actor: actor.userID,
             zip(contacts, derived).map { (RecordRef(kind: .contact, id: $0.id.rawValue), .create, $1.changes) },
-            texts: derived.map(\.changesText))
+            texts: derived.map(\.changesText), prepared: prepared?.map(\.audit))
     }
 
     /// What a new contact's rows hold besides its own columns: its search document and its audit entry's changes
-    /// (also as the JSON stored).
+    /// (also as the JSON stored); and, made ahead for SQLite, every row the contact adds but its tags and company links.
     struct Derived: Sendable {
         var document: String
         var changes: [FieldChange]
         var changesText: String
+        var rows: Rows?
 
-        init(_ contact: Contact) {
+        /// The rows of a new contact as SQLite's bulk insert takes them (``sqliteRow(_:)``).
+        struct Rows: Sendable {
+            var contact: String
+            var phones: [String]
+            var emails: [String]
+            var search: String
+            var audit: String
+        }
+
+        /// - Parameter auditID: with it, the rows are made too, the audit entry's with this id and the contact's
+        ///   creation time (an import makes them while the batch before is written).
+        init(_ contact: Contact, auditID: String? = nil) {
             document = ContactRepository.searchDocument(contact)
             changes = AuditDiff.creation(contact.auditSnapshot)
             changesText = jsonText(changes)
+            guard let auditID else { return }
+            let workspace = contact.workspaceID
+            let id = contact.id.rawValue
+            let channels = ChannelRows.sqliteRows(
+                workspace: workspace, kind: .contact, id: id, phones: contact.phones, emails: contact.emails)
+            rows = Rows(
+                contact: sqliteRow(ContactRepository.cells(contact)), phones: channels.phones, emails: channels.emails,
+                search: sqliteRow(SearchRows.cells(workspace: workspace, kind: .contact, id: id, body: document)),
+                audit: sqliteRow(
+                    AuditRows.cells(
+                        id: auditID, workspace: workspace, at: contact.createdAt, actor: contact.createdBy,
+                        record: RecordRef(kind: .contact, id: id), action: .create, changes: changesText)))
         }
     }
 
@@ -447,7 +480,7 @@ extension ContactRepository {
             """
             SELECT x.\(unsafeRaw: column) AS k, x.record_id AS id FROM \(unsafeRaw: table) x
             WHERE x.workspace_id = \(bind: workspace.rawValue) AND x.record_kind = 'contact'
-                AND x.\(unsafeRaw: column) IN \(inList(Array(Set(values))))
+                AND x.\(unsafeRaw: column) IN \(inList(db, Array(Set(values))))
             """ + liveness
         ).all()
         // The smallest id is picked here: `ORDER BY x.record_id` led SQLite to walk the whole part table in

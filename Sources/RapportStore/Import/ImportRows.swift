@@ -163,6 +163,8 @@ struct ImportRows: Sendable {
             return Result(outcome: "created", recordID: contact.id.rawValue, issues: notes)
         }
         // Each row read, and as the new contact it would be (with its company linked), before the transaction.
+        // On SQLite the new contacts' rows are made here too, off the writer (see ``ContactRepository/Derived``).
+        let sqlite = context.dialect == .sqlite
         let prepare: @Sendable (RecordContext, [(row: Int, record: [String])]) async throws -> PreparedContacts = { rules, rows in
             let customColumns = ImportColumns.customFields(header, definitions: rules.customFields, taken: taken)
             var parsed = rows.map { read(customColumns, $0.record, $0.row) }
@@ -175,7 +177,8 @@ struct ImportRows: Sendable {
                 do {
                     let contact = try blank.applying(linked.input, context: rules)
                     parsed[index].takeKeys(from: contact)
-                    made.append(.success(PreparedContacts.New(contact: contact, notes: notes, derived: dryRun ? nil : .init(contact))))
+                    let derived = dryRun ? nil : ContactRepository.Derived(contact, auditID: sqlite ? context.effects.newID() : nil)
+                    made.append(.success(PreparedContacts.New(contact: contact, notes: notes, derived: derived)))
                 } catch let error as ValidationError {
                     parsed[index].findKeys(region: rules.phoneRegion)
                     made.append(.failure(error))
