@@ -52,11 +52,17 @@ import Testing
         }
     }
 
-    @Test func rowsMadeAheadAreStoredAsTheSameRowsBuiltOnTheWriter() async throws {
+    /// On SQLite rows made ahead are what is stored, not the cells (which here say otherwise); PostgreSQL binds
+    /// the cells and has no rows made ahead.
+    @Test(.enabled(if: TestApp.postgresURL == nil)) func rowsMadeAheadAreWhatSQLiteStores() async throws {
         try await TestApp.with { app, _ in
             try await app.store.database.transaction { db in
                 try await create(db)
-                try await insertRows(db, into: "bulk_probe", columns: Self.columns, Self.rows, prepared: Self.rows.map(sqliteRow)) { $0 }
+                try await insertRows(db, into: "bulk_probe", columns: Self.columns, Self.rows, prepared: Self.rows.map(sqliteRow)) {
+                    var cells = $0
+                    cells[1] = .string("built on the writer")
+                    return cells
+                }
             }
             #expect(try await stored(app) == Self.expected)
         }
