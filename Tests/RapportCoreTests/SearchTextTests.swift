@@ -18,6 +18,31 @@ struct SearchTextTests {
         #expect(SearchText.fold(text) == folded)
     }
 
+    @Test("Folding byte by byte gives what folding scalar by scalar gives, and leaves other text to it")
+    func byteFoldAgreesWithScalarFold() {
+        // Every scalar the byte path reads, its neighbours on both sides, white space and the first scalars it
+        // refuses; texts drawn from them at random.
+        let alphabet: [Unicode.Scalar] =
+            (0...0x80).compactMap(Unicode.Scalar.init) + (0x3FF...0x461).compactMap(Unicode.Scalar.init)
+            + ["\u{A0}", "\u{301}", "\u{4E2D}", "👍"]
+        var random = SeededRandom(seed: 7)
+        var refused = 0
+        for _ in 0..<20_000 {
+            let length = Int(random.next() % 12)
+            let text = String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+            let bytewise = SearchText.foldASCIIOrCyrillic(text)
+            if let bytewise {
+                #expect(bytewise == SearchText.foldScalars(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            } else {
+                refused += 1
+                #expect(text.unicodeScalars.contains { $0.value >= 0x80 && !(0x400...0x45F).contains($0.value) })
+            }
+            #expect(SearchText.fold(text) == SearchText.foldScalars(text))
+        }
+        // Both paths were taken.
+        #expect(refused > 1_000 && refused < 19_000)
+    }
+
     @Test("Lower case scalar by scalar is what String.lowercased() gives, for every scalar")
     func lowerCaseAgreesWithTheStandardLibrary() {
         let scalars = (0...0x10FFFF).compactMap(Unicode.Scalar.init)

@@ -39,30 +39,38 @@ public enum UUIDv7 {
     ///   - unixMilliseconds: the creation time.
     ///   - random: the source of the 74 random bits.
     public static func make(unixMilliseconds: Int64, using random: inout some RandomNumberGenerator) -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
         let millis = UInt64(max(0, unixMilliseconds))
-        for index in 0..<6 {
-            bytes[index] = UInt8((millis >> (8 * (5 - index))) & 0xFF)
-        }
         // Two draws for the ten random bytes (a draw per byte meant ten system calls per id).
         let (high, low) = (random.next(), random.next())
-        for index in 6..<16 {
-            bytes[index] = UInt8(truncatingIfNeeded: index < 8 ? high >> (8 * (index - 6)) : low >> (8 * (index - 8)))
+        // Bytes 0–5 the time, 6–7 and 8–15 random, with the version and variant bits set.
+        func byte(_ index: Int) -> UInt8 {
+            switch index {
+            case 0..<6: UInt8(truncatingIfNeeded: millis >> (8 * (5 - index)))
+            case 6: UInt8(truncatingIfNeeded: high) & 0x0F | 0x70  // version 7
+            case 7: UInt8(truncatingIfNeeded: high >> 8)
+            case 8: UInt8(truncatingIfNeeded: low) & 0x3F | 0x80  // RFC 4122 variant
+            default: UInt8(truncatingIfNeeded: low >> (8 * (index - 8)))
+            }
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-        // Written out byte by byte: formatting each byte with `String(format:)` made an id cost microseconds,
-        // and an import of a million contacts makes two million ids.
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        // Written straight into the string: formatting each byte with `String(format:)` made an id cost
+        // microseconds, and an import of a million contacts makes two million ids.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var at = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                let value = byte(index)
+                text[at] = hexDigit(value >> 4)
+                text[at + 1] = hexDigit(value & 0x0F)
+                at += 2
+            }
+            return at
         }
-        return String(decoding: text, as: UTF8.self)
     }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 
     /// Whether a string has the shape of a UUID (any version), so malformed path ids get a 404, not a query.
     public static func isWellFormed(_ text: String) -> Bool {

@@ -137,25 +137,40 @@ extension JSONValue {
     /// else as is. The one escaper: the API's response writer uses it too.
     public static func write(string: String, to bytes: inout [UInt8]) {
         bytes.append(34)
-        // Most strings need no escape: copied whole.
-        if !string.utf8.contains(where: { $0 < 32 || $0 == 34 || $0 == 92 }) {
-            bytes += string.utf8
-            bytes.append(34)
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case 34: bytes += [92, 34]
-            case 92: bytes += [92, 92]
-            case 10: bytes += [92, 110]
-            case 13: bytes += [92, 114]
-            case 9: bytes += [92, 116]
-            case 8: bytes += [92, 98]
-            case 12: bytes += [92, 102]
-            case 0..<32: bytes += [92, 117, 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]]
-            default: bytes.append(byte)
-            }
-        }
+        // Read from the string's UTF-8 storage, with the runs between escapes copied whole: byte by byte through
+        // the view's indices, this was a twentieth of an import's CPU (each audit entry's changes are a JSON
+        // text in a JSON row, every quote of them escaped).
+        let written: Void? = string.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &bytes) }
+        if written == nil { Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &bytes) } }
         bytes.append(34)
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        var run = 0
+        for (index, byte) in utf8.enumerated() where byte < 32 || byte == 34 || byte == 92 {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+            escape(byte, to: &bytes)
+            run = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+    }
+
+    /// Appends the escape of a quote, a backslash or a control character.
+    private static func escape(_ byte: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(92)
+        switch byte {
+        case 34, 92: bytes.append(byte)
+        case 10: bytes.append(110)
+        case 13: bytes.append(114)
+        case 9: bytes.append(116)
+        case 8: bytes.append(98)
+        case 12: bytes.append(102)
+        default:
+            bytes.append(117)
+            bytes.append(48)
+            bytes.append(48)
+            bytes.append(hexDigits[Int(byte >> 4)])
+            bytes.append(hexDigits[Int(byte & 15)])
+        }
     }
 }

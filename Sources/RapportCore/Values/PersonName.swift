@@ -65,11 +65,15 @@ public struct PersonName: Sendable, Hashable, Codable {
         var key: String
         /// The key's length in scalars (its characters, for the keys of names).
         var length: Int
+        /// Whether it is a known given name (each part of a hyphenated one), asked of every word more than once.
+        var isKnownGivenName: Bool
 
         init(_ text: String) {
             self.text = text
             key = PersonName.key(text)
             length = key.unicodeScalars.count
+            let parts = key.split(separator: "-")
+            isKnownGivenName = !parts.isEmpty && parts.allSatisfy { givenNames.contains(String($0)) }
         }
     }
 
@@ -77,7 +81,7 @@ public struct PersonName: Sendable, Hashable, Codable {
         let words = texts.map(Word.init)
         guard let first = words.first else { return PersonName(lastName: nil, firstName: nil, middleName: nil) }
         if words.count == 1 {
-            return isKnownGivenName(first)
+            return first.isKnownGivenName
                 ? PersonName(lastName: nil, firstName: first.text, middleName: nil)
                 : PersonName(lastName: first.text, firstName: nil, middleName: nil)
         }
@@ -152,6 +156,9 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// The form used for comparisons: lowercased, with ё read as е (people write both), composed (NFC), so
     /// that endings compare scalar by scalar.
     private static func key(_ word: String) -> String {
+        // ASCII and Russian Cyrillic are folded byte by byte (a word has no white space to collapse, and such
+        // text has no combining marks).
+        if let key = SearchText.foldASCIIOrCyrillic(word) { return key }
         // A letter typed as base plus combining mark (й, ё) is composed first, as the endings are written.
         let composed =
             word.unicodeScalars.contains { (0x300..<0x370).contains($0.value) } ? word.precomposedStringWithCanonicalMapping : word
@@ -173,33 +180,30 @@ public struct PersonName: Sendable, Hashable, Codable {
         word.contains { $0.isLetter } && word.allSatisfy { !$0.isLetter || $0.isASCII }
     }
 
-    private static func isKnownGivenName(_ word: Word) -> Bool {
-        let parts = word.key.split(separator: "-")
-        return !parts.isEmpty && parts.allSatisfy { givenNames.contains(String($0)) }
-    }
-
     private static func isGivenLike(_ word: Word) -> Bool {
-        isKnownGivenName(word) || isInitial(word)
+        word.isKnownGivenName || isInitial(word)
     }
 
     private static func isSurnameLike(_ word: Word) -> Bool {
-        guard !isKnownGivenName(word), !isInitial(word) else { return false }
+        guard !word.isKnownGivenName, !isInitial(word) else { return false }
         return word.key.split(separator: "-").contains { hasEnding($0, $0.unicodeScalars.count, surnameEndings) }
     }
 
     /// Whether `key` (of `length` scalars) ends with one of `endings` and has a stem of at least two letters
     /// before it, so short words ("Ли", "Ян") are not mistaken for endings alone. Keys and endings are
     /// composed, so they compare byte by byte; Unicode-aware `hasSuffix` was most of splitting a name.
-    private static func hasEnding(_ key: some StringProtocol, _ length: Int, _ endings: [(ending: String, count: Int)]) -> Bool {
-        let bytes = key.utf8
-        return endings.contains { length >= $0.count + 2 && bytes.reversed().starts(with: $0.ending.utf8.reversed()) }
+    private static func hasEnding(_ key: some StringProtocol, _ length: Int, _ endings: [(ending: [UInt8], count: Int)]) -> Bool {
+        let bytes = Array(key.utf8)
+        return endings.contains {
+            length >= $0.count + 2 && bytes.count >= $0.ending.count && bytes.suffix($0.ending.count) == $0.ending[...]
+        }
     }
 
-    /// Endings (composed) with their lengths in scalars.
-    private static func counted(_ endings: [String]) -> [(ending: String, count: Int)] {
+    /// Endings (composed, as UTF-8) with their lengths in scalars.
+    private static func counted(_ endings: [String]) -> [(ending: [UInt8], count: Int)] {
         endings.map { ending in
             let composed = ending.precomposedStringWithCanonicalMapping
-            return (composed, composed.unicodeScalars.count)
+            return (Array(composed.utf8), composed.unicodeScalars.count)
         }
     }
 

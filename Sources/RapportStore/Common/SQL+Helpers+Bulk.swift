@@ -51,7 +51,8 @@ func sqliteRows<Row>(_ rows: some Collection<Row>, cells: (Row) -> [JSONValue]) 
 /// One row of ``sqliteRows(_:cells:)``, made ahead: its cells as a JSON array.
 func sqliteRow(_ cells: [JSONValue]) -> String {
     var json: [UInt8] = []
-    json.reserveCapacity(256)
+    // Room for a contact's row or an audit entry's (its changes escaped) without growing.
+    json.reserveCapacity(1024)
     appendSQLiteRow(cells, to: &json)
     return String(decoding: json, as: UTF8.self)
 }
