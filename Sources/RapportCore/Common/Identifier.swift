@@ -62,15 +62,13 @@ public enum UUIDv7 {
                     at += 1
                 }
                 let value = byte(index)
-                text[at] = hexDigit(value >> 4)
-                text[at + 1] = hexDigit(value & 0x0F)
+                text[at] = Hex.digit(value >> 4)
+                text[at + 1] = Hex.digit(value & 0x0F)
                 at += 2
             }
             return at
         }
     }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 48 + value : 87 + value }
 
     /// Whether a string has the shape of a UUID (any version), so malformed path ids get a 404, not a query.
     public static func isWellFormed(_ text: String) -> Bool {

@@ -131,8 +131,6 @@ extension JSONValue {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     /// Appends a JSON string literal (UTF-8): quotes, backslashes and control characters escaped, everything
     /// else as is. The one escaper: the API's response writer uses it too.
     public static func write(string: String, to bytes: inout [UInt8]) {
@@ -169,8 +167,8 @@ extension JSONValue {
             bytes.append(117)
             bytes.append(48)
             bytes.append(48)
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 15)])
+            bytes.append(Hex.digit(byte >> 4))
+            bytes.append(Hex.digit(byte & 15))
         }
     }
 }

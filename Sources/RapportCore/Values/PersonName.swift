@@ -194,9 +194,7 @@ public struct PersonName: Sendable, Hashable, Codable {
     /// composed, so they compare byte by byte; Unicode-aware `hasSuffix` was most of splitting a name.
     private static func hasEnding(_ key: some StringProtocol, _ length: Int, _ endings: [(ending: [UInt8], count: Int)]) -> Bool {
         let bytes = Array(key.utf8)
-        return endings.contains {
-            length >= $0.count + 2 && bytes.count >= $0.ending.count && bytes.suffix($0.ending.count) == $0.ending[...]
-        }
+        return endings.contains { length >= $0.count + 2 && bytes.suffix($0.ending.count).elementsEqual($0.ending) }
     }
 
     /// Endings (composed, as UTF-8) with their lengths in scalars.

@@ -173,10 +173,9 @@ public enum WebhookSignature {
 
     /// Lower-case hex.
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]] }
+        for byte in bytes { out += [Hex.digit(byte >> 4), Hex.digit(byte & 0x0F)] }
         return String(decoding: out, as: UTF8.self)
     }
 
