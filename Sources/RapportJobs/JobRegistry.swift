@@ -40,8 +40,12 @@ public struct JobRegistry: Sendable {
     /// purchase tallies that are missing or in an old time zone, projecting the CLV of contacts without
     /// a projection, win-model training, the trash purge, planner statistics, and pruning finished jobs, each
     /// hourly; and every minute, folding the reports' rollup changes (PostgreSQL).
-    /// - Parameter webhookPost: the HTTP client webhooks are sent with.
-    public static func standard(trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live) -> JobRegistry {
+    /// - Parameters:
+    ///   - webhookPost: the HTTP client webhooks are sent with.
+    ///   - webhookResolver: how a webhook's host is turned into the addresses checked and connected to.
+    public static func standard(
+        trashRetentionDays: Int, webhookPost: @escaping WebhookSender.Post = WebhookSender.live, webhookResolver: HostResolver = .system
+    ) -> JobRegistry {
         var registry = JobRegistry()
         registry.register("rfm.refresh") { context in
             try await context.store.customerMetrics.refreshRFM()
@@ -78,7 +82,7 @@ public struct JobRegistry: Sendable {
             registry.schedule(kind, every: 3600)
         }
         registry.schedule("rollups.fold", every: 60)
-        registry.registerWebhooks(post: webhookPost)
+        registry.registerWebhooks(post: webhookPost, resolver: webhookResolver)
         return registry
     }
 }

@@ -35,6 +35,8 @@ final class WebhookReceiver: Sendable {
             let bytes = try await request.collectBody(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
+            // HTTP/1's Host header arrives as the request's authority.
+            if let authority = request.head.authority { headers["host"] = authority }
             let status: HTTPResponse.Status = self.state.withLock { state in
                 let failing = state.failuresLeft > 0
                 if failing { state.failuresLeft -= 1 }
@@ -259,6 +261,52 @@ final class WebhookReceiver: Sendable {
                 #expect(log.count == 1)
                 #expect(log[0]["status"] == "failed")
                 #expect(log[0]["error"].stringValue?.contains("private") == true)
+            }
+        }
+    }
+
+    @Test func aDeliveryConnectsToTheAddressThatWasCheckedNotToASecondLookup() async throws {
+        let receiver = WebhookReceiver(failures: 0)
+        // The host resolves only through the resolver that checks it (a `.test` name never resolves in DNS),
+        // so a delivery that looked the host up again could not reach the receiver; and a resolver that
+        // answers a private address to a hook not allowed private targets refuses it before any connection.
+        let lookups = Mutex<[String]>([])
+        let resolver = HostResolver { host in
+            lookups.withLock { $0.append(host) }
+            return host == "hooks.rapport.test" ? [IPAddress("127.0.0.1")!] : []
+        }
+        try await TestApp.with { app, api in
+            let crew = try await Crew.make(app.store)
+            let token = crew.token("owner")
+            try await receiver.run { url in
+                let named = url.replacingOccurrences(of: "127.0.0.1", with: "hooks.rapport.test")
+                let hook = try await api.post(
+                    "/api/v1/webhooks", token, ["url": .string(named), "events": ["company.created"], "allowPrivate": true])
+                _ = try await api.post("/api/v1/companies", token, ["name": "ООО Ромашка"])
+                let worker = JobWorker(
+                    store: app.store, registry: JobRegistry.standard(trashRetentionDays: 30, webhookResolver: resolver), name: "test",
+                    logger: Logger(label: "test"))
+                while try await worker.runNext() {}
+                #expect(lookups.withLock { $0 } == ["hooks.rapport.test"], "one lookup, by the check")
+                let received = receiver.received
+                #expect(received.count == 1)
+                #expect(received.first?.headers["host"] == String(named.dropFirst("http://".count).prefix { $0 != "/" }))
+                #expect(received.first?.json["event"] == "company.created")
+                let log = try await api.get("/api/v1/webhooks/\(hook.id)/deliveries", token).data
+                #expect(log.map { $0["status"].stringValue } == ["succeeded"])
+
+                // The same host for a hook without the permission: refused at delivery, nothing sent.
+                try await app.store.database.transaction { db in
+                    try await db.raw("UPDATE webhooks SET allow_private = \(bind: false)").run()
+                }
+                _ = try await api.post("/api/v1/companies", token, ["name": "ООО Лютик"])
+                // Within the same second the dispatch queued on write is the one already run; dispatch now
+                // rather than wait for the next slot.
+                _ = try await app.store.webhooks.dispatch(limit: 200)
+                while try await worker.runNext() {}
+                #expect(receiver.received.count == 1)
+                let after = try await api.get("/api/v1/webhooks/\(hook.id)/deliveries", token).data
+                #expect(after.compactMap { $0["status"].stringValue }.sorted() == ["failed", "succeeded"])
             }
         }
     }

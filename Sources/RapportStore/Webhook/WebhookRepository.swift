@@ -291,15 +291,26 @@ public struct WebhookRepository: Sendable {
         return (delivery, try Self.decode(row), try row.string("secret"))
     }
 
-    /// The addresses a receiver's host resolves to, and whether the webhook may reach them.
-    public func checkDeliveryTarget(_ webhook: Webhook) async -> String? {
-        guard let host = WebhookRules.target(of: webhook.url) else { return "invalid URL" }
+    /// Where a delivery may connect: an address the receiver's host resolves to now, once every address it
+    /// resolves to passed the check; or why it may not be reached.
+    public enum DeliveryTarget: Sendable, Equatable {
+        /// Connect to this address (and nowhere else: a second lookup could answer differently).
+        case address(IPAddress)
+        /// Why the delivery is refused.
+        case refused(String)
+    }
+
+    /// Resolves a receiver's host and checks every address against the webhook's permission. The delivery
+    /// then connects to the address returned, so a host whose answer changes between the check and the
+    /// connection (DNS rebinding) cannot lead it to a private address.
+    public func deliveryTarget(_ webhook: Webhook) async -> DeliveryTarget {
+        guard let host = WebhookRules.target(of: webhook.url) else { return .refused("invalid URL") }
         let addresses = await resolver.resolve(host)
-        if addresses.isEmpty { return "the host did not resolve" }
+        guard let first = addresses.first else { return .refused("the host did not resolve") }
         if !WebhookRules.allows(addresses, allowPrivate: webhook.allowsPrivateTargets) {
-            return "refused: \(host) resolves to a private or loopback address"
+            return .refused("refused: \(host) resolves to a private or loopback address")
         }
-        return nil
+        return .address(first)
     }
 
     /// Records one attempt and the delivery's new state.
