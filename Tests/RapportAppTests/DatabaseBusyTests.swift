@@ -1,5 +1,6 @@
 import AsyncKit
 import Logging
+import NIOCore
 import RapportCore
 import RapportStore
 import Testing
@@ -40,6 +41,38 @@ import Testing
             #expect(errors.count == 1, "PostgreSQL rolls back one of the two")
             #expect(errors.allSatisfy(Database.isBusy), "\(errors)")
             if let error = errors.first { #expect(ProblemMapper.problem(for: error, locale: .en, requestID: "req-3").0.status == 503) }
+        }
+    }
+
+    /// On PostgreSQL a request that finds every connection taken waits `RAPPORT_DB_POOL_TIMEOUT` (1 s here) and is
+    /// then told it is busy, without waiting for the holders (2.5 s). One connection per event loop, and one
+    /// request more than connections.
+    @Test(.enabled(if: TestApp.postgresURL != nil)) func aRequestWaitsThePoolTimeoutOnPostgreSQLThenIsBusy() async throws {
+        let url = try #require(TestApp.postgresURL)
+        var logger = Logger(label: "pool")
+        logger.logLevel = .critical  // AsyncKit logs each timed-out request as an error
+        let database = try await Database.open(location: .postgres(url: url), poolSize: 1, poolTimeoutSeconds: 1, logger: logger)
+        let outcomes = await withTaskGroup(of: (waited: Duration, error: (any Error)?).self) { group in
+            for _ in 0...System.coreCount {
+                group.addTask {
+                    let start = ContinuousClock.now
+                    do {
+                        try await database.transaction { db in try await db.raw("SELECT pg_sleep(2.5)").run() }
+                        return (ContinuousClock.now - start, nil)
+                    } catch {
+                        return (ContinuousClock.now - start, error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        await database.close()
+        let failures = outcomes.compactMap { outcome in outcome.error.map { (outcome.waited, $0) } }
+        #expect(!failures.isEmpty, "a request beyond the connections waited in vain")
+        #expect(failures.count < outcomes.count, "the holders got their connections")
+        for (waited, error) in failures {
+            #expect(Database.isBusy(error), "\(error)")
+            #expect(waited >= .milliseconds(900) && waited < .milliseconds(2400), "waited \(waited): the pool timeout, not the holders")
         }
     }
 
