@@ -228,9 +228,9 @@ public struct ContactRepository: Sendable {
         guard !contacts.isEmpty else { return }
         let workspace = actor.workspaceID
         let derived = derived ?? contacts.map { Derived($0) }
-        // Rows made ahead are used whole or not at all.
+        // Rows made ahead are used whole or not at all, and only when their audit entries name this actor.
         let rows = derived.compactMap(\.rows)
-        let prepared = rows.count == contacts.count ? rows : nil
+        let prepared = rows.count == contacts.count && rows.allSatisfy { $0.actor == actor.userID } ? rows : nil
         try await Self.insert(db, contacts, prepared: prepared?.map(\.contact))
         try await ChannelRows.insert(
             db, workspace: workspace, kind: .contact, contacts.map { ($0.id.rawValue, $0.phones, $0.emails) },
@@ -256,6 +256,8 @@ public struct ContactRepository: Sendable {
 
         /// The rows of a new contact as SQLite's bulk insert takes them (``sqliteRow(_:)``).
         struct Rows: Sendable {
+            /// Who the audit entry says created the contact.
+            var actor: User.ID?
             var contact: String
             var phones: [String]
             var emails: [String]
@@ -263,23 +265,23 @@ public struct ContactRepository: Sendable {
             var audit: String
         }
 
-        /// - Parameter auditID: with it, the rows are made too, the audit entry's with this id and the contact's
-        ///   creation time (an import makes them while the batch before is written).
-        init(_ contact: Contact, auditID: String? = nil) {
+        /// - Parameter rows: with it, the rows are made too, the audit entry's with this id, actor and the
+        ///   contact's creation time (an import makes them while the batch before is written).
+        init(_ contact: Contact, rows made: (actor: User.ID?, auditID: String)? = nil) {
             document = ContactRepository.searchDocument(contact)
             changes = AuditDiff.creation(contact.auditSnapshot)
             changesText = jsonText(changes)
-            guard let auditID else { return }
+            guard let (actor, auditID) = made else { return }
             let workspace = contact.workspaceID
             let id = contact.id.rawValue
             let channels = ChannelRows.sqliteRows(
                 workspace: workspace, kind: .contact, id: id, phones: contact.phones, emails: contact.emails)
             rows = Rows(
-                contact: sqliteRow(ContactRepository.cells(contact)), phones: channels.phones, emails: channels.emails,
+                actor: actor, contact: sqliteRow(ContactRepository.cells(contact)), phones: channels.phones, emails: channels.emails,
                 search: sqliteRow(SearchRows.cells(workspace: workspace, kind: .contact, id: id, body: document)),
                 audit: sqliteRow(
                     AuditRows.cells(
-                        id: auditID, workspace: workspace, at: contact.createdAt, actor: contact.createdBy,
+                        id: auditID, workspace: workspace, at: contact.createdAt, actor: actor,
                         record: RecordRef(kind: .contact, id: id), action: .create, changes: changesText)))
         }
     }

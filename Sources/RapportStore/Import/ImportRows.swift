@@ -177,7 +177,8 @@ struct ImportRows: Sendable {
                 do {
                     let contact = try blank.applying(linked.input, context: rules)
                     parsed[index].takeKeys(from: contact)
-                    let derived = dryRun ? nil : ContactRepository.Derived(contact, auditID: sqlite ? context.effects.newID() : nil)
+                    let derived =
+                        dryRun ? nil : ContactRepository.Derived(contact, rows: sqlite ? (actor.userID, context.effects.newID()) : nil)
                     made.append(.success(PreparedContacts.New(contact: contact, notes: notes, derived: derived)))
                 } catch let error as ValidationError {
                     parsed[index].findKeys(region: rules.phoneRegion)
